@@ -1,0 +1,79 @@
+import i18next from 'i18next';
+import en from '../../locales/en/translation.json';
+import ko from '../../locales/ko/translation.json';
+
+/** UI languages with complete translations. The language a caller needs is a different thing. */
+export const UI_LANGUAGES = ['ko', 'en'] as const;
+export type UiLanguage = (typeof UI_LANGUAGES)[number];
+const STORAGE_KEY = 'relay.uiLanguage';
+const RTL = new Set(['ar', 'ur', 'he', 'fa']);
+
+function initialLanguage(): UiLanguage {
+  const stored = localStorage.getItem(STORAGE_KEY);
+  if (stored && (UI_LANGUAGES as readonly string[]).includes(stored)) return stored as UiLanguage;
+  for (const lang of navigator.languages) {
+    const base = lang.split('-')[0];
+    if (base && (UI_LANGUAGES as readonly string[]).includes(base)) return base as UiLanguage;
+  }
+  return 'ko';
+}
+
+export const i18n = i18next.createInstance();
+
+export async function initI18n(): Promise<void> {
+  await i18n.init({
+    lng: initialLanguage(),
+    fallbackLng: 'en',
+    supportedLngs: [...UI_LANGUAGES],
+    resources: { en: { translation: en }, ko: { translation: ko } },
+    interpolation: { escapeValue: false },
+  });
+  applyDocumentLanguage();
+}
+
+export const t = (key: string, options?: Record<string, unknown>): string => i18n.t(key, options);
+
+function applyDocumentLanguage(): void {
+  document.documentElement.lang = i18n.language;
+  document.documentElement.dir = RTL.has(i18n.language) ? 'rtl' : 'ltr';
+}
+
+/** Fills every `[data-i18n]` element under root (text) and `[data-i18n-attr="attr:key"]` (attributes). */
+export function translateDom(root: ParentNode = document): void {
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    el.textContent = t(el.dataset['i18n'] ?? '');
+  }
+  for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-attr]')) {
+    for (const pair of (el.dataset['i18nAttr'] ?? '').split(';')) {
+      const [attr, key] = pair.split(':');
+      if (attr && key) el.setAttribute(attr, t(key));
+    }
+  }
+}
+
+export async function setLanguage(lng: UiLanguage): Promise<void> {
+  localStorage.setItem(STORAGE_KEY, lng);
+  await i18n.changeLanguage(lng);
+  applyDocumentLanguage();
+}
+
+/** A language's own name for a BCP-47 tag, in the UI language, from Intl where it knows it. */
+export function languageName(tag: string): string {
+  let name: string | undefined;
+  try {
+    name = new Intl.DisplayNames([i18n.language], { type: 'language', fallback: 'none' }).of(tag);
+  } catch {
+    name = undefined;
+  }
+  // Intl does not know every sign language (kvk); the locale files name those.
+  return name ?? (i18n.exists(`languages.${tag}`) ? t(`languages.${tag}`) : tag);
+}
+
+/** A wait or duration in whole minutes, in the UI language (no string concatenation). */
+export function formatDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return t('duration.lessThanMinute');
+  return new Intl.NumberFormat(i18n.language, { style: 'unit', unit: 'minute', unitDisplay: 'long' }).format(
+    minutes,
+  );
+}

@@ -1,0 +1,190 @@
+import { Device, type types } from 'mediasoup-client';
+import type { JoinedSession, ProducerView, Role } from '../../../common/protocol';
+import type { Signaling } from '../signaling';
+
+type AnySignaling = Signaling<never>;
+
+export interface RemoteTrack {
+  participantId: string;
+  role: Role | null;
+  kind: 'audio' | 'video';
+  track: MediaStreamTrack;
+  consumer: types.Consumer;
+}
+
+export interface MediaClientEvents {
+  onTrack(track: RemoteTrack): void;
+  onTrackEnded(producerId: string): void;
+}
+
+/** Signing needs motion: hold the frame rate, give up resolution first (EN 301 549 asks ≥ 20 fps). */
+export const SIGNING_VIDEO: MediaTrackConstraints = {
+  width: { ideal: 1280 },
+  height: { ideal: 720 },
+  frameRate: { ideal: 30, min: 20 },
+};
+
+export async function openCameraAndMic(): Promise<MediaStream> {
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: SIGNING_VIDEO,
+    audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+  });
+  for (const track of stream.getVideoTracks()) track.contentHint = 'motion';
+  return stream;
+}
+
+/**
+ * One participant's media in a call: a mediasoup-client Device, a send and a receive transport,
+ * producers for the local camera and microphone, and a consumer per remote track.
+ */
+export class MediaClient {
+  readonly device = new Device();
+  #send?: types.Transport;
+  #recv?: types.Transport;
+  readonly #producers = new Map<'audio' | 'video', types.Producer>();
+  readonly #consumers = new Map<string, types.Consumer>();
+  #roles = new Map<string, Role>();
+  #closed = false;
+
+  constructor(
+    private readonly signaling: AnySignaling,
+    private readonly events: MediaClientEvents,
+  ) {}
+
+  async start(
+    joined: JoinedSession & { producers: ProducerView[] },
+    stream: MediaStream | null,
+  ): Promise<void> {
+    this.#roles = new Map(joined.participants.map((p) => [p.participantId, p.role]));
+    await this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
+    this.#recv = await this.#createTransport('recv');
+    if (stream) {
+      this.#send = await this.#createTransport('send');
+      for (const track of stream.getTracks()) await this.#produce(track);
+    }
+    for (const p of joined.producers) await this.consume(p);
+  }
+
+  rememberRole(participantId: string, role: Role): void {
+    this.#roles.set(participantId, role);
+  }
+
+  async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
+    const info = await this.signaling.request('media:create-transport', { direction });
+    const options = info as unknown as types.TransportOptions;
+    const transport =
+      direction === 'send'
+        ? this.device.createSendTransport(options)
+        : this.device.createRecvTransport(options);
+    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.signaling
+        .request('media:connect-transport', {
+          transportId: transport.id,
+          dtlsParameters: dtlsParameters as never,
+        })
+        .then(() => callback())
+        .catch(errback);
+    });
+    if (direction === 'send') {
+      transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        this.signaling
+          .request('media:produce', {
+            transportId: transport.id,
+            kind,
+            rtpParameters: rtpParameters as never,
+            source: appData['source'] as 'camera' | 'microphone',
+          })
+          .then(({ producerId }) => callback({ id: producerId }))
+          .catch(errback);
+      });
+    }
+    return transport;
+  }
+
+  async #produce(track: MediaStreamTrack): Promise<void> {
+    if (!this.#send) return;
+    const kind = track.kind as 'audio' | 'video';
+    const producer = await this.#send.produce(
+      kind === 'video'
+        ? {
+            track,
+            // One layer capped at 30 fps; under pressure the encoder drops resolution, not frames.
+            encodings: [{ maxBitrate: 1_500_000, maxFramerate: 30 }],
+            codecOptions: { videoGoogleStartBitrate: 1000 },
+            appData: { source: 'camera' },
+          }
+        : { track, codecOptions: { opusDtx: true, opusFec: true }, appData: { source: 'microphone' } },
+    );
+    if (kind === 'video' && producer.rtpSender) {
+      const params = producer.rtpSender.getParameters() as RTCRtpSendParameters & {
+        degradationPreference?: string;
+      };
+      params.degradationPreference = 'maintain-framerate';
+      await producer.rtpSender.setParameters(params).catch(() => undefined);
+    }
+    this.#producers.set(kind, producer);
+  }
+
+  async consume(p: ProducerView): Promise<void> {
+    if (!this.#recv || this.#closed) return;
+    const info = await this.signaling.request('media:consume', {
+      transportId: this.#recv.id,
+      producerId: p.producerId,
+      rtpCapabilities: this.device.rtpCapabilities as never,
+    });
+    const consumer = await this.#recv.consume({
+      id: info.id,
+      producerId: info.producerId,
+      kind: info.kind,
+      rtpParameters: info.rtpParameters as types.RtpParameters,
+      appData: { participantId: p.participantId },
+    });
+    this.#consumers.set(p.producerId, consumer);
+    this.events.onTrack({
+      participantId: p.participantId,
+      role: this.#roles.get(p.participantId) ?? null,
+      kind: info.kind,
+      track: consumer.track,
+      consumer,
+    });
+    // The server created it paused so no keyframe is lost before the track is attached.
+    await this.signaling.request('media:resume-consumer', { consumerId: consumer.id });
+  }
+
+  producerClosed(producerId: string): void {
+    const consumer = this.#consumers.get(producerId);
+    if (!consumer) return;
+    consumer.close();
+    this.#consumers.delete(producerId);
+    this.events.onTrackEnded(producerId);
+  }
+
+  /** Mute or camera off: the track stops sending and the server stops forwarding. */
+  async setPaused(kind: 'audio' | 'video', paused: boolean): Promise<void> {
+    const producer = this.#producers.get(kind);
+    if (!producer) return;
+    if (paused) producer.pause();
+    else producer.resume();
+    await this.signaling.request('media:set-producer-paused', { producerId: producer.id, paused });
+  }
+
+  isPaused(kind: 'audio' | 'video'): boolean {
+    return this.#producers.get(kind)?.paused ?? true;
+  }
+
+  get videoProducer(): types.Producer | undefined {
+    return this.#producers.get('video');
+  }
+
+  get consumers(): types.Consumer[] {
+    return [...this.#consumers.values()];
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#send?.close();
+    this.#recv?.close();
+    this.#consumers.clear();
+    this.#producers.clear();
+  }
+}

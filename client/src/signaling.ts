@@ -1,0 +1,57 @@
+import { io, type Socket } from 'socket.io-client';
+import type {
+  Ack,
+  AckError,
+  AgentServerEvents,
+  CallerServerEvents,
+  ClientAcks,
+  ClientMessageName,
+  ClientPayload,
+  ClientToServerEvents,
+} from '../../common/protocol';
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: AckError['code'] | 'timeout' | 'disconnected',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RequestError';
+  }
+}
+
+type ServerEvents = CallerServerEvents | AgentServerEvents;
+
+/** A typed socket.io connection to one role's namespace: requests resolve with data or throw RequestError. */
+export class Signaling<S extends ServerEvents> {
+  readonly socket: Socket<S, ClientToServerEvents>;
+
+  constructor(namespace: '/caller' | '/agent') {
+    this.socket = io(namespace, { transports: ['websocket'], withCredentials: true }) as Socket<
+      S,
+      ClientToServerEvents
+    >;
+  }
+
+  request<K extends ClientMessageName>(
+    name: K,
+    payload: ClientPayload<K>,
+    timeoutMs = 15_000,
+  ): Promise<ClientAcks[K]> {
+    return new Promise((resolve, reject) => {
+      // socket.io's typed timeout() emit loses the ack type; this is the same call, typed for our acks.
+      const timed = this.socket.timeout(timeoutMs) as unknown as {
+        emit(n: K, p: ClientPayload<K>, cb: (err: Error | null, res: Ack<ClientAcks[K]>) => void): void;
+      };
+      timed.emit(name, payload, (err, res) => {
+        if (err) return reject(new RequestError('timeout', `${name}: no answer from the server`));
+        if (res.ok) resolve(res.data);
+        else reject(new RequestError(res.error.code, res.error.message));
+      });
+    });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The signalling protocol shared by server and client: typed event maps per namespace and a zod
+ * schema for every message a client may send. Types are not validation: the server parses every
+ * inbound payload with these schemas before it touches state.
+ */
+import { z } from 'zod';
+
+export const ERROR_CODES = [
+  'invalid-payload',
+  'unknown-event',
+  'unauthenticated',
+  'forbidden',
+  'not-found',
+  'invalid-state',
+  'invalid-language',
+  'expired',
+  'taken',
+  'rate-limited',
+  'call-ended',
+  'media-rejected',
+  'internal',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+export interface AckError {
+  code: ErrorCode;
+  message: string;
+}
+export type Ack<T> = { ok: true; data: T } | { ok: false; error: AckError };
+export type AckCallback<T> = (response: Ack<T>) => void;
+
+export const Role = z.enum(['caller', 'agent', 'interpreter']);
+export type Role = z.infer<typeof Role>;
+export const CallMode = z.enum(['video', 'text']);
+export type CallMode = z.infer<typeof CallMode>;
+
+/** A BCP-47 tag, canonicalised; rejects anything Intl does not accept. */
+export const LanguageTag = z
+  .string()
+  .min(2)
+  .max(35)
+  .transform((tag, ctx) => {
+    try {
+      const [canonical] = Intl.getCanonicalLocales(tag);
+      if (canonical) return canonical;
+    } catch {
+      // fall through to the issue below
+    }
+    ctx.addIssue({ code: 'custom', message: `"${tag}" is not a BCP-47 language tag` });
+    return z.NEVER;
+  });
+
+const Id = z.string().min(1).max(100);
+const Empty = z.object({}).strict().optional();
+
+// mediasoup validates these deeply itself; here we check the shape so garbage never reaches it.
+const DtlsParameters = z.object({
+  role: z.enum(['auto', 'client', 'server']).optional(),
+  fingerprints: z
+    .array(
+      z.object({
+        algorithm: z.enum(['sha-1', 'sha-224', 'sha-256', 'sha-384', 'sha-512']),
+        value: z.string().max(200),
+      }),
+    )
+    .min(1)
+    .max(10),
+});
+const RtpCodec = z.looseObject({ mimeType: z.string().max(50), clockRate: z.number().int().positive() });
+const RtpParameters = z.looseObject({
+  codecs: z
+    .array(RtpCodec.extend({ payloadType: z.number().int().min(0).max(127) }))
+    .min(1)
+    .max(20),
+  encodings: z.array(z.looseObject({})).max(10).optional(),
+  headerExtensions: z
+    .array(z.looseObject({ uri: z.string().max(200), id: z.number().int() }))
+    .max(30)
+    .optional(),
+  mid: z.string().max(20).optional(),
+  rtcp: z.looseObject({}).optional(),
+});
+const RtpCapabilities = z.looseObject({
+  codecs: z.array(RtpCodec.extend({ kind: z.enum(['audio', 'video']) })).max(100),
+  headerExtensions: z.array(z.looseObject({})).max(100).optional(),
+});
+
+export const ClientMessages = {
+  // lobby, caller side
+  'lobby:request': z.object({ language: LanguageTag, mode: CallMode }).strict(),
+  'lobby:cancel': Empty,
+  // lobby, agent side
+  'agent:set-presence': z.object({ presence: z.enum(['available', 'away']) }).strict(),
+  'agent:accept-offer': z.object({ offerId: Id }).strict(),
+  'agent:decline-offer': z.object({ offerId: Id }).strict(),
+  'agent:wrap-up': z
+    .object({
+      resolved: z.boolean(),
+      category: z
+        .enum(['information', 'complaint', 'application', 'welfare', 'transport', 'other'])
+        .optional(),
+      note: z.string().max(500).optional(),
+    })
+    .strict(),
+  // in a call, every role
+  'session:join': z.object({ token: z.string().min(20).max(200) }).strict(),
+  'session:hangup': Empty,
+  'media:create-transport': z.object({ direction: z.enum(['send', 'recv']) }).strict(),
+  'media:connect-transport': z.object({ transportId: Id, dtlsParameters: DtlsParameters }).strict(),
+  'media:produce': z
+    .object({
+      transportId: Id,
+      kind: z.enum(['audio', 'video']),
+      rtpParameters: RtpParameters,
+      source: z.enum(['camera', 'microphone']),
+    })
+    .strict(),
+  'media:consume': z.object({ transportId: Id, producerId: Id, rtpCapabilities: RtpCapabilities }).strict(),
+  'media:resume-consumer': z.object({ consumerId: Id }).strict(),
+  'media:set-producer-paused': z.object({ producerId: Id, paused: z.boolean() }).strict(),
+} as const;
+export type ClientMessageName = keyof typeof ClientMessages;
+export type ClientMessage<K extends ClientMessageName> = z.output<(typeof ClientMessages)[K]>;
+/** What a client sends (before parsing): the schema's input side. */
+export type ClientPayload<K extends ClientMessageName> = z.input<(typeof ClientMessages)[K]>;
+
+export interface ParticipantView {
+  participantId: string;
+  role: Role;
+  displayName: string | null;
+  connected: boolean;
+}
+export interface ProducerView {
+  producerId: string;
+  participantId: string;
+  kind: 'audio' | 'video';
+  source: 'camera' | 'microphone';
+  paused: boolean;
+}
+export interface JoinedSession {
+  sessionId: string;
+  participantId: string;
+  role: Role;
+  language: string;
+  mode: CallMode;
+  routerRtpCapabilities: unknown;
+  participants: ParticipantView[];
+}
+export interface TransportView {
+  id: string;
+  iceParameters: unknown;
+  iceCandidates: unknown[];
+  dtlsParameters: unknown;
+}
+export interface ConsumerView {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  rtpParameters: unknown;
+}
+export interface QueueView {
+  position: number;
+  estimatedWaitMs: number | null;
+}
+export interface OfferView {
+  offerId: string;
+  language: string;
+  mode: CallMode;
+  waitedMs: number;
+  expiresAt: number;
+  needsInterpreter: boolean;
+}
+export type AgentPresence = 'offline' | 'available' | 'offered' | 'in-call' | 'wrap-up' | 'away';
+export type EndReason = 'hangup' | 'media-failed' | 'participant-lost';
+
+/** What each inbound message answers with (the ack's data). */
+export interface ClientAcks {
+  'lobby:request': QueueView;
+  'lobby:cancel': null;
+  'agent:set-presence': { presence: AgentPresence };
+  'agent:accept-offer': { token: string };
+  'agent:decline-offer': null;
+  'agent:wrap-up': { presence: AgentPresence };
+  'session:join': JoinedSession & { producers: ProducerView[] };
+  'session:hangup': null;
+  'media:create-transport': TransportView;
+  'media:connect-transport': null;
+  'media:produce': { producerId: string };
+  'media:consume': ConsumerView;
+  'media:resume-consumer': null;
+  'media:set-producer-paused': null;
+}
+
+export type ClientToServerEvents = {
+  [K in ClientMessageName]: (payload: ClientPayload<K>, ack: AckCallback<ClientAcks[K]>) => void;
+};
+
+export interface SessionServerEvents {
+  'session:participant-joined': (p: ParticipantView) => void;
+  'session:participant-left': (p: { participantId: string }) => void;
+  'session:producer-added': (p: ProducerView) => void;
+  'session:producer-closed': (p: { producerId: string }) => void;
+  'session:producer-paused': (p: { producerId: string; participantId: string; paused: boolean }) => void;
+  'session:ended': (p: { reason: EndReason }) => void;
+}
+export interface CallerServerEvents extends SessionServerEvents {
+  'lobby:position': (p: QueueView) => void;
+  'lobby:matched': (p: { token: string }) => void;
+}
+export interface AgentServerEvents extends SessionServerEvents {
+  'agent:offer': (p: OfferView) => void;
+  'agent:offer-ended': (p: { offerId: string; reason: 'expired' | 'withdrawn' | 'taken' }) => void;
+  'agent:presence': (p: { presence: AgentPresence; reason?: 'missed-offers' }) => void;
+}

@@ -1,0 +1,105 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+import type { Config } from './config';
+import { AuthSessions } from './http/AuthSessions';
+import { createHttpApp } from './http/createHttpApp';
+import { Lobby } from './lobby';
+import { createLogger, type Logger } from './logger';
+import { WorkerPool } from './media';
+import { CallCenter } from './sessions/CallCenter';
+import { attachSignaling } from './signaling';
+import { openStore, type Store } from './store';
+
+export interface AppDeps {
+  log?: Logger;
+  clock?: () => number;
+  store?: Store;
+  /** How long a dropped participant may take to come back before the call ends for them. */
+  reconnectGraceMs?: number;
+}
+
+export interface App {
+  url: string;
+  port: number;
+  httpServer: http.Server;
+  io: Server;
+  pool: WorkerPool;
+  calls: CallCenter;
+  store: Store;
+  auth: AuthSessions;
+  close(): Promise<void>;
+}
+
+/** The composition root: wires every part so tests can start a whole app on a random port. */
+export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
+  const log = deps.log ?? createLogger(config.logLevel);
+  const clock = deps.clock ?? Date.now;
+  const store = deps.store ?? (await openStore({ path: config.databasePath }));
+  const pool = await WorkerPool.create(
+    {
+      workers: config.rtc.workers,
+      listenIp: config.rtc.listenIp,
+      announcedAddress: config.rtc.announcedAddress,
+      port: config.rtc.port,
+    },
+    log,
+  );
+  const lobby = new Lobby(
+    { offerTimeoutMs: config.lobby.offerTimeoutMs, maxMissedOffers: config.lobby.maxMissedOffers },
+    clock,
+  );
+  const calls = new CallCenter({
+    lobby,
+    pool,
+    records: store.calls,
+    clock,
+    log,
+    ...(deps.reconnectGraceMs !== undefined && { reconnectGraceMs: deps.reconnectGraceMs }),
+  });
+  const auth = new AuthSessions(clock);
+  const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
+  const httpApp = createHttpApp({
+    store,
+    auth,
+    log: log.child({ module: 'http' }),
+    clientDir: config.clientDir,
+    trustProxy: config.trustProxy,
+    secureCookies,
+    health: () => ({
+      workers: pool.workerPids.length,
+      sessions: calls.sessions.size,
+      routers: pool.routerCount,
+    }),
+  });
+  const httpServer = http.createServer(httpApp);
+  // Same origin only: no CORS. Small messages: SDP-sized payloads at most.
+  const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  attachSignaling(io, { calls, auth, store, log, clock });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  const url = config.publicUrl ?? `http://${host}:${port}`;
+  log.info({ url, workers: config.rtc.workers }, 'relay centre listening');
+
+  return {
+    url,
+    port,
+    httpServer,
+    io,
+    pool,
+    calls,
+    store,
+    auth,
+    async close() {
+      calls.close();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
+      pool.close();
+      if (!deps.store) await store.close();
+    },
+  };
+}

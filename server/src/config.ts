@@ -1,0 +1,63 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/** Every setting comes from the environment, is validated once at start, and is listed in the README. */
+const EnvSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('0.0.0.0'),
+  ANNOUNCED_ADDRESS: z.string().min(1).default('127.0.0.1'),
+  RTC_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
+  MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  DATABASE_PATH: z.string().min(1).default('data/relay.sqlite'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  OFFER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+  MAX_MISSED_OFFERS: z.coerce.number().int().min(1).max(100).default(3),
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string | undefined;
+  rtc: { listenIp: string; announcedAddress: string; port: number; workers: number };
+  databasePath: string;
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  lobby: { offerTimeoutMs: number; maxMissedOffers: number };
+  trustProxy: boolean;
+  /** Where the built client lives (vite build output). */
+  clientDir: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'dist/client'): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL,
+    rtc: {
+      listenIp: e.RTC_LISTEN_IP,
+      announcedAddress: e.ANNOUNCED_ADDRESS,
+      port: e.RTC_PORT,
+      workers: e.MEDIA_WORKERS,
+    },
+    databasePath: e.DATABASE_PATH,
+    logLevel: e.LOG_LEVEL,
+    lobby: { offerTimeoutMs: e.OFFER_TIMEOUT_MS, maxMissedOffers: e.MAX_MISSED_OFFERS },
+    trustProxy: e.TRUST_PROXY,
+    clientDir,
+  };
+}

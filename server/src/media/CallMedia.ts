@@ -1,0 +1,259 @@
+import type { types } from 'mediasoup';
+import type { Logger } from '../logger';
+import { TypedEmitter } from '../util/TypedEmitter';
+import { MediaClosedError, MediaNotFoundError, MediaRejectedError } from './errors';
+import type { WorkerPool } from './WorkerPool';
+
+export type Direction = 'send' | 'recv';
+export type MediaSource = 'camera' | 'microphone';
+
+export interface TransportInfo {
+  id: string;
+  iceParameters: types.IceParameters;
+  iceCandidates: types.IceCandidate[];
+  dtlsParameters: types.DtlsParameters;
+}
+
+export interface ProducerInfo {
+  producerId: string;
+  participantId: string;
+  kind: types.MediaKind;
+  source: MediaSource;
+  paused: boolean;
+}
+
+export interface ConsumerInfo {
+  id: string;
+  producerId: string;
+  kind: types.MediaKind;
+  rtpParameters: types.RtpParameters;
+}
+
+interface ParticipantMedia {
+  transports: Map<string, types.WebRtcTransport>;
+  producers: Map<string, types.Producer>;
+  consumers: Map<string, types.Consumer>;
+}
+
+export type CallMediaEvents = {
+  'producer-added': [ProducerInfo];
+  'producer-closed': [{ producerId: string; participantId: string }];
+  'producer-paused': [{ producerId: string; participantId: string; paused: boolean }];
+  /** A consumer closed because its producer went away; the consuming participant should drop it. */
+  'consumer-closed': [{ consumerId: string; participantId: string }];
+  closed: [reason: 'ended' | 'worker-died'];
+};
+
+/**
+ * The media of one call: one router, and per participant their transports, producers and consumers.
+ * Every operation names the participant, and only that participant's own objects are looked up,
+ * so one participant can never touch another's transports, let alone another call's.
+ */
+export class CallMedia extends TypedEmitter<CallMediaEvents> {
+  readonly #participants = new Map<string, ParticipantMedia>();
+  #closed = false;
+
+  private constructor(
+    readonly router: types.Router,
+    private readonly webRtcServer: types.WebRtcServer,
+    private readonly log: Logger,
+  ) {
+    super((event, error) => log.error({ event, err: error }, 'call media listener failed'));
+    router.observer.once('close', () => this.#onRouterClosed());
+  }
+
+  static async create(pool: WorkerPool, callId: string, log: Logger): Promise<CallMedia> {
+    const { router, webRtcServer } = await pool.createRouter({ callId });
+    return new CallMedia(router, webRtcServer, log.child({ module: 'media', callId, routerId: router.id }));
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.router.rtpCapabilities;
+  }
+
+  addParticipant(participantId: string): void {
+    if (!this.#participants.has(participantId)) {
+      this.#participants.set(participantId, {
+        transports: new Map(),
+        producers: new Map(),
+        consumers: new Map(),
+      });
+    }
+  }
+
+  #participant(participantId: string): ParticipantMedia {
+    if (this.#closed) throw new MediaClosedError('the call has ended');
+    const p = this.#participants.get(participantId);
+    if (!p) throw new MediaNotFoundError('not a participant of this call');
+    return p;
+  }
+
+  async createTransport(participantId: string, direction: Direction): Promise<TransportInfo> {
+    const p = this.#participant(participantId);
+    const transport = await this.router.createWebRtcTransport({
+      webRtcServer: this.webRtcServer,
+      enableUdp: true,
+      enableTcp: true,
+      preferUdp: true,
+      initialAvailableOutgoingBitrate: 1_000_000,
+      appData: { participantId, direction },
+    });
+    p.transports.set(transport.id, transport);
+    transport.observer.once('close', () => p.transports.delete(transport.id));
+    transport.on('dtlsstatechange', (state) => {
+      if (state === 'failed' || state === 'closed')
+        this.log.warn({ participantId, state }, 'transport dtls ended');
+    });
+    return {
+      id: transport.id,
+      iceParameters: transport.iceParameters,
+      iceCandidates: transport.iceCandidates,
+      dtlsParameters: transport.dtlsParameters,
+    };
+  }
+
+  #transport(p: ParticipantMedia, transportId: string, direction?: Direction): types.WebRtcTransport {
+    const t = p.transports.get(transportId);
+    if (!t || (direction && t.appData['direction'] !== direction)) {
+      throw new MediaNotFoundError(`no ${direction ? `${direction} ` : ''}transport ${transportId} of yours`);
+    }
+    return t;
+  }
+
+  async connectTransport(
+    participantId: string,
+    transportId: string,
+    dtlsParameters: types.DtlsParameters,
+  ): Promise<void> {
+    const t = this.#transport(this.#participant(participantId), transportId);
+    await t.connect({ dtlsParameters });
+  }
+
+  async produce(
+    participantId: string,
+    transportId: string,
+    kind: types.MediaKind,
+    rtpParameters: types.RtpParameters,
+    source: MediaSource,
+  ): Promise<string> {
+    const p = this.#participant(participantId);
+    const t = this.#transport(p, transportId, 'send');
+    if ((source === 'camera') !== (kind === 'video')) {
+      throw new MediaRejectedError(`a ${source} cannot send ${kind}`);
+    }
+    const producer = await t.produce({ kind, rtpParameters, appData: { participantId, source } });
+    p.producers.set(producer.id, producer);
+    producer.observer.once('close', () => {
+      p.producers.delete(producer.id);
+      if (!this.#closed) this.safeEmit('producer-closed', { producerId: producer.id, participantId });
+    });
+    this.log.info({ participantId, kind, producerId: producer.id }, 'producing');
+    this.safeEmit('producer-added', {
+      producerId: producer.id,
+      participantId,
+      kind,
+      source,
+      paused: producer.paused,
+    });
+    return producer.id;
+  }
+
+  /** Every producer in the call except the participant's own: what they should consume. */
+  producersFor(participantId: string): ProducerInfo[] {
+    const out: ProducerInfo[] = [];
+    for (const [owner, p] of this.#participants) {
+      if (owner === participantId) continue;
+      for (const producer of p.producers.values()) {
+        out.push({
+          producerId: producer.id,
+          participantId: owner,
+          kind: producer.kind,
+          source: producer.appData['source'] as MediaSource,
+          paused: producer.paused,
+        });
+      }
+    }
+    return out;
+  }
+
+  #findProducer(producerId: string): { owner: string; producer: types.Producer } | undefined {
+    for (const [owner, p] of this.#participants) {
+      const producer = p.producers.get(producerId);
+      if (producer) return { owner, producer };
+    }
+    return undefined;
+  }
+
+  /** Consumers start paused; the client resumes them once its track is wired (no lost keyframe). */
+  async consume(
+    participantId: string,
+    transportId: string,
+    producerId: string,
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<ConsumerInfo> {
+    const p = this.#participant(participantId);
+    const t = this.#transport(p, transportId, 'recv');
+    const found = this.#findProducer(producerId);
+    if (!found || found.owner === participantId)
+      throw new MediaNotFoundError(`no producer ${producerId} to consume`);
+    if (!this.router.canConsume({ producerId, rtpCapabilities })) {
+      throw new MediaRejectedError('your browser cannot decode this media');
+    }
+    const consumer = await t.consume({
+      producerId,
+      rtpCapabilities,
+      paused: true,
+      appData: { participantId },
+    });
+    p.consumers.set(consumer.id, consumer);
+    consumer.observer.once('close', () => p.consumers.delete(consumer.id));
+    consumer.on('producerclose', () => {
+      consumer.close();
+      this.safeEmit('consumer-closed', { consumerId: consumer.id, participantId });
+    });
+    return { id: consumer.id, producerId, kind: consumer.kind, rtpParameters: consumer.rtpParameters };
+  }
+
+  async resumeConsumer(participantId: string, consumerId: string): Promise<void> {
+    const c = this.#participant(participantId).consumers.get(consumerId);
+    if (!c) throw new MediaNotFoundError(`no consumer ${consumerId} of yours`);
+    await c.resume();
+  }
+
+  /** Mute and camera-off pause the producer on the server too, so nothing is forwarded. */
+  async setProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<void> {
+    const producer = this.#participant(participantId).producers.get(producerId);
+    if (!producer) throw new MediaNotFoundError(`no producer ${producerId} of yours`);
+    if (paused) await producer.pause();
+    else await producer.resume();
+    this.safeEmit('producer-paused', { producerId, participantId, paused });
+  }
+
+  /** Closes a participant's transports (and so their producers and consumers); the call goes on. */
+  removeParticipant(participantId: string): void {
+    const p = this.#participants.get(participantId);
+    if (!p) return;
+    for (const t of [...p.transports.values()]) t.close();
+    this.#participants.delete(participantId);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.router.appData['endedByApp'] = true;
+    this.router.close();
+  }
+
+  #onRouterClosed(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#participants.clear();
+    // A router closed without close() means its worker died.
+    const reason = this.router.appData['endedByApp'] ? 'ended' : 'worker-died';
+    this.log.info({ reason }, 'call media closed');
+    this.safeEmit('closed', reason);
+  }
+}

@@ -1,0 +1,134 @@
+import * as mediasoup from 'mediasoup';
+import type { types } from 'mediasoup';
+import type { Logger } from '../logger';
+import { TypedEmitter } from '../util/TypedEmitter';
+import { mediaCodecs } from './codecs';
+
+export interface WorkerPoolOptions {
+  workers: number;
+  listenIp: string;
+  announcedAddress: string;
+  /** First WebRtcServer port; worker i listens on port + i (UDP and TCP). 0 picks free ports. */
+  port: number;
+  logLevel?: types.WorkerLogLevel;
+}
+
+interface PooledWorker {
+  index: number;
+  worker: types.Worker;
+  webRtcServer: types.WebRtcServer;
+  routers: number;
+}
+
+export type WorkerPoolEvents = {
+  /** A worker died; every router on it is gone. The pool has already started a replacement. */
+  'worker-died': [index: number, routerIds: string[]];
+};
+
+/**
+ * One mediasoup worker per core, each with one WebRtcServer (one UDP and one TCP port), so a
+ * deployment opens a handful of fixed ports rather than a range. Calls go to the least-loaded worker.
+ */
+export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
+  readonly #workers = new Map<number, PooledWorker>();
+  readonly #routerWorker = new Map<string, number>();
+  #closed = false;
+
+  private constructor(
+    private readonly options: WorkerPoolOptions,
+    private readonly log: Logger,
+  ) {
+    super((event, error) => log.error({ event, err: error }, 'worker pool listener failed'));
+  }
+
+  static async create(options: WorkerPoolOptions, log: Logger): Promise<WorkerPool> {
+    const pool = new WorkerPool(options, log.child({ module: 'media' }));
+    try {
+      // Workers start in parallel; a half-started pool is closed rather than leaked.
+      await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.#start(i)));
+    } catch (error) {
+      pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  async #start(index: number): Promise<void> {
+    const worker = await mediasoup.createWorker({
+      logLevel: this.options.logLevel ?? 'warn',
+      disableLiburing: true,
+      appData: { index },
+    });
+    let webRtcServer: types.WebRtcServer;
+    try {
+      const port = this.options.port === 0 ? undefined : this.options.port + index;
+      const listen = { ip: this.options.listenIp, announcedAddress: this.options.announcedAddress, port };
+      webRtcServer = await worker.createWebRtcServer({
+        listenInfos: [
+          { ...listen, protocol: 'udp' },
+          { ...listen, protocol: 'tcp' },
+        ],
+      });
+    } catch (error) {
+      worker.close();
+      throw error;
+    }
+    const pooled: PooledWorker = { index, worker, webRtcServer, routers: 0 };
+    this.#workers.set(index, pooled);
+    worker.on('died', (error) => this.#onDied(pooled, error));
+    this.log.info({ index, pid: worker.pid }, 'media worker started');
+  }
+
+  #onDied(pooled: PooledWorker, error: Error): void {
+    this.#workers.delete(pooled.index);
+    const routerIds = [...this.#routerWorker].filter(([, i]) => i === pooled.index).map(([id]) => id);
+    for (const id of routerIds) this.#routerWorker.delete(id);
+    this.log.error(
+      { index: pooled.index, pid: pooled.worker.pid, err: error, routers: routerIds.length },
+      'media worker died',
+    );
+    if (!this.#closed) {
+      this.#start(pooled.index).catch((err: unknown) =>
+        this.log.fatal({ index: pooled.index, err }, 'could not replace a dead media worker'),
+      );
+    }
+    this.safeEmit('worker-died', pooled.index, routerIds);
+  }
+
+  /** A new router on the worker with the fewest routers, with the WebRtcServer to attach transports to. */
+  async createRouter(
+    appData: types.AppData = {},
+  ): Promise<{ router: types.Router; webRtcServer: types.WebRtcServer }> {
+    const pooled = [...this.#workers.values()].sort((a, b) => a.routers - b.routers)[0];
+    if (!pooled) throw new Error('no media worker is running');
+    const router = await pooled.worker.createRouter({ mediaCodecs, appData });
+    pooled.routers += 1;
+    this.#routerWorker.set(router.id, pooled.index);
+    router.observer.once('close', () => {
+      pooled.routers -= 1;
+      this.#routerWorker.delete(router.id);
+    });
+    return { router, webRtcServer: pooled.webRtcServer };
+  }
+
+  /** Routers open right now, for health checks and for tests proving that hang-up frees media. */
+  get routerCount(): number {
+    return this.#routerWorker.size;
+  }
+
+  /** The pid of the worker process holding a router (operators and failure tests kill it on purpose). */
+  workerPidOf(routerId: string): number | undefined {
+    const index = this.#routerWorker.get(routerId);
+    return index === undefined ? undefined : this.#workers.get(index)?.worker.pid;
+  }
+
+  get workerPids(): number[] {
+    return [...this.#workers.values()].map((w) => w.worker.pid);
+  }
+
+  close(): void {
+    this.#closed = true;
+    for (const { worker } of this.#workers.values()) worker.close();
+    this.#workers.clear();
+  }
+}

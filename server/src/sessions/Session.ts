@@ -1,0 +1,108 @@
+import type { CallMode, EndReason, ParticipantView, Role } from '../../../common/protocol';
+import type { Logger } from '../logger';
+import type { CallMedia } from '../media';
+import { TypedEmitter } from '../util/TypedEmitter';
+import { newId, newToken } from './tokens';
+
+export interface Participant {
+  participantId: string;
+  role: Role;
+  /** Account of an agent or interpreter; callers are anonymous. */
+  accountId: string | null;
+  displayName: string | null;
+  /** Bearer secret binding one browser to this participant of this session only. */
+  token: string;
+  connected: boolean;
+}
+
+export type SessionEvents = {
+  'participant-joined': [Participant];
+  'participant-left': [Participant];
+  ended: [EndReason];
+};
+
+/**
+ * A call on the server: its participants and roles, its media, and how it ended. It is keyed by
+ * session and participant ids, never by socket ids, so a participant can come back on a new socket.
+ */
+export class Session extends TypedEmitter<SessionEvents> {
+  readonly id = newId();
+  readonly startedAt: number;
+  readonly #participants = new Map<string, Participant>();
+  #endReason: EndReason | null = null;
+
+  constructor(
+    readonly matchId: string,
+    readonly recordId: string,
+    readonly language: string,
+    readonly mode: CallMode,
+    readonly media: CallMedia,
+    now: number,
+    private readonly log: Logger,
+  ) {
+    super((event, error) => log.error({ event, err: error }, 'session listener failed'));
+    this.startedAt = now;
+    media.on('closed', (reason) => {
+      if (reason === 'worker-died') this.end('media-failed');
+    });
+  }
+
+  get ended(): boolean {
+    return this.#endReason !== null;
+  }
+
+  addParticipant(role: Role, accountId: string | null, displayName: string | null): Participant {
+    const participant: Participant = {
+      participantId: newId(),
+      role,
+      accountId,
+      displayName,
+      token: newToken(),
+      connected: false,
+    };
+    this.#participants.set(participant.participantId, participant);
+    this.media.addParticipant(participant.participantId);
+    return participant;
+  }
+
+  participant(participantId: string): Participant | undefined {
+    return this.#participants.get(participantId);
+  }
+
+  participantByRole(role: Role): Participant | undefined {
+    return [...this.#participants.values()].find((p) => p.role === role);
+  }
+
+  get participants(): Participant[] {
+    return [...this.#participants.values()];
+  }
+
+  setConnected(participantId: string, connected: boolean): void {
+    const p = this.#participants.get(participantId);
+    if (!p || p.connected === connected) return;
+    p.connected = connected;
+    this.log.info(
+      { participantId, role: p.role, connected },
+      connected ? 'participant joined' : 'participant disconnected',
+    );
+    this.safeEmit(connected ? 'participant-joined' : 'participant-left', p);
+  }
+
+  view(p: Participant): ParticipantView {
+    return {
+      participantId: p.participantId,
+      role: p.role,
+      displayName: p.displayName,
+      connected: p.connected,
+    };
+  }
+
+  /** Ends the call for everyone and frees its router. Idempotent. */
+  end(reason: EndReason): void {
+    if (this.#endReason) return;
+    this.#endReason = reason;
+    this.media.close();
+    this.log.info({ reason }, 'session ended');
+    this.safeEmit('ended', reason);
+  }
+}

@@ -1,0 +1,29 @@
+import type { Server } from 'socket.io';
+import type { AuthSessions } from '../http/AuthSessions';
+import type { Logger } from '../logger';
+import type { CallCenter } from '../sessions/CallCenter';
+import type { Store } from '../store';
+import { attachAgentNamespace } from './agentNamespace';
+import { attachCallerNamespace } from './callerNamespace';
+import { RateLimiter } from './RateLimiter';
+import { broadcastSession } from './sessionHandlers';
+
+export interface SignalingDeps {
+  calls: CallCenter;
+  auth: AuthSessions;
+  store: Store;
+  log: Logger;
+  clock: () => number;
+}
+
+/** One namespace per role; in-call messages are shared, and a session's events reach every role. */
+export function attachSignaling(io: Server, deps: SignalingDeps): void {
+  const log = deps.log.child({ module: 'signaling' });
+  const caller = io.of('/caller');
+  const agent = io.of('/agent');
+  // Ten call requests a minute per address, in bursts of up to five.
+  const limiter = new RateLimiter(5, 10 / 60_000, deps.clock);
+  attachCallerNamespace(caller, deps.calls, limiter, log);
+  attachAgentNamespace(agent, deps.calls, deps.auth, deps.store, log);
+  deps.calls.on('session-started', (session) => broadcastSession(session, [caller, agent]));
+}

@@ -1,0 +1,106 @@
+import type { Socket } from 'socket.io';
+import {
+  type Ack,
+  type AckError,
+  type ClientAcks,
+  type ClientMessage,
+  type ClientMessageName,
+  ClientMessages,
+} from '../../../common/protocol';
+import type { Logger } from '../logger';
+import { MediaClosedError, MediaNotFoundError, MediaRejectedError } from '../media';
+import { CallCenterError } from '../sessions/CallCenter';
+
+/** An error a handler throws on purpose; its code and message reach the client as they are. */
+export class SignalingError extends Error {
+  constructor(
+    readonly code: AckError['code'],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'SignalingError';
+  }
+}
+
+function toAckError(err: unknown, log: Logger, event: string): AckError {
+  if (err instanceof SignalingError || err instanceof CallCenterError)
+    return { code: err.code, message: err.message };
+  if (err instanceof MediaNotFoundError) return { code: 'not-found', message: err.message };
+  if (err instanceof MediaClosedError) return { code: 'call-ended', message: err.message };
+  if (err instanceof MediaRejectedError) return { code: 'media-rejected', message: err.message };
+  // mediasoup rejects parameters it cannot use with TypeError; the detail stays in our log.
+  if (err instanceof TypeError) {
+    log.warn({ event, err }, 'media parameters rejected');
+    return { code: 'media-rejected', message: 'The media parameters were not accepted.' };
+  }
+  log.error({ event, err }, 'handler failed');
+  return { code: 'internal', message: 'Something went wrong on our side.' };
+}
+
+export type Handler<K extends ClientMessageName> = (
+  payload: ClientMessage<K>,
+) => Promise<ClientAcks[K]> | ClientAcks[K];
+
+/**
+ * Registers one inbound message: the payload is parsed with its schema before the handler sees it,
+ * and the client always gets `{ok: true, data}` or `{ok: false, error}`. Handlers of one socket run
+ * one after another, so a client cannot race its own requests (e.g. consume before its transport).
+ */
+export class Responder {
+  readonly #known = new Set<string>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly socket: Socket,
+    private readonly log: Logger,
+  ) {
+    // Anything not registered gets a clear error, and changes nothing.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (this.#known.has(event)) return;
+      const ack = args.at(-1);
+      log.warn({ event }, 'unknown event');
+      if (typeof ack === 'function') {
+        (ack as (r: Ack<never>) => void)({
+          ok: false,
+          error: { code: 'unknown-event', message: `"${event}" is not an event here` },
+        });
+      }
+    });
+  }
+
+  on<K extends ClientMessageName>(name: K, handler: Handler<K>): void {
+    this.#known.add(name);
+    const schema = ClientMessages[name];
+    // Registered untyped on purpose: what arrives is unknown until the schema has parsed it.
+    (this.socket as { on(event: string, listener: (...args: unknown[]) => void): unknown }).on(
+      name,
+      (...args: unknown[]) => {
+        const ack = args.at(-1);
+        if (typeof ack !== 'function') {
+          this.log.warn({ event: name }, 'message without acknowledgement callback ignored');
+          return;
+        }
+        const reply = ack as (r: Ack<ClientAcks[K]>) => void;
+        const payload = args.length > 1 ? args[0] : undefined;
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+          reply({
+            ok: false,
+            error: { code: 'invalid-payload', message: `${name}: ${where}${issue?.message ?? 'invalid'}` },
+          });
+          return;
+        }
+        this.#queue = this.#queue.then(async () => {
+          try {
+            const data = await handler(parsed.data as ClientMessage<K>);
+            reply({ ok: true, data });
+          } catch (err) {
+            reply({ ok: false, error: toAckError(err, this.log, name) });
+          }
+        });
+      },
+    );
+  }
+}

@@ -1,0 +1,158 @@
+import type { Namespace, Socket } from 'socket.io';
+import type { ProducerView } from '../../../common/protocol';
+import type { Logger } from '../logger';
+import type { CallCenter } from '../sessions/CallCenter';
+import type { Session } from '../sessions/Session';
+import type { Responder } from './respond';
+import { SignalingError } from './respond';
+import { rooms } from './rooms';
+
+export interface BoundParticipant {
+  sessionId: string;
+  participantId: string;
+}
+
+/** The socket's place in a call, set by `session:join`. */
+export function boundParticipant(socket: Socket): BoundParticipant | undefined {
+  return (socket.data as { participant?: BoundParticipant }).participant;
+}
+
+function requireSession(socket: Socket, calls: CallCenter): { session: Session; participantId: string } {
+  const bound = boundParticipant(socket);
+  const session = bound && calls.sessions.get(bound.sessionId);
+  if (!bound || !session) throw new SignalingError('forbidden', 'join a call first');
+  if (session.ended) throw new SignalingError('call-ended', 'the call has ended');
+  return { session, participantId: bound.participantId };
+}
+
+/** In-call messages, the same for every role: join with a token, then transports, produce, consume. */
+export function registerSessionHandlers(
+  socket: Socket,
+  responder: Responder,
+  calls: CallCenter,
+  log: Logger,
+): void {
+  responder.on('session:join', async ({ token }) => {
+    const found = calls.sessions.byToken(token);
+    if (!found || found.session.ended)
+      throw new SignalingError('forbidden', 'this join token is not valid for any call');
+    const { session, participant } = found;
+    const previous = boundParticipant(socket);
+    if (previous && previous.participantId !== participant.participantId) {
+      if (calls.sessions.get(previous.sessionId)) {
+        throw new SignalingError('invalid-state', 'this connection is already in another call');
+      }
+      await socket.leave(rooms.participant(previous.participantId));
+    }
+    (socket.data as { participant?: BoundParticipant }).participant = {
+      sessionId: session.id,
+      participantId: participant.participantId,
+    };
+    await socket.join([rooms.session(session.id), rooms.participant(participant.participantId)]);
+    calls.participantConnected(session, participant.participantId);
+    return {
+      sessionId: session.id,
+      participantId: participant.participantId,
+      role: participant.role,
+      language: session.language,
+      mode: session.mode,
+      routerRtpCapabilities: session.media.rtpCapabilities,
+      participants: session.participants.map((p) => session.view(p)),
+      producers: session.media.producersFor(participant.participantId) as ProducerView[],
+    };
+  });
+
+  responder.on('session:hangup', () => {
+    const { session, participantId } = requireSession(socket, calls);
+    calls.endSession(session, session.participant(participantId)?.role ?? 'caller');
+    return null;
+  });
+
+  responder.on('media:create-transport', async ({ direction }) => {
+    const { session, participantId } = requireSession(socket, calls);
+    return session.media.createTransport(participantId, direction);
+  });
+
+  responder.on('media:connect-transport', async ({ transportId, dtlsParameters }) => {
+    const { session, participantId } = requireSession(socket, calls);
+    await session.media.connectTransport(participantId, transportId, dtlsParameters);
+    return null;
+  });
+
+  responder.on('media:produce', async ({ transportId, kind, rtpParameters, source }) => {
+    const { session, participantId } = requireSession(socket, calls);
+    const producerId = await session.media.produce(
+      participantId,
+      transportId,
+      kind,
+      rtpParameters as unknown as Parameters<Session['media']['produce']>[3],
+      source,
+    );
+    return { producerId };
+  });
+
+  responder.on('media:consume', async ({ transportId, producerId, rtpCapabilities }) => {
+    const { session, participantId } = requireSession(socket, calls);
+    return session.media.consume(
+      participantId,
+      transportId,
+      producerId,
+      rtpCapabilities as unknown as Parameters<Session['media']['consume']>[3],
+    );
+  });
+
+  responder.on('media:resume-consumer', async ({ consumerId }) => {
+    const { session, participantId } = requireSession(socket, calls);
+    await session.media.resumeConsumer(participantId, consumerId);
+    return null;
+  });
+
+  responder.on('media:set-producer-paused', async ({ producerId, paused }) => {
+    const { session, participantId } = requireSession(socket, calls);
+    await session.media.setProducerPaused(participantId, producerId, paused);
+    return null;
+  });
+
+  socket.on('disconnect', () => {
+    const bound = boundParticipant(socket);
+    const session = bound && calls.sessions.get(bound.sessionId);
+    if (!bound || !session) return;
+    // Another tab of the same participant may still be connected.
+    void socket.nsp.server
+      .of(socket.nsp.name)
+      .in(rooms.participant(bound.participantId))
+      .fetchSockets()
+      .then((left) => {
+        if (left.length === 0) calls.participantDisconnected(session, bound.participantId);
+      })
+      .catch((err: unknown) => log.error({ err }, 'disconnect bookkeeping failed'));
+  });
+}
+
+/** Relays one session's events to its participants, whichever namespace their sockets are in. */
+export function broadcastSession(session: Session, namespaces: Namespace[]): void {
+  const toOthers = (participantId: string) =>
+    namespaces.map((n) => n.to(rooms.session(session.id)).except(rooms.participant(participantId)));
+  const toAll = () => namespaces.map((n) => n.to(rooms.session(session.id)));
+
+  session.media.on('producer-added', (p) => {
+    for (const t of toOthers(p.participantId)) t.emit('session:producer-added', p);
+  });
+  session.media.on('producer-closed', ({ producerId, participantId }) => {
+    for (const t of toOthers(participantId)) t.emit('session:producer-closed', { producerId });
+  });
+  session.media.on('producer-paused', (p) => {
+    for (const t of toOthers(p.participantId)) t.emit('session:producer-paused', p);
+  });
+  session.on('participant-joined', (p) => {
+    for (const t of toOthers(p.participantId)) t.emit('session:participant-joined', session.view(p));
+  });
+  session.on('participant-left', (p) => {
+    for (const t of toOthers(p.participantId))
+      t.emit('session:participant-left', { participantId: p.participantId });
+  });
+  session.once('ended', (reason) => {
+    for (const t of toAll()) t.emit('session:ended', { reason });
+    for (const n of namespaces) n.in(rooms.session(session.id)).socketsLeave(rooms.session(session.id));
+  });
+}

@@ -1,0 +1,118 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/testApp';
+import { expectNoAxeViolations, inbound, launchChromium, newContext, total } from './browser';
+
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await app.store.accounts.create({
+    username: 'signer',
+    displayName: 'Kim Signing',
+    role: 'agent',
+    languages: ['kvk', 'ko'],
+    password: TEST_PASSWORD,
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+async function waitForMedia(page: Page, label: string) {
+  await page.waitForFunction(
+    async () => {
+      const s = window.relayStats ? await window.relayStats.inbound() : [];
+      return (
+        s.some((x) => x.kind === 'video' && x.framesDecoded > 0) &&
+        s.some((x) => x.kind === 'audio' && x.packetsReceived > 0)
+      );
+    },
+    undefined,
+    { timeout: 20_000, polling: 50 },
+  );
+  return label;
+}
+
+describe('a deaf caller reaches a signing agent by video (real Chromium, real SFU)', () => {
+  it('connects both ways, media flows both ways, and hang-up frees the router', async () => {
+    const agentCtx = await newContext(browser, app.url);
+    const callerCtx = await newContext(browser, app.url);
+    const agent = await agentCtx.newPage();
+    const caller = await callerCtx.newPage();
+
+    // Agent signs in and goes available.
+    await agent.goto('/agent/');
+    await expect.poll(() => agent.locator('#signin-heading').textContent()).toBeTruthy();
+    await expectNoAxeViolations(agent, 'agent: sign-in');
+    await agent.fill('#username', 'signer');
+    await agent.fill('#password', TEST_PASSWORD);
+    await agent.click('form#signin-form button[type=submit]');
+    await agent.locator('#go-available').waitFor({ state: 'visible' });
+    await agent.click('#go-available');
+    await expect.poll(() => agent.locator('#presence').textContent()).toBe('상담 가능');
+    await expectNoAxeViolations(agent, 'agent: available');
+
+    // Caller checks the preview and calls for Korean Sign Language.
+    await caller.goto('/');
+    await caller.waitForFunction(
+      () => (document.querySelector('#preview') as HTMLVideoElement | null)?.srcObject != null,
+    );
+    await expectNoAxeViolations(caller, 'caller: setup');
+    await caller.click('#call-button');
+
+    // The offer reaches the agent; the caller waits in line meanwhile.
+    await agent.locator('#offer').waitFor({ state: 'visible' });
+    await expect.poll(() => agent.locator('#offer-language').textContent()).toContain('한국수어');
+    await expectNoAxeViolations(agent, 'agent: offer shown');
+    await caller.locator('[data-view="waiting"]').waitFor({ state: 'visible' });
+    await expectNoAxeViolations(caller, 'caller: waiting in line');
+
+    const acceptedAt = Date.now();
+    await agent.click('#accept-offer');
+    await Promise.all([waitForMedia(agent, 'agent'), waitForMedia(caller, 'caller')]);
+    const firstFrameMs = Date.now() - acceptedAt;
+    expect(app.pool.routerCount).toBe(1);
+
+    // Media keeps flowing both ways: counters rise over a measured window.
+    const windowMs = 3000;
+    const before = { agent: await inbound(agent), caller: await inbound(caller) };
+    await new Promise((r) => setTimeout(r, windowMs));
+    const after = { agent: await inbound(agent), caller: await inbound(caller) };
+    const fps: Record<string, number> = {};
+    for (const side of ['agent', 'caller'] as const) {
+      const frames =
+        total(after[side], 'video', 'framesDecoded') - total(before[side], 'video', 'framesDecoded');
+      const packets =
+        total(after[side], 'audio', 'packetsReceived') - total(before[side], 'audio', 'packetsReceived');
+      expect(frames, `${side} decodes remote video`).toBeGreaterThan(0);
+      expect(packets, `${side} receives remote audio`).toBeGreaterThan(0);
+      fps[side] = frames / (windowMs / 1000);
+    }
+    await expectNoAxeViolations(caller, 'caller: in call');
+    await expectNoAxeViolations(agent, 'agent: in call');
+
+    console.log(
+      `[e2e two-way] accept → first remote frame on both pages: ${firstFrameMs} ms; ` +
+        `received video fps: agent ${fps['agent']!.toFixed(1)}, caller ${fps['caller']!.toFixed(1)}`,
+    );
+
+    // Hang-up ends the call for both and the server closes the router.
+    await caller.click('#hang-up');
+    await caller.locator('[data-view="ended"]').waitFor({ state: 'visible' });
+    await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
+    await expect.poll(() => app.pool.routerCount, { timeout: 5000 }).toBe(0);
+    await expectNoAxeViolations(caller, 'caller: call ended');
+    await expectNoAxeViolations(agent, 'agent: wrap-up');
+
+    await agent.click('form#wrapup-form button[type=submit]');
+    await expect.poll(() => agent.locator('#presence').textContent()).toBe('상담 가능');
+
+    await agentCtx.close();
+    await callerCtx.close();
+  });
+});

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ClientMessages } from '../../../common/protocol';
+import { establishCall } from '../../helpers/calls';
+import { connect, fakeRtpParameters, ok, startTestApp, type TestApp } from '../../helpers/testApp';
+
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app.stop();
+});
+
+// Garbage of several shapes; each must be refused by every event that takes a payload.
+const garbage: unknown[] = [
+  42,
+  'text',
+  null,
+  [1, 2],
+  { unexpected: true },
+  { language: 'x'.repeat(500), mode: 'fax' },
+];
+
+describe('every inbound message is parsed before it touches state', () => {
+  it('rejects malformed payloads on every event of the caller namespace, and nothing changes', async () => {
+    const caller = await connect(app, '/caller');
+    for (const event of Object.keys(ClientMessages)) {
+      for (const payload of garbage) {
+        const ack = await caller.request(event, payload);
+        expect(ack.ok, `${event} ${JSON.stringify(payload)}`).toBe(false);
+        if (!ack.ok) expect(['invalid-payload', 'unknown-event']).toContain(ack.error.code);
+      }
+    }
+    expect(app.calls.isWaiting('anyone')).toBe(false);
+    expect(app.pool.routerCount).toBe(0);
+    caller.close();
+  });
+
+  it('rejects malformed payloads on every agent event too', async () => {
+    const { cookie } = await app.addAgent('validator');
+    const agent = await connect(app, '/agent', cookie);
+    for (const event of Object.keys(ClientMessages)) {
+      for (const payload of garbage) {
+        const ack = await agent.request(event, payload);
+        expect(ack.ok, `${event} ${JSON.stringify(payload)}`).toBe(false);
+      }
+    }
+    expect(app.calls.presenceOf((await app.store.accounts.findByUsername('validator'))!.id)).toBe('offline');
+    agent.close();
+  });
+
+  it('answers an unknown event with unknown-event and an invalid language with invalid-payload', async () => {
+    const caller = await connect(app, '/caller');
+    expect(await caller.request('no:such-event', {})).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-event' },
+    });
+    expect(
+      await caller.request('lobby:request', { language: 'not a language!', mode: 'video' }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+    caller.close();
+  });
+});
+
+describe('nobody gets in where they do not belong', () => {
+  it('refuses an anonymous socket on the agent namespace', async () => {
+    await expect(connect(app, '/agent')).rejects.toThrow(/unauthenticated/);
+    await expect(connect(app, '/agent', 'relay_session=forged-value')).rejects.toThrow(/unauthenticated/);
+  });
+
+  it('refuses agent events sent on the caller namespace', async () => {
+    const caller = await connect(app, '/caller');
+    expect(await caller.request('agent:set-presence', { presence: 'available' })).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-event' },
+    });
+    caller.close();
+  });
+
+  it('refuses media operations before joining, and with a forged token', async () => {
+    const caller = await connect(app, '/caller');
+    expect(await caller.request('media:create-transport', { direction: 'send' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    expect(await caller.request('session:join', { token: 'x'.repeat(32) })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+    caller.close();
+  });
+
+  it("keeps one call's participants out of another call's transports and producers", async () => {
+    const a = await establishCall(app, 'isolation-a');
+    const b = await establishCall(app, 'isolation-b');
+    expect(a.callerJoin.sessionId).not.toBe(b.callerJoin.sessionId);
+
+    const bSend = ok(await b.agent.request<{ id: string }>('media:create-transport', { direction: 'send' }));
+    const { producerId } = ok(
+      await b.agent.request<{ producerId: string }>('media:produce', {
+        transportId: bSend.id,
+        kind: 'audio',
+        rtpParameters: fakeRtpParameters('audio', 2222),
+        source: 'microphone',
+      }),
+    );
+    const aRecv = ok(await a.caller.request<{ id: string }>('media:create-transport', { direction: 'recv' }));
+
+    // A's caller names B's producer and B's transport: both are simply not theirs.
+    expect(
+      await a.caller.request('media:consume', {
+        transportId: aRecv.id,
+        producerId,
+        rtpCapabilities: a.callerJoin.routerRtpCapabilities,
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(
+      await a.caller.request('media:connect-transport', {
+        transportId: bSend.id,
+        dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AA:BB' }] },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await a.caller.request('media:set-producer-paused', { producerId, paused: true })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    // Nor can the caller send on a receive transport.
+    expect(
+      await a.caller.request('media:produce', {
+        transportId: aRecv.id,
+        kind: 'video',
+        rtpParameters: fakeRtpParameters('video', 3333),
+        source: 'camera',
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not-found' } });
+
+    for (const s of [a.caller, a.agent, b.caller, b.agent]) s.close();
+  });
+});

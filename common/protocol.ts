@@ -50,7 +50,8 @@ export const LanguageTag = z
   });
 
 const Id = z.string().min(1).max(100);
-const Empty = z.object({}).strict().optional();
+// socket.io sends a missing payload as null.
+const Empty = z.object({}).strict().nullish();
 
 // mediasoup validates these deeply itself; here we check the shape so garbage never reaches it.
 const DtlsParameters = z.object({

@@ -38,7 +38,7 @@ function applyDocumentLanguage(): void {
   document.documentElement.dir = RTL.has(i18n.language) ? 'rtl' : 'ltr';
 }
 
-/** Fills every `[data-i18n]` element under root (text) and `[data-i18n-attr="attr:key"]` (attributes). */
+/** Fills every `[data-i18n]` element under root (text), and attributes named in `[data-i18n-attr]` ("attribute:key;…"). */
 export function translateDom(root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
     el.textContent = t(el.dataset['i18n'] ?? '');

@@ -44,6 +44,16 @@ describe('a deaf caller reaches a signing agent by video (real Chromium, real SF
     const callerCtx = await newContext(browser, app.url);
     const agent = await agentCtx.newPage();
     const caller = await callerCtx.newPage();
+    for (const [name, page] of [
+      ['agent', agent],
+      ['caller', caller],
+    ] as const) {
+      page.on(
+        'console',
+        (m) => process.env['E2E_DEBUG'] && console.log(`[${name}] ${m.type()}: ${m.text()}`),
+      );
+      page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
+    }
 
     // Agent signs in and goes available.
     await agent.goto('/agent/');

@@ -92,7 +92,7 @@ export async function connect(
   socket.next = (event, timeoutMs = 5000) =>
     new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no ${event} within ${timeoutMs} ms`)), timeoutMs);
-      socket.once(event, (data: never) => {
+      socket.once(event, (data: Parameters<typeof resolve>[0]) => {
         clearTimeout(timer);
         resolve(data);
       });

@@ -7,7 +7,7 @@ import type {
 } from '../../../common/protocol';
 import { t } from '../i18n';
 import { MediaClient, type RemoteTrack } from '../media/MediaClient';
-import type { Signaling } from '../signaling';
+import { RequestError, type Signaling } from '../signaling';
 import type { Announcer } from '../ui/announcer';
 import { h } from '../ui/dom';
 import { exposeStats } from './stats';
@@ -161,9 +161,10 @@ export class CallController {
   async hangUp(): Promise<void> {
     if (this.#ended) return;
     try {
-      await this.signaling.request('session:hangup', undefined);
-    } catch {
+      await this.signaling.request('session:hangup', {});
+    } catch (err) {
       // The server may already have ended the call; either way it is over here.
+      if (!(err instanceof RequestError && err.code === 'call-ended')) console.error('hang-up failed', err);
     }
     this.#finish('hangup');
   }

@@ -75,7 +75,7 @@ byId<HTMLFormElement>('call-form').addEventListener('submit', (event) => {
 
 byId('cancel-button').addEventListener('click', () => {
   signaling
-    .request('lobby:cancel', undefined)
+    .request('lobby:cancel', {})
     .then(() => {
       lastQueue = null;
       showView('setup');

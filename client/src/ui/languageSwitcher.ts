@@ -1,4 +1,4 @@
-import { i18n, setLanguage, translateDom, UI_LANGUAGES, type UiLanguage } from '../i18n';
+import { i18n, setLanguage, t, translateDom, UI_LANGUAGES, type UiLanguage } from '../i18n';
 import { h } from './dom';
 
 /** A labelled select of UI languages, each named in its own language. */
@@ -10,7 +10,7 @@ export function mountLanguageSwitcher(container: HTMLElement, onChange: () => vo
       h('option', { value: lng, lang: lng, ...(lng === i18n.language && { selected: true }) }, own),
     );
   }
-  const label = h('label', { for: 'ui-language', 'data-i18n': 'app.uiLanguage' });
+  const label = h('label', { for: 'ui-language', 'data-i18n': 'app.uiLanguage' }, t('app.uiLanguage'));
   select.addEventListener('change', () => {
     void setLanguage(select.value as UiLanguage).then(() => {
       translateDom();

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../server/src/config';
+
+describe('configuration from the environment', () => {
+  it('has working defaults', () => {
+    const c = loadConfig({});
+    expect(c.port).toBe(3000);
+    expect(c.rtc).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '127.0.0.1', port: 40000 });
+    expect(c.rtc.workers).toBeGreaterThan(0);
+    expect(c.databasePath).toBe('data/relay.sqlite');
+    expect(c.lobby).toEqual({ offerTimeoutMs: 20_000, maxMissedOffers: 3 });
+  });
+
+  it('reads every setting', () => {
+    const c = loadConfig({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      RTC_LISTEN_IP: '10.0.0.5',
+      ANNOUNCED_ADDRESS: 'relay.example.org',
+      RTC_PORT: '50000',
+      MEDIA_WORKERS: '4',
+      DATABASE_PATH: '/var/lib/relay/db.sqlite',
+      LOG_LEVEL: 'debug',
+      OFFER_TIMEOUT_MS: '15000',
+      MAX_MISSED_OFFERS: '5',
+      PUBLIC_URL: 'https://relay.example.org',
+      TRUST_PROXY: 'true',
+    });
+    expect(c).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      publicUrl: 'https://relay.example.org',
+      rtc: { listenIp: '10.0.0.5', announcedAddress: 'relay.example.org', port: 50000, workers: 4 },
+      databasePath: '/var/lib/relay/db.sqlite',
+      logLevel: 'debug',
+      lobby: { offerTimeoutMs: 15000, maxMissedOffers: 5 },
+      trustProxy: true,
+    });
+  });
+
+  it('stops with a message naming each bad setting', () => {
+    const bad = () =>
+      loadConfig({ PORT: 'eighty', RTC_LISTEN_IP: 'not-an-ip', LOG_LEVEL: 'loud', MEDIA_WORKERS: '0' });
+    expect(bad).toThrow(ConfigError);
+    try {
+      bad();
+    } catch (err) {
+      const message = (err as Error).message;
+      for (const name of ['PORT', 'RTC_LISTEN_IP', 'LOG_LEVEL', 'MEDIA_WORKERS'])
+        expect(message).toContain(name);
+    }
+  });
+});

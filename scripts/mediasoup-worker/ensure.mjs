@@ -44,11 +44,12 @@ function log(msg) {
   console.log(`[worker] ${msg}`);
 }
 
+/** Built artefacts kept across clones: the worker, its ccache, the SQLite binding. */
 export function cacheDir() {
-  const base =
+  return (
     process.env.RELAY_CACHE_DIR ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'relay-centre');
-  return base;
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'relay-centre')
+  );
 }
 
 async function tryPrebuilt(pkgDir, version, target) {

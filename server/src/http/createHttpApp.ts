@@ -69,6 +69,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       deps.log.info({ username: body.data.username }, 'failed sign-in');
       return sendError(res, 401, 'unauthenticated', 'Wrong username or password.');
     }
+    if (!account.approved) {
+      return sendError(res, 403, 'forbidden', 'Your account is waiting for a supervisor’s approval.');
+    }
     const id = deps.auth.create({ accountId: account.id, role: account.role });
     res.cookie(SESSION_COOKIE, id, {
       httpOnly: true,
@@ -90,7 +93,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/api/auth/me', async (req, res) => {
     const who = deps.auth.fromCookieHeader(req.headers.cookie);
     const account = who ? await deps.store.accounts.findById(who.accountId) : null;
-    if (!account) return sendError(res, 401, 'unauthenticated', 'Not signed in.');
+    if (!account || account.disabled) return sendError(res, 401, 'unauthenticated', 'Not signed in.');
     res.json({ account: publicAccount(account) });
   });
 

@@ -26,7 +26,8 @@ export function attachAgentNamespace(
     store.accounts
       .findById(who.accountId)
       .then((account) => {
-        if (!account) return next(new Error('unauthenticated'));
+        // A disabled account loses access at once, whatever cookie it still holds.
+        if (!account || account.disabled) return next(new Error('unauthenticated'));
         (socket.data as AgentSocketData).agentId = account.id;
         calls.agentConnected({
           agentId: account.id,

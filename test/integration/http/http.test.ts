@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../../helpers/testApp';
+import { connect, startTestApp, TEST_PASSWORD, type TestApp } from '../../helpers/testApp';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -65,5 +65,30 @@ describe('HTTP', () => {
     await post('/api/auth/logout', '{}', { cookie });
     const me = await fetch(`${app.url}/api/auth/me`, { headers: { cookie } });
     expect(me.status).toBe(401);
+  });
+});
+
+describe('accounts that may not sign in', () => {
+  it('refuses an account awaiting approval, and shuts out a disabled one at once', async () => {
+    await app.store.accounts.create({
+      username: 'pending',
+      displayName: 'Pending Volunteer',
+      role: 'volunteer',
+      languages: ['vi', 'ko'],
+      password: TEST_PASSWORD,
+      approved: false,
+    });
+    const res = await post(
+      '/api/auth/login',
+      JSON.stringify({ username: 'pending', password: TEST_PASSWORD }),
+    );
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: 'forbidden' } });
+
+    const { cookie, id } = await app.addAgent('soon-disabled');
+    await app.store.accounts.disable(id);
+    const me = await fetch(`${app.url}/api/auth/me`, { headers: { cookie } });
+    expect(me.status).toBe(401);
+    await expect(connect(app, '/agent', cookie)).rejects.toThrow(/unauthenticated/);
   });
 });

@@ -1,0 +1,156 @@
+/** Argument parsing for the accounts CLI: pure (argv and env in, a command out) so it is unit-testable. */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import type { z } from 'zod';
+import { ACCOUNT_ROLES, type AccountRole } from '../store/schema';
+import { AccountRoleSchema, DisplayName, Languages, Username } from '../store/validation';
+
+export const DEFAULT_DATABASE_PATH = 'data/relay.sqlite';
+
+export const USAGE = `Usage: npm run user -- <command> [options]
+   or: node --import tsx server/src/cli/user.ts <command> [options]
+
+Manage staff accounts: agents, supervisors and volunteer interpreters.
+
+Commands:
+  add       --role ${ACCOUNT_ROLES.join('|')} --username NAME --name "Display Name"
+            --languages kvk,ko [--password-stdin]
+  list      [--role ${ACCOUNT_ROLES.join('|')}]
+  passwd    --username NAME [--password-stdin]
+  disable   --username NAME
+
+Options for every command:
+  --db PATH         SQLite file (default: $DATABASE_PATH, else ${DEFAULT_DATABASE_PATH})
+  -h, --help        Show this help
+
+Passwords are never given as arguments. With --password-stdin, or when stdin is not a
+terminal, the password is read from stdin (a single line); otherwise you are asked for
+it twice, without echo. Passwords need at least 12 characters.
+Usernames: 3-32 characters of a-z, 0-9, '.', '_' and '-'.
+Languages: comma-separated BCP-47 tags, e.g. kvk (Korean Sign Language), ko, en.
+
+Example:
+  printf '%s\\n' "$PASSWORD" | npm run user -- add --role agent --username minji \\
+    --name "Kim Min-ji" --languages kvk,ko --password-stdin
+`;
+
+export type UserCommand =
+  | { kind: 'help' }
+  | {
+      kind: 'add';
+      db: string;
+      role: AccountRole;
+      username: string;
+      displayName: string;
+      languages: string[];
+      passwordStdin: boolean;
+    }
+  | { kind: 'list'; db: string; role?: AccountRole }
+  | { kind: 'passwd'; db: string; username: string; passwordStdin: boolean }
+  | { kind: 'disable'; db: string; username: string };
+
+/** Bad invocation: the message says what is wrong; the caller prints usage hints and exits 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+const DB = { db: { type: 'string' } } as const;
+const COMMAND_OPTIONS = {
+  add: {
+    ...DB,
+    role: { type: 'string' },
+    username: { type: 'string' },
+    name: { type: 'string' },
+    languages: { type: 'string' },
+    'password-stdin': { type: 'boolean' },
+  },
+  list: { ...DB, role: { type: 'string' } },
+  passwd: { ...DB, username: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
+  disable: { ...DB, username: { type: 'string' } },
+} satisfies Record<Exclude<UserCommand['kind'], 'help'>, Options>;
+type CommandName = keyof typeof COMMAND_OPTIONS;
+
+export function parseUserArgs(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>>,
+): UserCommand {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || argv.includes('--help') || argv.includes('-h')) {
+    return { kind: 'help' };
+  }
+  if (!isCommandName(command)) throw new UsageError(`unknown command "${command}"`);
+  const values = parseOptions(command, rest);
+  const db = optional(values, 'db') ?? (env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+  if (db === '') throw new UsageError('--db must not be empty');
+
+  switch (command) {
+    case 'add':
+      return {
+        kind: 'add',
+        db,
+        role: check(AccountRoleSchema, required(values, 'role'), '--role'),
+        username: check(Username, required(values, 'username'), '--username'),
+        displayName: check(DisplayName, required(values, 'name'), '--name'),
+        languages: check(Languages, splitList(required(values, 'languages')), '--languages'),
+        passwordStdin: values['password-stdin'] === true,
+      };
+    case 'list': {
+      const role = optional(values, 'role');
+      return role === undefined
+        ? { kind: 'list', db }
+        : { kind: 'list', db, role: check(AccountRoleSchema, role, '--role') };
+    }
+    case 'passwd':
+      return {
+        kind: 'passwd',
+        db,
+        username: check(Username, required(values, 'username'), '--username'),
+        passwordStdin: values['password-stdin'] === true,
+      };
+    case 'disable':
+      return { kind: 'disable', db, username: check(Username, required(values, 'username'), '--username') };
+  }
+}
+
+type ParsedValues = Partial<Record<string, string | boolean | (string | boolean)[]>>;
+
+function parseOptions(command: CommandName, args: string[]): ParsedValues {
+  try {
+    const options: Options = COMMAND_OPTIONS[command];
+    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false });
+    return values;
+  } catch (error) {
+    // parseArgs's own messages are clear ("Unknown option '--x'", "Option '--role <value>' argument missing").
+    throw new UsageError(`${command}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function isCommandName(name: string): name is CommandName {
+  return Object.hasOwn(COMMAND_OPTIONS, name);
+}
+
+function optional(values: ParsedValues, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function required(values: ParsedValues, name: string): string {
+  const value = optional(values, name);
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+function check<S extends z.ZodType>(schema: S, value: unknown, flag: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new UsageError(`${flag} ${result.error.issues.map((i) => i.message).join('; ')}`);
+  return result.data;
+}
+
+/** "kvk, ko," → ['kvk', 'ko']: tolerate spaces and a stray comma. */
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}

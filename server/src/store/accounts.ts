@@ -1,0 +1,176 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { DuplicateUsernameError, NotFoundError } from './errors';
+import { decoyVerify, hashPassword, verifyPassword } from './passwords';
+import type { AccountRole, AccountRow, Database } from './schema';
+import { sqliteErrorCode } from './sqliteErrors';
+import { AccountRoleSchema, Id, Languages, NewAccountInput, Password, parseInput } from './validation';
+
+/** A staff account as the rest of the app sees it: never includes the password hash. */
+export interface Account {
+  id: string;
+  username: string;
+  displayName: string;
+  role: AccountRole;
+  /** Canonical BCP-47 tags, e.g. ['kvk', 'ko']. */
+  languages: string[];
+  approved: boolean;
+  disabled: boolean;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+export interface NewAccount {
+  username: string;
+  displayName: string;
+  role: AccountRole;
+  languages: readonly string[];
+  password: string;
+  /** Defaults to true. */
+  approved?: boolean;
+}
+
+export interface AccountRepository {
+  /** @throws ValidationError, DuplicateUsernameError */
+  create(input: NewAccount): Promise<Account>;
+  /**
+   * The account if the password is right and the account is not disabled, else null. Callers still
+   * decide what an unapproved account may do.
+   */
+  verifyPassword(username: string, password: string): Promise<Account | null>;
+  findById(id: string): Promise<Account | null>;
+  /** Case-insensitive: usernames are stored lowercase. */
+  findByUsername(username: string): Promise<Account | null>;
+  /** Ordered by username. */
+  list(role?: AccountRole): Promise<Account[]>;
+  /** @throws ValidationError, NotFoundError */
+  setPassword(id: string, password: string): Promise<void>;
+  /** @throws ValidationError, NotFoundError */
+  setLanguages(id: string, languages: readonly string[]): Promise<void>;
+  /** Idempotent. @throws NotFoundError */
+  disable(id: string): Promise<void>;
+}
+
+type PublicAccountRow = Omit<AccountRow, 'password_hash'>;
+const PUBLIC_COLUMNS = [
+  'id',
+  'username',
+  'display_name',
+  'role',
+  'languages',
+  'approved',
+  'created_at',
+  'disabled',
+] as const satisfies readonly (keyof PublicAccountRow)[];
+
+const StoredLanguages = z.array(z.string());
+
+export function createAccountRepository(db: Kysely<Database>, now: () => number): AccountRepository {
+  const selectAccounts = () => db.selectFrom('accounts').select(PUBLIC_COLUMNS);
+
+  return {
+    async create(input) {
+      const valid = parseInput(NewAccountInput, input);
+      const row = {
+        id: randomUUID(),
+        username: valid.username,
+        display_name: valid.displayName,
+        role: valid.role,
+        languages: JSON.stringify(valid.languages),
+        password_hash: await hashPassword(valid.password),
+        approved: valid.approved ? 1 : 0,
+        created_at: now(),
+        disabled: 0,
+      } as const;
+      try {
+        await db.insertInto('accounts').values(row).execute();
+      } catch (error) {
+        // The UNIQUE constraint is the source of truth: a check-then-insert would race.
+        if (sqliteErrorCode(error) === 'SQLITE_CONSTRAINT_UNIQUE')
+          throw new DuplicateUsernameError(valid.username);
+        throw error;
+      }
+      return toAccount(row);
+    },
+
+    async verifyPassword(username, password) {
+      const row = await db
+        .selectFrom('accounts')
+        .selectAll()
+        .where('username', '=', normaliseUsername(username))
+        .executeTakeFirst();
+      if (!row) {
+        await decoyVerify(password);
+        return null;
+      }
+      const { password_hash: hash, ...account } = row;
+      // Disabled accounts pay the full KDF too, so timing doesn't reveal that they exist.
+      const matches = await verifyPassword(password, hash);
+      return matches && !account.disabled ? toAccount(account) : null;
+    },
+
+    async findById(id) {
+      const row = await selectAccounts().where('id', '=', id).executeTakeFirst();
+      return row ? toAccount(row) : null;
+    },
+
+    async findByUsername(username) {
+      const row = await selectAccounts()
+        .where('username', '=', normaliseUsername(username))
+        .executeTakeFirst();
+      return row ? toAccount(row) : null;
+    },
+
+    async list(role) {
+      let query = selectAccounts().orderBy('username');
+      if (role !== undefined) query = query.where('role', '=', parseInput(AccountRoleSchema, role, 'role'));
+      return (await query.execute()).map(toAccount);
+    },
+
+    async setPassword(id, password) {
+      const valid = parseInput(Password, password, 'password');
+      const hash = await hashPassword(valid);
+      await updateOne(id, { password_hash: hash });
+    },
+
+    async setLanguages(id, languages) {
+      const valid = parseInput(Languages, languages, 'languages');
+      await updateOne(id, { languages: JSON.stringify(valid) });
+    },
+
+    async disable(id) {
+      await updateOne(id, { disabled: 1 });
+    },
+  };
+
+  async function updateOne(
+    id: string,
+    values: Partial<Pick<AccountRow, 'password_hash' | 'languages' | 'disabled'>>,
+  ) {
+    const result = await db
+      .updateTable('accounts')
+      .set(values)
+      .where('id', '=', parseInput(Id, id, 'id'))
+      .executeTakeFirst();
+    if (result.numUpdatedRows === 0n) throw new NotFoundError('account', id);
+  }
+}
+
+/** Lookups accept any case; anything that isn't a valid username simply matches nothing. */
+function normaliseUsername(username: string): string {
+  return username.trim().toLowerCase();
+}
+
+function toAccount(row: PublicAccountRow): Account {
+  return {
+    id: row.id,
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    languages: StoredLanguages.parse(JSON.parse(row.languages)),
+    approved: row.approved === 1,
+    disabled: row.disabled === 1,
+    createdAt: row.created_at,
+  };
+}

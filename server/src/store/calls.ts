@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { CallMode } from '../../../common/protocol';
+import { NotFoundError } from './errors';
+import type { CallOutcome, CallRecordRow, CallRecordsTable, Database } from './schema';
+import { sqliteErrorCode } from './sqliteErrors';
+import { CallEndInput, CallStartInput, Id, parseInput, Rating, WrapUpInput } from './validation';
+
+/** Metadata about one call, for statistics and quality follow-up. Never any conversation content. */
+export interface CallRecord {
+  id: string;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  callerLanguage: string;
+  mode: CallMode;
+  agentId: string | null;
+  interpreterId: string | null;
+  outcome: CallOutcome | null;
+  waitedMs: number | null;
+  category: string | null;
+  resolved: boolean | null;
+  wrapNote: string | null;
+  rating: number | null;
+}
+
+export interface WrapUp {
+  category?: string | null;
+  resolved: boolean;
+  note?: string | null;
+}
+
+export interface CallRepository {
+  /** @throws ValidationError */
+  start(input: { callerLanguage: string; mode: CallMode }): Promise<{ id: string }>;
+  /** @throws NotFoundError (call or agent account) */
+  answered(id: string, input: { agentId: string }): Promise<void>;
+  /** @throws NotFoundError (call or interpreter account) */
+  interpreterJoined(id: string, interpreterId: string): Promise<void>;
+  /**
+   * Records how the call ended. The first report wins and later ones are ignored, because both
+   * sides may hang up at the same moment. @throws ValidationError, NotFoundError
+   */
+  ended(id: string, input: { outcome: CallOutcome; waitedMs: number }): Promise<void>;
+  /** @throws ValidationError, NotFoundError */
+  wrapUp(id: string, input: WrapUp): Promise<void>;
+  /** Caller's 1–5 rating. @throws ValidationError, NotFoundError */
+  rate(id: string, rating: number): Promise<void>;
+  get(id: string): Promise<CallRecord | null>;
+  /** Newest first. `since` is inclusive (ms since epoch); `limit` defaults to 100, at most 1000. */
+  list(options?: { since?: number; limit?: number }): Promise<CallRecord[]>;
+}
+
+const ListOptions = z.object({
+  since: z.int().min(0).optional(),
+  limit: z.int().min(1).max(1000).default(100),
+});
+
+type CallUpdate = Partial<Omit<CallRecordsTable, 'id' | 'started_at' | 'caller_language' | 'mode'>>;
+
+export function createCallRepository(db: Kysely<Database>, now: () => number): CallRepository {
+  return {
+    async start(input) {
+      const valid = parseInput(CallStartInput, input);
+      const id = randomUUID();
+      await db
+        .insertInto('call_records')
+        .values({ id, started_at: now(), caller_language: valid.callerLanguage, mode: valid.mode })
+        .execute();
+      return { id };
+    },
+
+    async answered(id, { agentId }) {
+      await updateCall(id, { answered_at: now(), agent_id: agentId }, agentId);
+    },
+
+    async interpreterJoined(id, interpreterId) {
+      await updateCall(id, { interpreter_id: interpreterId }, interpreterId);
+    },
+
+    async ended(id, input) {
+      const valid = parseInput(CallEndInput, input);
+      const result = await db
+        .updateTable('call_records')
+        .set({ ended_at: now(), outcome: valid.outcome, waited_ms: valid.waitedMs })
+        .where('id', '=', parseInput(Id, id, 'id'))
+        .where('ended_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n && !(await exists(id))) throw new NotFoundError('call', id);
+    },
+
+    async wrapUp(id, input) {
+      const valid = parseInput(WrapUpInput, input);
+      const note = valid.note?.trim() || null;
+      await updateCall(id, {
+        category: valid.category ?? null,
+        resolved: valid.resolved ? 1 : 0,
+        wrap_note: note,
+      });
+    },
+
+    async rate(id, rating) {
+      await updateCall(id, { rating: parseInput(Rating, rating, 'rating') });
+    },
+
+    async get(id) {
+      const row = await db.selectFrom('call_records').selectAll().where('id', '=', id).executeTakeFirst();
+      return row ? toCallRecord(row) : null;
+    },
+
+    async list(options = {}) {
+      const { since, limit } = parseInput(ListOptions, options);
+      let query = db
+        .selectFrom('call_records')
+        .selectAll()
+        .orderBy('started_at', 'desc')
+        .orderBy('id')
+        .limit(limit);
+      if (since !== undefined) query = query.where('started_at', '>=', since);
+      return (await query.execute()).map(toCallRecord);
+    },
+  };
+
+  async function exists(id: string): Promise<boolean> {
+    return (
+      (await db.selectFrom('call_records').select('id').where('id', '=', id).executeTakeFirst()) !== undefined
+    );
+  }
+
+  /** Updates one call; `accountId` names the account a foreign key points at, for the error message. */
+  async function updateCall(id: string, values: CallUpdate, accountId?: string): Promise<void> {
+    let result;
+    try {
+      result = await db
+        .updateTable('call_records')
+        .set(values)
+        .where('id', '=', parseInput(Id, id, 'id'))
+        .executeTakeFirst();
+    } catch (error) {
+      if (accountId !== undefined && sqliteErrorCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+        throw new NotFoundError('account', accountId);
+      }
+      throw error;
+    }
+    if (result.numUpdatedRows === 0n) throw new NotFoundError('call', id);
+  }
+}
+
+function toCallRecord(row: CallRecordRow): CallRecord {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    answeredAt: row.answered_at,
+    endedAt: row.ended_at,
+    callerLanguage: row.caller_language,
+    mode: row.mode,
+    agentId: row.agent_id,
+    interpreterId: row.interpreter_id,
+    outcome: row.outcome,
+    waitedMs: row.waited_ms,
+    category: row.category,
+    resolved: row.resolved === null ? null : row.resolved === 1,
+    wrapNote: row.wrap_note,
+    rating: row.rating,
+  };
+}

@@ -1,0 +1,11 @@
+export { openStore, type Store, type StoreOptions } from './openStore';
+export type { Account, AccountRepository, NewAccount } from './accounts';
+export type { CallRecord, CallRepository, WrapUp } from './calls';
+export { ACCOUNT_ROLES, CALL_OUTCOMES, type AccountRole, type CallOutcome } from './schema';
+export {
+  DuplicateUsernameError,
+  NotFoundError,
+  StoreError,
+  ValidationError,
+  type ValidationIssue,
+} from './errors';

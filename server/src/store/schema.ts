@@ -1,0 +1,51 @@
+/** Kysely's view of the tables. Timestamps are milliseconds since the Unix epoch (the store's clock). */
+import type { Generated, Selectable } from 'kysely';
+import type { CallMode } from '../../../common/protocol';
+
+export const ACCOUNT_ROLES = ['agent', 'supervisor', 'volunteer'] as const;
+export type AccountRole = (typeof ACCOUNT_ROLES)[number];
+
+export const CALL_OUTCOMES = ['completed', 'abandoned', 'failed'] as const;
+export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+
+/** SQLite has no boolean type; CHECK constraints keep these to 0 or 1. */
+export type SqliteBool = 0 | 1;
+
+export interface AccountsTable {
+  id: string;
+  username: string;
+  display_name: string;
+  role: AccountRole;
+  /** JSON array of canonical BCP-47 tags. */
+  languages: string;
+  password_hash: string;
+  approved: Generated<SqliteBool>;
+  created_at: number;
+  disabled: Generated<SqliteBool>;
+}
+
+/** Metadata about a call only: no media, transcript or message content is ever stored. */
+export interface CallRecordsTable {
+  id: string;
+  started_at: number;
+  answered_at: number | null;
+  ended_at: number | null;
+  caller_language: string;
+  mode: CallMode;
+  agent_id: string | null;
+  interpreter_id: string | null;
+  outcome: CallOutcome | null;
+  waited_ms: number | null;
+  category: string | null;
+  resolved: SqliteBool | null;
+  wrap_note: string | null;
+  rating: number | null;
+}
+
+export interface Database {
+  accounts: AccountsTable;
+  call_records: CallRecordsTable;
+}
+
+export type AccountRow = Selectable<AccountsTable>;
+export type CallRecordRow = Selectable<CallRecordsTable>;

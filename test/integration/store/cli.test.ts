@@ -1,0 +1,175 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStore } from '../../../server/src/store';
+import { GOOD_PASSWORD, makeTempDir, rawQuery } from './helpers';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const CLI = path.join(ROOT, 'server/src/cli/user.ts');
+
+interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI as an operator would; stdin is a pipe, so it is never a TTY here. */
+function runCli(
+  args: string[],
+  options: { stdin?: string; env?: Record<string, string> } = {},
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_PATH: '', ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(options.stdin ?? '');
+  });
+}
+
+describe('accounts CLI (end to end)', () => {
+  let dir: string;
+  let db: string;
+  let cleanup: () => void;
+  let env: Record<string, string>;
+  beforeEach(() => {
+    ({ dir, cleanup } = makeTempDir());
+    db = path.join(dir, 'data', 'relay.sqlite');
+    env = { DATABASE_PATH: db };
+  });
+  afterEach(() => cleanup());
+
+  const addMinji = [
+    'add',
+    '--role',
+    'agent',
+    '--username',
+    'Minji',
+    '--name',
+    'Kim Min-ji',
+    '--languages',
+    'kvk, ko',
+  ];
+
+  it('adds an account with the password from stdin; the store can then verify it', async () => {
+    const result = await runCli([...addMinji, '--password-stdin'], { stdin: `${GOOD_PASSWORD}\n`, env });
+    expect(result).toMatchObject({ code: 0, stderr: '' });
+    expect(result.stdout).toBe('Added agent "minji" (Kim Min-ji), languages kvk, ko.\n');
+
+    const store = await openStore({ path: db });
+    try {
+      const account = await store.accounts.verifyPassword('minji', GOOD_PASSWORD);
+      expect(account).toMatchObject({
+        username: 'minji',
+        role: 'agent',
+        languages: ['kvk', 'ko'],
+        approved: true,
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reads stdin without --password-stdin when stdin is not a terminal, and honours --db', async () => {
+    const other = path.join(dir, 'other.sqlite');
+    const result = await runCli([...addMinji, '--db', other], { stdin: GOOD_PASSWORD, env });
+    expect(result.code).toBe(0);
+    expect(rawQuery(other, 'select username from accounts')).toEqual([{ username: 'minji' }]);
+  });
+
+  it('lists, changes a password and disables', async () => {
+    await runCli(addMinji, { stdin: `${GOOD_PASSWORD}\n`, env });
+    await runCli(
+      ['add', '--role', 'volunteer', '--username', 'jun', '--name', 'Park Jun', '--languages', 'ko'],
+      {
+        stdin: `${GOOD_PASSWORD}\n`,
+        env,
+      },
+    );
+
+    const list = await runCli(['list'], { env });
+    expect(list.code).toBe(0);
+    expect(list.stdout.split('\n')).toEqual([
+      'USERNAME  ROLE       STATUS  LANGUAGES  NAME',
+      'jun       volunteer  active  ko         Park Jun',
+      'minji     agent      active  kvk,ko     Kim Min-ji',
+      '',
+    ]);
+    expect((await runCli(['list', '--role', 'volunteer'], { env })).stdout).not.toContain('minji');
+
+    const passwd = await runCli(['passwd', '--username', 'minji'], {
+      stdin: 'the new long passphrase\n',
+      env,
+    });
+    expect(passwd).toMatchObject({ code: 0, stdout: 'Password changed for "minji".\n' });
+    const disable = await runCli(['disable', '--username', 'jun'], { env });
+    expect(disable).toMatchObject({ code: 0, stdout: 'Disabled "jun".\n' });
+
+    const store = await openStore({ path: db });
+    try {
+      expect(await store.accounts.verifyPassword('minji', GOOD_PASSWORD)).toBeNull();
+      expect(await store.accounts.verifyPassword('minji', 'the new long passphrase')).not.toBeNull();
+      expect(await store.accounts.verifyPassword('jun', GOOD_PASSWORD)).toBeNull();
+      expect(await store.accounts.findByUsername('jun')).toMatchObject({ disabled: true });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('prints help and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^Usage: npm run user -- <command>/);
+    expect(result.stdout).toContain('--password-stdin');
+  });
+
+  it.each([
+    [['frobnicate'], /unknown command "frobnicate"/],
+    [
+      ['add', '--role', 'admin', '--username', 'x1y', '--name', 'X', '--languages', 'ko'],
+      /--role must be one of/,
+    ],
+    [['add', '--role', 'agent', '--name', 'X', '--languages', 'ko'], /--username is required/],
+    [
+      ['add', '--role', 'agent', '--username', 'abc', '--name', 'X', '--languages', 'ko_KR'],
+      /"ko_KR" is not a BCP-47/,
+    ],
+    [['add', '--password', 'hunter2hunter2', '--role', 'agent'], /Unknown option '--password'/],
+    [['disable'], /--username is required/],
+  ])(
+    'rejects a bad invocation %j with exit 2 and a message, without touching the database',
+    async (args, message) => {
+      const result = await runCli(args, { stdin: `${GOOD_PASSWORD}\n`, env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).toContain('Run with --help for usage.');
+      expect(result.stdout).toBe('');
+      // Arguments are checked before the database is even opened.
+      expect(fs.existsSync(db)).toBe(false);
+    },
+  );
+
+  it('fails with exit 1 and a clear message on a short password, a duplicate or an unknown user', async () => {
+    const short = await runCli(addMinji, { stdin: 'short\n', env });
+    expect(short).toMatchObject({ code: 1, stderr: 'error: password: must be at least 12 characters\n' });
+    const empty = await runCli(addMinji, { stdin: '', env });
+    expect(empty).toMatchObject({ code: 1, stderr: 'error: no password on stdin\n' });
+
+    expect((await runCli(addMinji, { stdin: `${GOOD_PASSWORD}\n`, env })).code).toBe(0);
+    const duplicate = await runCli(addMinji, { stdin: `${GOOD_PASSWORD}\n`, env });
+    expect(duplicate).toMatchObject({ code: 1, stderr: 'error: username "minji" is already taken\n' });
+
+    const unknown = await runCli(['disable', '--username', 'nobody'], { env });
+    expect(unknown).toMatchObject({ code: 1, stderr: 'error: no account named "nobody"\n' });
+    expect(rawQuery(db, 'select username from accounts')).toEqual([{ username: 'minji' }]);
+  });
+});

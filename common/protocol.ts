@@ -50,6 +50,7 @@ export const LanguageTag = z
   });
 
 const Id = z.string().min(1).max(100);
+export const CHAT_MAX_LENGTH = 2000;
 // socket.io sends a missing payload as null.
 const Empty = z.object({}).strict().nullish();
 
@@ -118,6 +119,9 @@ export const ClientMessages = {
   'media:consume': z.object({ transportId: Id, producerId: Id, rtpCapabilities: RtpCapabilities }).strict(),
   'media:resume-consumer': z.object({ consumerId: Id }).strict(),
   'media:set-producer-paused': z.object({ producerId: Id, paused: z.boolean() }).strict(),
+  // text beside the video: messages, and real-time text (the sender's whole draft as it is typed)
+  'chat:send': z.object({ text: z.string().trim().min(1).max(CHAT_MAX_LENGTH) }).strict(),
+  'rtt:update': z.object({ text: z.string().max(CHAT_MAX_LENGTH) }).strict(),
 } as const;
 export type ClientMessageName = keyof typeof ClientMessages;
 export type ClientMessage<K extends ClientMessageName> = z.output<(typeof ClientMessages)[K]>;
@@ -145,6 +149,20 @@ export interface JoinedSession {
   mode: CallMode;
   routerRtpCapabilities: unknown;
   participants: ParticipantView[];
+  /** Messages so far in this call (kept in memory for the call only, for someone who joins late). */
+  chat: ChatMessage[];
+}
+export interface ChatMessage {
+  messageId: string;
+  participantId: string;
+  role: Role;
+  text: string;
+  at: number;
+}
+export interface RttDraft {
+  participantId: string;
+  role: Role;
+  text: string;
 }
 export interface TransportView {
   id: string;
@@ -189,6 +207,8 @@ export interface ClientAcks {
   'media:consume': ConsumerView;
   'media:resume-consumer': null;
   'media:set-producer-paused': null;
+  'chat:send': ChatMessage;
+  'rtt:update': null;
 }
 
 export type ClientToServerEvents = {
@@ -202,6 +222,8 @@ export interface SessionServerEvents {
   'session:producer-closed': (p: { producerId: string }) => void;
   'session:producer-paused': (p: { producerId: string; participantId: string; paused: boolean }) => void;
   'session:ended': (p: { reason: EndReason }) => void;
+  'chat:message': (m: ChatMessage) => void;
+  'rtt:draft': (d: RttDraft) => void;
 }
 export interface CallerServerEvents extends SessionServerEvents {
   'lobby:position': (p: QueueView) => void;

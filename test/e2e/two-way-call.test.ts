@@ -23,19 +23,17 @@ afterAll(async () => {
   await app?.stop();
 });
 
-async function waitForMedia(page: Page, label: string) {
-  await page.waitForFunction(
-    async () => {
-      const s = window.relayStats ? await window.relayStats.inbound() : [];
-      return (
-        s.some((x) => x.kind === 'video' && x.framesDecoded > 0) &&
-        s.some((x) => x.kind === 'audio' && x.packetsReceived > 0)
-      );
-    },
-    undefined,
-    { timeout: 20_000, polling: 50 },
-  );
-  return label;
+/** Polls the page's own getStats until remote video is decoded and remote audio arrives. */
+async function waitForMedia(page: Page): Promise<void> {
+  await expect
+    .poll(
+      async () => {
+        const s = await inbound(page);
+        return total(s, 'video', 'framesDecoded') > 0 && total(s, 'audio', 'packetsReceived') > 0;
+      },
+      { timeout: 20_000, interval: 25 },
+    )
+    .toBe(true);
 }
 
 describe('a deaf caller reaches a signing agent by video (real Chromium, real SFU)', () => {
@@ -84,7 +82,7 @@ describe('a deaf caller reaches a signing agent by video (real Chromium, real SF
 
     const acceptedAt = Date.now();
     await agent.click('#accept-offer');
-    await Promise.all([waitForMedia(agent, 'agent'), waitForMedia(caller, 'caller')]);
+    await Promise.all([waitForMedia(agent), waitForMedia(caller)]);
     const firstFrameMs = Date.now() - acceptedAt;
     expect(app.pool.routerCount).toBe(1);
 
@@ -110,6 +108,26 @@ describe('a deaf caller reaches a signing agent by video (real Chromium, real SF
       `[e2e two-way] accept → first remote frame on both pages: ${firstFrameMs} ms; ` +
         `received video fps: agent ${fps['agent']!.toFixed(1)}, caller ${fps['caller']!.toFixed(1)}`,
     );
+
+    // Real-time text: what the caller types shows on the agent's screen as it is typed.
+    await caller.locator('#chat-input').focus();
+    await caller.keyboard.type('안녕하세요 hello', { delay: 30 });
+    const typedAt = Date.now();
+    await agent.waitForFunction(
+      () => document.querySelector('#rtt-drafts')?.textContent?.includes('hello'),
+      undefined,
+      {
+        polling: 10,
+        timeout: 5000,
+      },
+    );
+    const rttMs = Date.now() - typedAt;
+    expect(rttMs, 'real-time text within 500 ms').toBeLessThan(500);
+    await caller.keyboard.press('Enter');
+    await agent.locator('#chat-log li', { hasText: '안녕하세요 hello' }).waitFor();
+    await expect.poll(() => agent.locator('#rtt-drafts').textContent()).toBe('');
+    await expectNoAxeViolations(agent, 'agent: chat in call');
+    console.log(`[e2e two-way] real-time text: last keystroke → shown on the other page: ${rttMs} ms`);
 
     // Hang-up ends the call for both and the server closes the router.
     await caller.click('#hang-up');

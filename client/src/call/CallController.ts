@@ -10,6 +10,7 @@ import { MediaClient, type RemoteTrack } from '../media/MediaClient';
 import { RequestError, type Signaling } from '../signaling';
 import type { Announcer } from '../ui/announcer';
 import { h } from '../ui/dom';
+import { ChatPanel } from './ChatPanel';
 import { exposeStats } from './stats';
 
 interface Tile {
@@ -28,6 +29,8 @@ export class CallController {
   #ended = false;
   readonly #unsubscribe: (() => void)[] = [];
   #remote: HTMLElement = document.createElement('div');
+  #chat: ChatPanel | null = null;
+  #participantId = '';
 
   constructor(
     private readonly signaling: Signaling<never>,
@@ -43,6 +46,8 @@ export class CallController {
       'session:join',
       { token },
     );
+    this.#participantId = joined.participantId;
+    for (const m of joined.chat) this.#chat?.showMessage(m, m.participantId === joined.participantId);
     this.#media = new MediaClient(this.signaling, {
       onTrack: (track) => this.#attach(track),
       onTrackEnded: (producerId) => this.#detach(producerId),
@@ -76,6 +81,8 @@ export class CallController {
     });
     on('session:participant-left', () => this.announcer.say(t('call.otherLeft'), true));
     on('session:ended', ({ reason }) => this.#finish(reason));
+    on('chat:message', (m) => this.#chat?.showMessage(m, m.participantId === this.#participantId));
+    on('rtt:draft', (d) => this.#chat?.showDraft(d));
   }
 
   #renderShell(stream: MediaStream | null): void {
@@ -107,7 +114,15 @@ export class CallController {
       camera,
       hangup,
     );
-    this.root.replaceChildren(this.#remote, h('div', { class: 'self' }, self), controls);
+    this.#chat = new ChatPanel(this.signaling, (err) => console.error('chat failed', err));
+    const media = h(
+      'div',
+      { class: 'call-media' },
+      this.#remote,
+      h('div', { class: 'self' }, self),
+      controls,
+    );
+    this.root.replaceChildren(media, this.#chat.element);
   }
 
   async #toggle(kind: 'audio' | 'video', button: HTMLButtonElement): Promise<void> {
@@ -175,6 +190,8 @@ export class CallController {
     for (const off of this.#unsubscribe) off();
     this.#media?.close();
     this.#media = null;
+    this.#chat = null;
+    // Dropping the panel drops the conversation: nothing of it stays in the page after the call.
     this.root.replaceChildren();
     this.#tiles.clear();
     this.announcer.say(t(`call.endedBy.${reason}`), true);

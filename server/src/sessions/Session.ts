@@ -1,4 +1,11 @@
-import type { CallMode, EndReason, ParticipantView, Role } from '../../../common/protocol';
+import type {
+  CallMode,
+  ChatMessage,
+  EndReason,
+  ParticipantView,
+  Role,
+  RttDraft,
+} from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { CallMedia } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
@@ -18,6 +25,8 @@ export interface Participant {
 export type SessionEvents = {
   'participant-joined': [Participant];
   'participant-left': [Participant];
+  'chat-message': [ChatMessage];
+  'rtt-draft': [RttDraft];
   ended: [EndReason];
 };
 
@@ -29,6 +38,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly id = newId();
   readonly startedAt: number;
   readonly #participants = new Map<string, Participant>();
+  /** The conversation lives here for the call only and is dropped when it ends: nothing is kept. */
+  #chat: ChatMessage[] = [];
   #endReason: EndReason | null = null;
 
   constructor(
@@ -88,6 +99,31 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.safeEmit(connected ? 'participant-joined' : 'participant-left', p);
   }
 
+  get chat(): readonly ChatMessage[] {
+    return this.#chat;
+  }
+
+  postMessage(participantId: string, text: string, at: number): ChatMessage {
+    const p = this.#requireParticipant(participantId);
+    const message: ChatMessage = { messageId: newId(), participantId, role: p.role, text, at };
+    this.#chat.push(message);
+    this.safeEmit('chat-message', message);
+    // A sent message replaces its draft.
+    this.safeEmit('rtt-draft', { participantId, role: p.role, text: '' });
+    return message;
+  }
+
+  updateDraft(participantId: string, text: string): void {
+    const p = this.#requireParticipant(participantId);
+    this.safeEmit('rtt-draft', { participantId, role: p.role, text });
+  }
+
+  #requireParticipant(participantId: string): Participant {
+    const p = this.#participants.get(participantId);
+    if (!p) throw new Error(`no participant ${participantId}`);
+    return p;
+  }
+
   view(p: Participant): ParticipantView {
     return {
       participantId: p.participantId,
@@ -101,6 +137,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   end(reason: EndReason): void {
     if (this.#endReason) return;
     this.#endReason = reason;
+    this.#chat = [];
     this.media.close();
     this.log.info({ reason }, 'session ended');
     this.safeEmit('ended', reason);

@@ -1,8 +1,5 @@
 import type { Namespace } from 'socket.io';
-import type { Logger } from '../logger';
-import type { AuthSessions } from '../http/AuthSessions';
-import type { CallCenter } from '../sessions/CallCenter';
-import type { Store } from '../store';
+import type { SignalingContext } from './context';
 import { Responder, SignalingError } from './respond';
 import { rooms } from './rooms';
 import { registerSessionHandlers } from './sessionHandlers';
@@ -12,13 +9,8 @@ interface AgentSocketData {
 }
 
 /** Signed-in agents only: the handshake must carry a staff session cookie of an agent account. */
-export function attachAgentNamespace(
-  nsp: Namespace,
-  calls: CallCenter,
-  auth: AuthSessions,
-  store: Store,
-  log: Logger,
-): void {
+export function attachAgentNamespace(nsp: Namespace, ctx: SignalingContext): void {
+  const { calls, auth, store, log } = ctx;
   nsp.use((socket, next) => {
     const who = auth.fromCookieHeader(socket.handshake.headers.cookie);
     if (!who) return next(new Error('unauthenticated'));
@@ -76,7 +68,7 @@ export function attachAgentNamespace(
       return { presence };
     });
 
-    registerSessionHandlers(socket, responder, calls, slog);
+    registerSessionHandlers(socket, responder, ctx, slog);
 
     socket.on('disconnect', () => {
       void nsp

@@ -1,19 +1,13 @@
 import type { Namespace } from 'socket.io';
-import type { Logger } from '../logger';
-import type { CallCenter } from '../sessions/CallCenter';
 import { newId } from '../sessions/tokens';
-import type { RateLimiter } from './RateLimiter';
+import type { SignalingContext } from './context';
 import { Responder, SignalingError } from './respond';
 import { rooms } from './rooms';
 import { registerSessionHandlers } from './sessionHandlers';
 
 /** Anonymous callers: join the line, wait, get a join token when an agent answers, then the call. */
-export function attachCallerNamespace(
-  nsp: Namespace,
-  calls: CallCenter,
-  limiter: RateLimiter,
-  log: Logger,
-): void {
+export function attachCallerNamespace(nsp: Namespace, ctx: SignalingContext): void {
+  const { calls, log } = ctx;
   nsp.on('connection', (socket) => {
     const slog = log.child({ ns: 'caller' });
     const responder = new Responder(socket, slog);
@@ -22,7 +16,7 @@ export function attachCallerNamespace(
     responder.on('lobby:request', async ({ language, mode }) => {
       if (data.callerId && calls.isWaiting(data.callerId))
         throw new SignalingError('invalid-state', 'you are already waiting');
-      if (!limiter.take(socket.handshake.address)) {
+      if (!ctx.callLimiter.take(socket.handshake.address)) {
         throw new SignalingError('rate-limited', 'Too many calls from this address; please wait a minute.');
       }
       const callerId = newId();
@@ -38,7 +32,7 @@ export function attachCallerNamespace(
       return null;
     });
 
-    registerSessionHandlers(socket, responder, calls, slog);
+    registerSessionHandlers(socket, responder, ctx, slog);
 
     socket.on('disconnect', () => {
       // Reconnection to the line comes with the reconnect work; for now a vanished caller leaves it.

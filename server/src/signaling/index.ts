@@ -5,7 +5,7 @@ import type { CallCenter } from '../sessions/CallCenter';
 import type { Store } from '../store';
 import { attachAgentNamespace } from './agentNamespace';
 import { attachCallerNamespace } from './callerNamespace';
-import { RateLimiter } from './RateLimiter';
+import { createContext } from './context';
 import { broadcastSession } from './sessionHandlers';
 
 export interface SignalingDeps {
@@ -18,12 +18,10 @@ export interface SignalingDeps {
 
 /** One namespace per role; in-call messages are shared, and a session's events reach every role. */
 export function attachSignaling(io: Server, deps: SignalingDeps): void {
-  const log = deps.log.child({ module: 'signaling' });
+  const ctx = createContext({ ...deps, log: deps.log.child({ module: 'signaling' }) });
   const caller = io.of('/caller');
   const agent = io.of('/agent');
-  // Ten call requests a minute per address, in bursts of up to five.
-  const limiter = new RateLimiter(5, 10 / 60_000, deps.clock);
-  attachCallerNamespace(caller, deps.calls, limiter, log);
-  attachAgentNamespace(agent, deps.calls, deps.auth, deps.store, log);
+  attachCallerNamespace(caller, ctx);
+  attachAgentNamespace(agent, ctx);
   deps.calls.on('session-started', (session) => broadcastSession(session, [caller, agent]));
 }

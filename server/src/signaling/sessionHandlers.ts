@@ -3,6 +3,7 @@ import type { ProducerView } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
 import type { Session } from '../sessions/Session';
+import type { SignalingContext } from './context';
 import type { Responder } from './respond';
 import { SignalingError } from './respond';
 import { rooms } from './rooms';
@@ -29,9 +30,10 @@ function requireSession(socket: Socket, calls: CallCenter): { session: Session; 
 export function registerSessionHandlers(
   socket: Socket,
   responder: Responder,
-  calls: CallCenter,
+  ctx: SignalingContext,
   log: Logger,
 ): void {
+  const { calls, textLimiter } = ctx;
   responder.on('session:join', async ({ token }) => {
     const found = calls.sessions.byToken(token);
     if (!found || found.session.ended)
@@ -59,7 +61,21 @@ export function registerSessionHandlers(
       routerRtpCapabilities: session.media.rtpCapabilities,
       participants: session.participants.map((p) => session.view(p)),
       producers: session.media.producersFor(participant.participantId) as ProducerView[],
+      chat: [...session.chat],
     };
+  });
+
+  responder.on('chat:send', ({ text }) => {
+    const { session, participantId } = requireSession(socket, calls);
+    if (!textLimiter.take(participantId)) throw new SignalingError('rate-limited', 'Slow down a little.');
+    return session.postMessage(participantId, text, ctx.clock());
+  });
+
+  responder.on('rtt:update', ({ text }) => {
+    const { session, participantId } = requireSession(socket, calls);
+    if (!textLimiter.take(participantId)) throw new SignalingError('rate-limited', 'Slow down a little.');
+    session.updateDraft(participantId, text);
+    return null;
   });
 
   responder.on('session:hangup', () => {
@@ -150,6 +166,12 @@ export function broadcastSession(session: Session, namespaces: Namespace[]): voi
   session.on('participant-left', (p) => {
     for (const t of toOthers(p.participantId))
       t.emit('session:participant-left', { participantId: p.participantId });
+  });
+  session.on('chat-message', (m) => {
+    for (const t of toAll()) t.emit('chat:message', m);
+  });
+  session.on('rtt-draft', (d) => {
+    for (const t of toOthers(d.participantId)) t.emit('rtt:draft', d);
   });
   session.once('ended', (reason) => {
     for (const t of toAll()) t.emit('session:ended', { reason });

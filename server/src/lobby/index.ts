@@ -1,0 +1,29 @@
+// Public surface of the lobby module. Nothing outside this folder should import its internals.
+export { Lobby } from './Lobby';
+export { DEFAULT_CONFIG } from './config';
+export { DEFAULT_SHIFTS } from './shifts';
+export { canonicalLanguage, serves as languageServes } from './languages';
+export type {
+  AgentInput,
+  AgentPresence,
+  CallerView,
+  CallMode,
+  Clock,
+  EnqueueInput,
+  FallbackChoice,
+  LanguageCounts,
+  LanguageTag,
+  LobbyConfig,
+  LobbyError,
+  LobbyErrorCode,
+  LobbyEvent,
+  LobbyEventType,
+  LobbyInspection,
+  LobbyResult,
+  LobbySnapshot,
+  Priority,
+  ShiftDefinition,
+  VolunteerInput,
+  VolunteerPresence,
+  WeeklyHours,
+} from './types';

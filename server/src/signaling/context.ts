@@ -1,0 +1,28 @@
+import type { AuthSessions } from '../http/AuthSessions';
+import type { Logger } from '../logger';
+import type { CallCenter } from '../sessions/CallCenter';
+import type { Store } from '../store';
+import { RateLimiter } from './RateLimiter';
+
+/** What every namespace's handlers share. */
+export interface SignalingContext {
+  calls: CallCenter;
+  auth: AuthSessions;
+  store: Store;
+  log: Logger;
+  clock: () => number;
+  /** Call requests per caller address. */
+  callLimiter: RateLimiter;
+  /** Chat messages and real-time text updates per participant. */
+  textLimiter: RateLimiter;
+}
+
+export function createContext(deps: Omit<SignalingContext, 'callLimiter' | 'textLimiter'>): SignalingContext {
+  return {
+    ...deps,
+    // Ten call requests a minute per address, in bursts of up to five.
+    callLimiter: new RateLimiter(5, 10 / 60_000, deps.clock),
+    // Real-time text sends a draft per keystroke burst: 20 a second, bursts of 40.
+    textLimiter: new RateLimiter(40, 20 / 1000, deps.clock),
+  };
+}

@@ -1,6 +1,14 @@
 import i18next from 'i18next';
-import en from '../../locales/en/translation.json';
-import ko from '../../locales/ko/translation.json';
+
+type Resources = Record<string, Record<string, Record<string, unknown>>>;
+
+/** Every `locales/<lng>/<namespace>.json`, bundled: `translation` is shared, others belong to one page. */
+const files = import.meta.glob<Record<string, unknown>>('../../locales/*/*.json', { eager: true, import: 'default' });
+const resources: Resources = {};
+for (const [file, data] of Object.entries(files)) {
+  const [, lng, ns] = /locales\/([^/]+)\/([^/]+)\.json$/.exec(file) ?? [];
+  if (lng && ns) (resources[lng] ??= {})[ns] = data;
+}
 
 /** UI languages with complete translations. The language a caller needs is a different thing. */
 export const UI_LANGUAGES = ['ko', 'en'] as const;
@@ -25,7 +33,9 @@ export async function initI18n(): Promise<void> {
     lng: initialLanguage(),
     fallbackLng: 'en',
     supportedLngs: [...UI_LANGUAGES],
-    resources: { en: { translation: en }, ko: { translation: ko } },
+    resources,
+    ns: [...new Set(Object.values(resources).flatMap((r) => Object.keys(r)))],
+    defaultNS: 'translation',
     interpolation: { escapeValue: false },
   });
   applyDocumentLanguage();

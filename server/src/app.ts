@@ -45,10 +45,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     },
     log,
   );
-  const lobby = new Lobby(
-    { offerTimeoutMs: config.lobby.offerTimeoutMs, maxMissedOffers: config.lobby.maxMissedOffers },
-    clock,
-  );
+  const lobby = new Lobby(config.lobby, clock);
   const calls = new CallCenter({
     lobby,
     pool,
@@ -71,6 +68,21 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       sessions: calls.sessions.size,
       routers: pool.routerCount,
     }),
+    overview: () => calls.overview(),
+    // New languages or hours reach the matching at once, not at the volunteer's next sign-in.
+    onVolunteerProfileChanged: (accountId) => {
+      void Promise.all([store.accounts.findById(accountId), store.volunteers.getProfile(accountId)])
+        .then(([account, profile]) => {
+          if (!account || !profile) return;
+          calls.volunteerProfileChanged({
+            id: account.id,
+            displayName: account.displayName,
+            languages: profile.languages.map((l) => l.tag),
+            weeklyHours: profile.weeklyHours,
+          });
+        })
+        .catch((err: unknown) => log.error({ err, accountId }, 'could not apply a volunteer profile change'));
+    },
   });
   const httpServer = http.createServer(httpApp);
   // Same origin only: no CORS. Small messages: SDP-sized payloads at most.

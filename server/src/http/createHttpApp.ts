@@ -5,6 +5,8 @@ import { z } from 'zod';
 import type { Logger } from '../logger';
 import type { Store } from '../store';
 import { type AuthSessions, SESSION_COOKIE } from './AuthSessions';
+import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
+import { createVolunteerRouter } from './volunteerRoutes';
 
 export interface HttpDeps {
   store: Store;
@@ -15,6 +17,10 @@ export interface HttpDeps {
   /** Set the Secure flag on cookies (behind HTTPS). */
   secureCookies: boolean;
   health: () => Record<string, unknown>;
+  /** The live queue and staff by state, for the supervisor's page. */
+  overview: () => SupervisorOverview;
+  /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
+  onVolunteerProfileChanged?: (accountId: string) => void;
 }
 
 const LoginBody = z
@@ -28,7 +34,8 @@ function sendError(res: Response, status: number, code: string, message: string)
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', deps.trustProxy);
+  // Behind one reverse proxy: its X-Forwarded-For names the client (only one hop is believed).
+  app.set('trust proxy', deps.trustProxy ? 1 : false);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -50,9 +57,11 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ status: 'ok', ...deps.health() });
   });
 
+  // Ten failed sign-ins a minute per address: enough for typos, too few for guessing.
   const loginLimiter = rateLimit({
     windowMs: 60_000,
     limit: 10,
+    skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => sendError(res, 429, 'rate-limited', 'Too many sign-in attempts; wait a minute.'),
@@ -93,10 +102,19 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.get('/api/auth/me', async (req, res) => {
     const who = deps.auth.fromCookieHeader(req.headers.cookie);
     const account = who ? await deps.store.accounts.findById(who.accountId) : null;
-    if (!account || account.disabled) return sendError(res, 401, 'unauthenticated', 'Not signed in.');
+    // Disabled or no longer approved: access ends at once, whatever cookie is still held.
+    if (!account || account.disabled || !account.approved) {
+      return sendError(res, 401, 'unauthenticated', 'Not signed in.');
+    }
     res.json({ account: publicAccount(account) });
   });
 
+  app.use(
+    '/api/supervisor',
+    createSupervisorRouter({ store: deps.store, auth: deps.auth, log: deps.log, overview: deps.overview }),
+  );
+
+  app.use('/api', createVolunteerRouter(deps));
   app.use('/api', (_req, res) => sendError(res, 404, 'not-found', 'No such API.'));
 
   app.use(express.static(deps.clientDir, { index: 'index.html', maxAge: '1h' }));

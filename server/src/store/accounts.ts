@@ -50,6 +50,13 @@ export interface AccountRepository {
   setLanguages(id: string, languages: readonly string[]): Promise<void>;
   /** Idempotent. @throws NotFoundError */
   disable(id: string): Promise<void>;
+  /**
+   * A supervisor approves (or revokes) an account; only approved accounts may sign in. Idempotent.
+   * @throws NotFoundError
+   */
+  setApproved(id: string, approved: boolean): Promise<void>;
+  /** Volunteers awaiting approval (not approved, not disabled), oldest registration first. */
+  listPendingVolunteers(): Promise<Account[]>;
 }
 
 type PublicAccountRow = Omit<AccountRow, 'password_hash'>;
@@ -142,11 +149,26 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
     async disable(id) {
       await updateOne(id, { disabled: 1 });
     },
+
+    async setApproved(id, approved) {
+      await updateOne(id, { approved: approved ? 1 : 0 });
+    },
+
+    async listPendingVolunteers() {
+      const rows = await selectAccounts()
+        .where('role', '=', 'volunteer')
+        .where('approved', '=', 0)
+        .where('disabled', '=', 0)
+        .orderBy('created_at')
+        .orderBy('username')
+        .execute();
+      return rows.map(toAccount);
+    },
   };
 
   async function updateOne(
     id: string,
-    values: Partial<Pick<AccountRow, 'password_hash' | 'languages' | 'disabled'>>,
+    values: Partial<Pick<AccountRow, 'password_hash' | 'languages' | 'disabled' | 'approved'>>,
   ) {
     const result = await db
       .updateTable('accounts')

@@ -1,6 +1,15 @@
 export { openStore, type Store, type StoreOptions } from './openStore';
 export type { Account, AccountRepository, NewAccount } from './accounts';
 export type { CallRecord, CallRepository, WrapUp } from './calls';
+export type {
+  LanguageLevel,
+  VolunteerLanguage,
+  VolunteerProfile,
+  VolunteerProfileInput,
+  VolunteerProfileRepository,
+  VolunteerRegistration,
+  WeeklyHours,
+} from './volunteerProfiles';
 export { ACCOUNT_ROLES, CALL_OUTCOMES, type AccountRole, type CallOutcome } from './schema';
 export {
   DuplicateUsernameError,

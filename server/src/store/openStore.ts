@@ -7,6 +7,7 @@ import { createCallRepository, type CallRepository } from './calls';
 import { RelaySqliteDialect } from './dialect';
 import { migrateToLatest } from './migrate';
 import type { Database } from './schema';
+import { createVolunteerProfileRepository, type VolunteerProfileRepository } from './volunteerProfiles';
 
 export interface StoreOptions {
   /** SQLite file (parent directories are created), or ':memory:'. */
@@ -18,6 +19,7 @@ export interface StoreOptions {
 export interface Store {
   readonly accounts: AccountRepository;
   readonly calls: CallRepository;
+  readonly volunteers: VolunteerProfileRepository;
   /** Idempotent. */
   close(): Promise<void>;
 }
@@ -40,6 +42,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return {
     accounts: createAccountRepository(db, now),
     calls: createCallRepository(db, now),
+    volunteers: createVolunteerProfileRepository(db, now),
     close: () => (closing ??= db.destroy()),
   };
 }

@@ -42,10 +42,26 @@ export interface CallRecordsTable {
   rating: number | null;
 }
 
+/** A volunteer interpreter's own profile, one row per volunteer account. */
+export interface VolunteerProfilesTable {
+  account_id: string;
+  /** JSON array of `{ tag, level }`; the account's `languages` column holds the same tags. */
+  languages: string;
+  /** JSON array of `{ day, start, end }` in Asia/Seoul. */
+  weekly_hours: string;
+  /** IANA time zone the volunteer lives in, for showing their hours. */
+  time_zone: string;
+  /** E-mail or phone: personal data, only for the volunteer and supervisors. */
+  contact: string | null;
+  updated_at: number;
+}
+
 export interface Database {
   accounts: AccountsTable;
   call_records: CallRecordsTable;
+  volunteer_profiles: VolunteerProfilesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
 export type CallRecordRow = Selectable<CallRecordsTable>;
+export type VolunteerProfileRow = Selectable<VolunteerProfilesTable>;

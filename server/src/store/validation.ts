@@ -79,3 +79,136 @@ function toIssues(error: z.ZodError, field?: string): ValidationIssue[] {
     message: issue.message,
   }));
 }
+
+// ── volunteer profiles ───────────────────────────────────────────────────────────────────────────
+
+export const LANGUAGE_LEVELS = ['native', 'fluent', 'conversational'] as const;
+export const LanguageLevel = z.enum(LANGUAGE_LEVELS, {
+  error: `must be one of ${LANGUAGE_LEVELS.join(', ')}`,
+});
+
+/** The language every volunteer bridges to: callers' languages are interpreted to and from Korean. */
+export const BRIDGE_LANGUAGE = 'ko';
+const MAX_VOLUNTEER_LANGUAGES = 10;
+export const MAX_WEEKLY_HOURS = 50;
+export const MAX_CONTACT_LENGTH = 200;
+export const DEFAULT_VOLUNTEER_TIME_ZONE = 'Asia/Seoul';
+
+const primarySubtag = (tag: string) => tag.split('-')[0] ?? tag;
+
+/**
+ * A volunteer's languages with a self-rated level: unique tags, Korean among them, and at least one
+ * other language (a volunteer with Korean alone has nothing to interpret).
+ */
+export const VolunteerLanguages = z
+  .array(z.object({ tag: Language, level: LanguageLevel }), { error: 'must be a list of languages' })
+  .min(1, 'at least one language is required')
+  .max(MAX_VOLUNTEER_LANGUAGES, `at most ${MAX_VOLUNTEER_LANGUAGES} languages`)
+  .superRefine((languages, ctx) => {
+    const seen = new Set<string>();
+    languages.forEach(({ tag }, i) => {
+      if (seen.has(tag))
+        ctx.addIssue({ code: 'custom', path: [i, 'tag'], message: `${tag} is listed twice` });
+      seen.add(tag);
+    });
+    const korean = languages.filter(({ tag }) => primarySubtag(tag) === BRIDGE_LANGUAGE);
+    if (korean.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `a volunteer interprets between a language and Korean: add ${BRIDGE_LANGUAGE}`,
+      });
+    } else if (korean.length === languages.length) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'a volunteer interprets between a language and Korean: add the language you interpret',
+      });
+    }
+  });
+
+const CLOCK_TIME = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+const ClockTime = z.string().regex(CLOCK_TIME, "must be a time 'HH:MM' from 00:00 to 23:59");
+const EndTime = z
+  .string()
+  .regex(new RegExp(`${CLOCK_TIME.source}|^24:00$`), "must be a time 'HH:MM' from 00:01 to 24:00");
+
+/** A weekly availability window in Asia/Seoul; day 0 = Sunday; `end` may be '24:00' (midnight). */
+export const WeeklyHoursEntry = z
+  .object({
+    day: z.int('must be a whole number 0–6 (0 = Sunday)').min(0, 'must be 0–6').max(6, 'must be 0–6'),
+    start: ClockTime,
+    end: EndTime,
+  })
+  .refine((h) => h.start < h.end, { path: ['end'], message: 'must be after the start' });
+
+/** Up to 50 windows, none overlapping another on the same day (touching ones, 19:00–21:00 and 21:00–23:00, are fine). */
+export const WeeklyHoursList = z
+  .array(WeeklyHoursEntry, { error: 'must be a list of { day, start, end }' })
+  .max(MAX_WEEKLY_HOURS, `at most ${MAX_WEEKLY_HOURS} entries`)
+  .superRefine((hours, ctx) => {
+    hours.forEach((a, i) => {
+      const clash = hours.findIndex((b, j) => j < i && b.day === a.day && b.start < a.end && a.start < b.end);
+      if (clash !== -1) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [i],
+          message: `${a.start}–${a.end} overlaps ${hours[clash]!.start}–${hours[clash]!.end} on the same day`,
+        });
+      }
+    });
+  })
+  .transform((hours) =>
+    hours.toSorted((a, b) => a.day - b.day || (a.start < b.start ? -1 : a.start > b.start ? 1 : 0)),
+  );
+
+let knownZones: Map<string, string> | undefined;
+/**
+ * The volunteer's own spelling is kept ('Asia/Ho_Chi_Minh' stays, though Node's ICU resolves it to the
+ * old alias 'Asia/Saigon' and a browser may not); only the letter case is fixed when the name is known.
+ */
+function spellZone(zone: string): string {
+  knownZones ??= new Map(Intl.supportedValuesOf('timeZone').map((z) => [z.toLowerCase(), z]));
+  const resolved = new Intl.DateTimeFormat(undefined, { timeZone: zone }).resolvedOptions().timeZone;
+  const lower = zone.toLowerCase();
+  return knownZones.get(lower) ?? (resolved.toLowerCase() === lower ? resolved : zone);
+}
+
+/** An IANA time zone this runtime knows (`Intl.DateTimeFormat` accepts it). */
+export const TimeZone = z
+  .string('must be an IANA time zone such as Asia/Seoul')
+  .trim()
+  .min(1, 'must be an IANA time zone such as Asia/Seoul')
+  .max(64, 'must be at most 64 characters')
+  .transform((zone, ctx) => {
+    try {
+      return spellZone(zone);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `"${zone}" is not a known time zone (e.g. Asia/Seoul)` });
+      return z.NEVER;
+    }
+  });
+
+/** E-mail or phone, free text; personal data. Blank means none. */
+export const Contact = z
+  .string('must be text')
+  .trim()
+  .max(MAX_CONTACT_LENGTH, `must be at most ${MAX_CONTACT_LENGTH} characters`)
+  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+  .transform((text) => text || null)
+  .nullable();
+
+/** What a volunteer edits. Every field is optional: what is left out keeps its saved value. */
+export const VolunteerProfilePatch = z.object({
+  languages: VolunteerLanguages.optional(),
+  weeklyHours: WeeklyHoursList.optional(),
+  timeZone: TimeZone.optional(),
+  contact: Contact.optional(),
+});
+
+export const VolunteerRegistrationInput = z.object({
+  username: Username,
+  displayName: DisplayName,
+  password: Password,
+  languages: VolunteerLanguages,
+  contact: Contact.optional(),
+  timeZone: TimeZone.optional(),
+});

@@ -24,7 +24,7 @@ describe('openStore and migrations', () => {
       expect.arrayContaining(['accounts', 'call_records', 'kysely_migration', 'kysely_migration_lock']),
     );
     const applied = rawQuery<{ name: string }>(file, 'select name from kysely_migration');
-    expect(applied.map((m) => m.name)).toEqual(['001_initial']);
+    expect(applied.map((m) => m.name)).toEqual(['001_initial', '002_volunteer_profiles']);
   });
 
   it('uses WAL journaling and enforces foreign keys', async () => {
@@ -59,7 +59,7 @@ describe('openStore and migrations', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(1);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(2);
   });
 
   it('survives two processes-worth of connections migrating a fresh file at once', async () => {
@@ -70,7 +70,7 @@ describe('openStore and migrations', () => {
       openStore({ path: file }),
     ]);
     await Promise.all(stores.map((s) => s.close()));
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(1);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(2);
   });
 
   it('works in memory', async () => {

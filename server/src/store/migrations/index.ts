@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import { initial } from './001_initial';
+import { volunteerProfiles } from './002_volunteer_profiles';
 
 /**
  * Every migration, registered in code so the app never reads migration files from disk (it runs
@@ -7,4 +8,5 @@ import { initial } from './001_initial';
  */
 export const migrations: Readonly<Record<string, Migration>> = {
   '001_initial': initial,
+  '002_volunteer_profiles': volunteerProfiles,
 };

@@ -1,0 +1,115 @@
+import { type NextFunction, type Request, type Response, Router } from 'express';
+import { z } from 'zod';
+import type { LobbySnapshot } from '../lobby';
+import type { Logger } from '../logger';
+import { type Account, NotFoundError, type Store } from '../store';
+import type { AuthSessions } from './AuthSessions';
+
+/** What the supervisor's page polls: the lobby's aggregates plus the number of live call sessions. */
+export type SupervisorOverview = LobbySnapshot & { sessions: number };
+
+export interface SupervisorDeps {
+  store: Store;
+  auth: AuthSessions;
+  log: Logger;
+  overview: () => SupervisorOverview;
+}
+
+/** A volunteer as the supervisor sees them: never the password hash. */
+export interface VolunteerView {
+  id: string;
+  username: string;
+  displayName: string;
+  languages: string[];
+  approved: boolean;
+  disabled: boolean;
+  createdAt: number;
+}
+
+const ApprovalBody = z.object({ approved: z.boolean() }).strict();
+
+function sendError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+function volunteerView(a: Account): VolunteerView {
+  return {
+    id: a.id,
+    username: a.username,
+    displayName: a.displayName,
+    languages: a.languages,
+    approved: a.approved,
+    disabled: a.disabled,
+    createdAt: a.createdAt,
+  };
+}
+
+/** Pending (not approved, not disabled) first, then approved, then disabled; oldest first within each. */
+function byUrgency(a: Account, b: Account): number {
+  const rank = (x: Account) => (x.disabled ? 2 : x.approved ? 1 : 0);
+  return rank(a) - rank(b) || a.createdAt - b.createdAt || a.username.localeCompare(b.username);
+}
+
+/**
+ * `/api/supervisor/*`: the live figures and volunteer approval. Every route needs a signed-in,
+ * not-disabled supervisor; the account is re-read on each request so disabling takes effect at once.
+ */
+export function createSupervisorRouter(deps: SupervisorDeps): Router {
+  const router = Router();
+
+  router.use(async (req: Request, res: Response, next: NextFunction) => {
+    const who = deps.auth.fromCookieHeader(req.headers.cookie);
+    const account = who ? await deps.store.accounts.findById(who.accountId) : null;
+    if (!account || account.disabled) return sendError(res, 401, 'unauthenticated', 'Not signed in.');
+    if (account.role !== 'supervisor') {
+      return sendError(res, 403, 'forbidden', 'Only supervisors may use this.');
+    }
+    res.locals['supervisorId'] = account.id;
+    next();
+  });
+
+  router.get('/overview', (_req, res) => {
+    res.set('cache-control', 'no-store');
+    res.json(deps.overview());
+  });
+
+  router.get('/volunteers', async (_req, res) => {
+    const volunteers = await deps.store.accounts.list('volunteer');
+    res.set('cache-control', 'no-store');
+    res.json({ volunteers: volunteers.sort(byUrgency).map(volunteerView) });
+  });
+
+  router.post('/volunteers/:id/approval', async (req: Request<{ id: string }>, res: Response) => {
+    const body = ApprovalBody.safeParse(req.body);
+    if (!body.success) {
+      return sendError(
+        res,
+        400,
+        'invalid-payload',
+        'The body must be {"approved": true} or {"approved": false}.',
+      );
+    }
+    const { id } = req.params;
+    const target = await findVolunteer(id);
+    if (!target) return sendError(res, 404, 'not-found', 'No such volunteer.');
+    try {
+      await deps.store.accounts.setApproved(target.id, body.data.approved);
+    } catch (error) {
+      if (error instanceof NotFoundError) return sendError(res, 404, 'not-found', 'No such volunteer.');
+      throw error;
+    }
+    deps.log.info(
+      { supervisorId: res.locals['supervisorId'], volunteerId: target.id, approved: body.data.approved },
+      'volunteer approval changed',
+    );
+    res.json({ volunteer: volunteerView({ ...target, approved: body.data.approved }) });
+  });
+
+  /** Only volunteers are approved here: an agent's or supervisor's id is "no such volunteer". */
+  async function findVolunteer(id: string): Promise<Account | null> {
+    const account = await deps.store.accounts.findById(id);
+    return account?.role === 'volunteer' ? account : null;
+  }
+
+  return router;
+}

@@ -1,0 +1,433 @@
+import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  DuplicateUsernameError,
+  NotFoundError,
+  ValidationError,
+  type Store,
+  type VolunteerRegistration,
+} from '../../../server/src/store';
+import { GOOD_PASSWORD, makeTempDir, manualClock, openTempStore, rawQuery } from './helpers';
+
+const LAN: VolunteerRegistration = {
+  username: 'lan.nguyen',
+  displayName: 'Nguyễn Thị Lan',
+  password: GOOD_PASSWORD,
+  languages: [
+    { tag: 'vi', level: 'native' },
+    { tag: 'ko', level: 'fluent' },
+  ],
+  contact: 'lan@example.org',
+  timeZone: 'Asia/Ho_Chi_Minh',
+};
+
+interface ProfileRow {
+  account_id: string;
+  languages: string;
+  weekly_hours: string;
+  time_zone: string;
+  contact: string | null;
+  updated_at: number;
+}
+
+/** The ValidationError's issues, or a failure if something else (or nothing) was thrown. */
+async function issuesOf(promise: Promise<unknown>): Promise<{ field: string; message: string }[]> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(ValidationError);
+  return [...(error as ValidationError).issues];
+}
+
+describe('volunteer profiles', () => {
+  let file: string;
+  let store: Store;
+  let cleanup: () => void;
+  const clock = manualClock();
+
+  beforeEach(async () => {
+    const tmp = makeTempDir();
+    cleanup = tmp.cleanup;
+    file = path.join(tmp.dir, 'relay.sqlite');
+    store = await openTempStore(file, clock.now);
+  });
+  afterEach(async () => {
+    await store.close();
+    cleanup();
+  });
+
+  const accountsRows = () =>
+    rawQuery<{ username: string; languages: string }>(file, 'select * from accounts');
+  const profileRows = () => rawQuery<ProfileRow>(file, 'select * from volunteer_profiles');
+
+  describe('register', () => {
+    it('creates an unapproved volunteer account and its profile, readable after reopening', async () => {
+      const account = await store.volunteers.register({ ...LAN, username: '  Lan.Nguyen ' });
+      expect(account).toEqual({
+        id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+        username: 'lan.nguyen',
+        displayName: 'Nguyễn Thị Lan',
+        role: 'volunteer',
+        languages: ['vi', 'ko'],
+        approved: false,
+        disabled: false,
+        createdAt: clock.now(),
+      });
+      expect(await store.accounts.verifyPassword('lan.nguyen', GOOD_PASSWORD)).toEqual(account);
+
+      await store.close();
+      store = await openTempStore(file, clock.now);
+      expect(await store.volunteers.getProfile(account.id)).toEqual({
+        accountId: account.id,
+        languages: [
+          { tag: 'vi', level: 'native' },
+          { tag: 'ko', level: 'fluent' },
+        ],
+        weeklyHours: [],
+        timeZone: 'Asia/Ho_Chi_Minh',
+        contact: 'lan@example.org',
+        updatedAt: clock.now(),
+      });
+    });
+
+    it('defaults the time zone to Asia/Seoul and a missing or blank contact to null', async () => {
+      const { timeZone: _tz, contact: _c, ...bare } = LAN;
+      const a = await store.volunteers.register(bare);
+      const b = await store.volunteers.register({ ...LAN, username: 'second', contact: '   ' });
+      expect(await store.volunteers.getProfile(a.id)).toMatchObject({
+        timeZone: 'Asia/Seoul',
+        contact: null,
+      });
+      expect(await store.volunteers.getProfile(b.id)).toMatchObject({ contact: null });
+    });
+
+    it('canonicalises tags and time zones', async () => {
+      const account = await store.volunteers.register({
+        ...LAN,
+        languages: [
+          { tag: 'ZH-cn', level: 'native' },
+          { tag: 'KO', level: 'conversational' },
+        ],
+        timeZone: 'asia/shanghai',
+      });
+      expect(account.languages).toEqual(['zh-CN', 'ko']);
+      expect(await store.volunteers.getProfile(account.id)).toMatchObject({
+        languages: [
+          { tag: 'zh-CN', level: 'native' },
+          { tag: 'ko', level: 'conversational' },
+        ],
+        timeZone: 'Asia/Shanghai',
+      });
+    });
+
+    it('refuses a duplicate username and leaves no second account or profile', async () => {
+      await store.volunteers.register(LAN);
+      await expect(store.volunteers.register({ ...LAN, username: 'LAN.NGUYEN' })).rejects.toBeInstanceOf(
+        DuplicateUsernameError,
+      );
+      expect(accountsRows()).toHaveLength(1);
+      expect(profileRows()).toHaveLength(1);
+    });
+
+    it('lists every bad field at once and writes nothing', async () => {
+      const issues = await issuesOf(
+        store.volunteers.register({
+          username: 'x',
+          displayName: ' ',
+          password: 'short',
+          languages: [{ tag: 'vi', level: 'native' }],
+          contact: 'a'.repeat(201),
+          timeZone: 'Mars/Olympus_Mons',
+        }),
+      );
+      expect(issues.map((i) => i.field).sort()).toEqual([
+        'contact',
+        'displayName',
+        'languages',
+        'password',
+        'timeZone',
+        'username',
+      ]);
+      expect(issues.find((i) => i.field === 'languages')?.message).toBe(
+        'a volunteer interprets between a language and Korean: add ko',
+      );
+      expect(accountsRows()).toEqual([]);
+      expect(profileRows()).toEqual([]);
+    });
+  });
+
+  describe('saveProfile', () => {
+    it('saves languages, hours, time zone and contact, and keeps the account languages equal', async () => {
+      const { id } = await store.volunteers.register(LAN);
+      clock.advance(60_000);
+      const saved = await store.volunteers.saveProfile(id, {
+        languages: [
+          { tag: 'ko', level: 'fluent' },
+          { tag: 'en', level: 'conversational' },
+          { tag: 'vi', level: 'native' },
+        ],
+        weeklyHours: [
+          { day: 1, start: '19:00', end: '23:00' },
+          { day: 0, start: '22:00', end: '24:00' },
+          { day: 1, start: '08:00', end: '10:30' },
+        ],
+        timeZone: 'Europe/London',
+        contact: '+82 10-1234-5678',
+      });
+      expect(saved).toEqual({
+        accountId: id,
+        languages: [
+          { tag: 'ko', level: 'fluent' },
+          { tag: 'en', level: 'conversational' },
+          { tag: 'vi', level: 'native' },
+        ],
+        // Sorted by day, then start.
+        weeklyHours: [
+          { day: 0, start: '22:00', end: '24:00' },
+          { day: 1, start: '08:00', end: '10:30' },
+          { day: 1, start: '19:00', end: '23:00' },
+        ],
+        timeZone: 'Europe/London',
+        contact: '+82 10-1234-5678',
+        updatedAt: clock.now(),
+      });
+      expect(await store.volunteers.getProfile(id)).toEqual(saved);
+      expect((await store.accounts.findById(id))?.languages).toEqual(['ko', 'en', 'vi']);
+      expect(accountsRows()[0]?.languages).toBe('["ko","en","vi"]');
+      expect(JSON.parse(profileRows()[0]!.weekly_hours)).toEqual(saved.weeklyHours);
+    });
+
+    it('keeps what is left out, and clears the contact with null', async () => {
+      const { id } = await store.volunteers.register(LAN);
+      await store.volunteers.saveProfile(id, { weeklyHours: [{ day: 3, start: '09:00', end: '12:00' }] });
+      expect(await store.volunteers.getProfile(id)).toMatchObject({
+        languages: LAN.languages,
+        weeklyHours: [{ day: 3, start: '09:00', end: '12:00' }],
+        timeZone: 'Asia/Ho_Chi_Minh',
+        contact: 'lan@example.org',
+      });
+      await store.volunteers.saveProfile(id, { contact: null });
+      expect(await store.volunteers.getProfile(id)).toMatchObject({
+        contact: null,
+        weeklyHours: [{ day: 3, start: '09:00', end: '12:00' }],
+      });
+    });
+
+    it('accepts touching windows and Sunday 24:00 next to Monday 00:00', async () => {
+      const { id } = await store.volunteers.register(LAN);
+      const hours = [
+        { day: 0, start: '20:00', end: '24:00' },
+        { day: 1, start: '00:00', end: '02:00' },
+        { day: 1, start: '19:00', end: '21:00' },
+        { day: 1, start: '21:00', end: '23:00' },
+      ];
+      expect((await store.volunteers.saveProfile(id, { weeklyHours: hours })).weeklyHours).toEqual(hours);
+    });
+
+    it('gives a CLI-made volunteer without a profile one, once languages are sent', async () => {
+      const account = await store.accounts.create({
+        username: 'cli.volunteer',
+        displayName: 'From the CLI',
+        role: 'volunteer',
+        languages: ['en', 'ko'],
+        password: GOOD_PASSWORD,
+      });
+      expect(await store.volunteers.getProfile(account.id)).toBeNull();
+      expect(await issuesOf(store.volunteers.saveProfile(account.id, { timeZone: 'UTC' }))).toEqual([
+        { field: 'languages', message: 'at least one language is required' },
+      ]);
+      const saved = await store.volunteers.saveProfile(account.id, {
+        languages: [
+          { tag: 'en', level: 'native' },
+          { tag: 'ko', level: 'fluent' },
+        ],
+      });
+      expect(saved).toMatchObject({ weeklyHours: [], timeZone: 'Asia/Seoul', contact: null });
+    });
+
+    it('refuses an unknown account and an account that is not a volunteer', async () => {
+      await expect(
+        store.volunteers.saveProfile('no-such-id', { languages: LAN.languages }),
+      ).rejects.toBeInstanceOf(NotFoundError);
+      const agent = await store.accounts.create({
+        username: 'agent',
+        displayName: 'Agent',
+        role: 'agent',
+        languages: ['kvk'],
+        password: GOOD_PASSWORD,
+      });
+      expect(await issuesOf(store.volunteers.saveProfile(agent.id, { languages: LAN.languages }))).toEqual([
+        { field: 'accountId', message: 'is not a volunteer account' },
+      ]);
+      expect(profileRows()).toEqual([]);
+      expect((await store.accounts.findById(agent.id))?.languages).toEqual(['kvk']);
+    });
+
+    describe('rejects, naming the field, and writes nothing', () => {
+      const cases: [string, Record<string, unknown>, string, RegExp][] = [
+        ['no languages', { languages: [] }, 'languages', /at least one/],
+        [
+          'eleven languages',
+          {
+            languages: ['ko', 'vi', 'en', 'th', 'tl', 'km', 'mn', 'ru', 'ja', 'uz', 'ne'].map((tag) => ({
+              tag,
+              level: 'fluent',
+            })),
+          },
+          'languages',
+          /at most 10/,
+        ],
+        [
+          'a duplicate tag (after canonicalising)',
+          {
+            languages: [
+              { tag: 'ko', level: 'native' },
+              { tag: 'vi', level: 'fluent' },
+              { tag: 'VI', level: 'native' },
+            ],
+          },
+          'languages.2.tag',
+          /listed twice/,
+        ],
+        [
+          'no Korean',
+          { languages: [{ tag: 'vi', level: 'native' }] },
+          'languages',
+          /^a volunteer interprets between a language and Korean: add ko$/,
+        ],
+        ['Korean only', { languages: [{ tag: 'ko', level: 'native' }] }, 'languages', /add the language/],
+        [
+          'an unknown level',
+          {
+            languages: [
+              { tag: 'ko', level: 'native' },
+              { tag: 'vi', level: 'expert' },
+            ],
+          },
+          'languages.1.level',
+          /native, fluent, conversational/,
+        ],
+        [
+          'a bad tag',
+          {
+            languages: [
+              { tag: 'ko', level: 'native' },
+              { tag: 'not a tag!', level: 'fluent' },
+            ],
+          },
+          'languages.1.tag',
+          /BCP-47/,
+        ],
+        [
+          'a day out of range',
+          { weeklyHours: [{ day: 7, start: '09:00', end: '10:00' }] },
+          'weeklyHours.0.day',
+          /0–6/,
+        ],
+        [
+          'a fractional day',
+          { weeklyHours: [{ day: 1.5, start: '09:00', end: '10:00' }] },
+          'weeklyHours.0.day',
+          /whole number/,
+        ],
+        [
+          'a bad start',
+          { weeklyHours: [{ day: 1, start: '9:00', end: '10:00' }] },
+          'weeklyHours.0.start',
+          /HH:MM/,
+        ],
+        [
+          'start 24:00',
+          { weeklyHours: [{ day: 1, start: '24:00', end: '24:00' }] },
+          'weeklyHours.0.start',
+          /HH:MM/,
+        ],
+        [
+          'end 24:30',
+          { weeklyHours: [{ day: 1, start: '09:00', end: '24:30' }] },
+          'weeklyHours.0.end',
+          /HH:MM/,
+        ],
+        [
+          'end before start',
+          { weeklyHours: [{ day: 1, start: '10:00', end: '09:00' }] },
+          'weeklyHours.0.end',
+          /after the start/,
+        ],
+        [
+          'end equal to start',
+          { weeklyHours: [{ day: 1, start: '10:00', end: '10:00' }] },
+          'weeklyHours.0.end',
+          /after the start/,
+        ],
+        [
+          'overlapping windows on one day',
+          {
+            weeklyHours: [
+              { day: 1, start: '19:00', end: '23:00' },
+              { day: 2, start: '20:00', end: '21:00' },
+              { day: 1, start: '22:00', end: '24:00' },
+            ],
+          },
+          'weeklyHours.2',
+          /22:00–24:00 overlaps 19:00–23:00/,
+        ],
+        [
+          '51 windows',
+          {
+            weeklyHours: Array.from({ length: 51 }, (_, i) => ({
+              day: i % 7,
+              start: `${String(Math.floor(i / 7)).padStart(2, '0')}:00`,
+              end: `${String(Math.floor(i / 7)).padStart(2, '0')}:30`,
+            })),
+          },
+          'weeklyHours',
+          /at most 50/,
+        ],
+        ['hours that are not a list', { weeklyHours: 'Mondays' }, 'weeklyHours', /list/],
+        ['an unknown time zone', { timeZone: 'Asia/Atlantis' }, 'timeZone', /not a known time zone/],
+        ['an empty time zone', { timeZone: ' ' }, 'timeZone', /IANA/],
+        ['a long contact', { contact: 'x'.repeat(201) }, 'contact', /at most 200/],
+        ['a contact with control characters', { contact: 'a\u0000b' }, 'contact', /control/],
+      ];
+      it.each(cases)('%s', async (_name, input, field, message) => {
+        const { id } = await store.volunteers.register(LAN);
+        const before = profileRows();
+        const accountsBefore = accountsRows();
+        const issues = await issuesOf(store.volunteers.saveProfile(id, input));
+        expect(issues.map((i) => i.field)).toContain(field);
+        expect(issues.find((i) => i.field === field)?.message).toMatch(message);
+        expect(profileRows()).toEqual(before);
+        expect(accountsRows()).toEqual(accountsBefore);
+      });
+
+      it('every bad field at once, and none of the good ones', async () => {
+        const { id } = await store.volunteers.register(LAN);
+        const before = profileRows();
+        const issues = await issuesOf(
+          store.volunteers.saveProfile(id, {
+            languages: [{ tag: 'en', level: 'native' }],
+            weeklyHours: [{ day: 1, start: '10:00', end: '09:00' }],
+            timeZone: 'Nowhere/Else',
+            contact: 'fine@example.org',
+          }),
+        );
+        expect(issues.map((i) => i.field)).toEqual(['languages', 'weeklyHours.0.end', 'timeZone']);
+        expect(profileRows()).toEqual(before);
+      });
+    });
+  });
+
+  it('never leaves an account without a profile: a failing profile insert rolls the account back', async () => {
+    // Make the second statement of the transaction fail, behind the store's back.
+    const raw = new BetterSqlite3(file);
+    raw.exec(`create trigger refuse_profiles before insert on volunteer_profiles
+              begin select raise(abort, 'refused by test'); end`);
+    raw.close();
+    await expect(store.volunteers.register(LAN)).rejects.toThrow(/refused by test/);
+    expect(accountsRows()).toEqual([]);
+    expect(profileRows()).toEqual([]);
+  });
+});

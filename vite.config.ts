@@ -12,6 +12,8 @@ export default defineConfig({
       input: {
         caller: resolve(import.meta.dirname, 'client/index.html'),
         agent: resolve(import.meta.dirname, 'client/agent/index.html'),
+        volunteer: resolve(import.meta.dirname, 'client/volunteer/index.html'),
+        supervisor: resolve(import.meta.dirname, 'client/supervisor/index.html'),
       },
     },
   },

@@ -90,10 +90,18 @@ export const ClientMessages = {
   // lobby, caller side
   'lobby:request': z.object({ language: LanguageTag, mode: CallMode }).strict(),
   'lobby:cancel': Empty,
+  'lobby:resume': z.object({ resumeKey: z.string().min(20).max(200) }).strict(),
+  'lobby:choose-fallback': z.object({ choice: z.enum(['wait', 'text', 'callback']) }).strict(),
   // lobby, agent side
   'agent:set-presence': z.object({ presence: z.enum(['available', 'away']) }).strict(),
   'agent:accept-offer': z.object({ offerId: Id }).strict(),
   'agent:decline-offer': z.object({ offerId: Id }).strict(),
+  'agent:request-interpreter': z.object({ language: LanguageTag.optional() }).strict(),
+  'agent:remove-interpreter': z.object({ replace: z.boolean() }).strict(),
+  // volunteers
+  'volunteer:set-presence': z.object({ presence: z.enum(['available', 'away']) }).strict(),
+  'volunteer:accept-invitation': z.object({ invitationId: Id }).strict(),
+  'volunteer:decline-invitation': z.object({ invitationId: Id }).strict(),
   'agent:wrap-up': z
     .object({
       resolved: z.boolean(),
@@ -151,6 +159,7 @@ export interface JoinedSession {
   participants: ParticipantView[];
   /** Messages so far in this call (kept in memory for the call only, for someone who joins late). */
   chat: ChatMessage[];
+  interpreter: InterpreterStatus;
 }
 export interface ChatMessage {
   messageId: string;
@@ -187,14 +196,37 @@ export interface OfferView {
   waitedMs: number;
   expiresAt: number;
   needsInterpreter: boolean;
+  /** The caller asked to be called back and may take a moment to come to the screen. */
+  callback: boolean;
 }
+export type FallbackChoice = 'wait' | 'text' | 'callback';
+export interface FallbackView {
+  options: FallbackChoice[];
+  reason: 'long-wait' | 'no-capacity';
+}
+export type ResumeResult = { status: 'waiting'; view: QueueView } | { status: 'matched'; token: string };
+export interface InvitationView {
+  invitationId: string;
+  language: string;
+  expiresAt: number;
+}
+export type VolunteerPresence = 'offline' | 'available' | 'invited' | 'in-call' | 'away';
+export type InterpreterStatus =
+  { status: 'searching'; language: string } | { status: 'joined' } | { status: 'none' };
 export type AgentPresence = 'offline' | 'available' | 'offered' | 'in-call' | 'wrap-up' | 'away';
-export type EndReason = 'hangup' | 'media-failed' | 'participant-lost';
+export type EndReason = 'hangup' | 'media-failed' | 'participant-lost' | 'removed';
 
 /** What each inbound message answers with (the ack's data). */
 export interface ClientAcks {
-  'lobby:request': QueueView;
+  'lobby:request': QueueView & { resumeKey: string };
   'lobby:cancel': null;
+  'lobby:resume': ResumeResult;
+  'lobby:choose-fallback': null;
+  'agent:request-interpreter': null;
+  'agent:remove-interpreter': null;
+  'volunteer:set-presence': { presence: VolunteerPresence };
+  'volunteer:accept-invitation': { token: string };
+  'volunteer:decline-invitation': null;
   'agent:set-presence': { presence: AgentPresence };
   'agent:accept-offer': { token: string };
   'agent:decline-offer': null;
@@ -222,15 +254,25 @@ export interface SessionServerEvents {
   'session:producer-closed': (p: { producerId: string }) => void;
   'session:producer-paused': (p: { producerId: string; participantId: string; paused: boolean }) => void;
   'session:ended': (p: { reason: EndReason }) => void;
+  'session:interpreter': (s: InterpreterStatus) => void;
   'chat:message': (m: ChatMessage) => void;
   'rtt:draft': (d: RttDraft) => void;
 }
 export interface CallerServerEvents extends SessionServerEvents {
   'lobby:position': (p: QueueView) => void;
   'lobby:matched': (p: { token: string }) => void;
+  'lobby:fallback': (p: FallbackView) => void;
 }
 export interface AgentServerEvents extends SessionServerEvents {
   'agent:offer': (p: OfferView) => void;
   'agent:offer-ended': (p: { offerId: string; reason: 'expired' | 'withdrawn' | 'taken' }) => void;
   'agent:presence': (p: { presence: AgentPresence; reason?: 'missed-offers' }) => void;
+}
+export interface VolunteerServerEvents extends SessionServerEvents {
+  'volunteer:invitation': (p: InvitationView) => void;
+  'volunteer:invitation-ended': (p: {
+    invitationId: string;
+    reason: 'taken' | 'expired' | 'cancelled';
+  }) => void;
+  'volunteer:presence': (p: { presence: VolunteerPresence }) => void;
 }

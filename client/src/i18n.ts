@@ -3,7 +3,10 @@ import i18next from 'i18next';
 type Resources = Record<string, Record<string, Record<string, unknown>>>;
 
 /** Every `locales/<lng>/<namespace>.json`, bundled: `translation` is shared, others belong to one page. */
-const files = import.meta.glob<Record<string, unknown>>('../../locales/*/*.json', { eager: true, import: 'default' });
+const files = import.meta.glob<Record<string, unknown>>('../../locales/*/*.json', {
+  eager: true,
+  import: 'default',
+});
 const resources: Resources = {};
 for (const [file, data] of Object.entries(files)) {
   const [, lng, ns] = /locales\/([^/]+)\/([^/]+)\.json$/.exec(file) ?? [];

@@ -5,6 +5,7 @@ import type {
   AgentServerEvents,
   CallerServerEvents,
   ClientAcks,
+  VolunteerServerEvents,
   ClientMessageName,
   ClientPayload,
   ClientToServerEvents,
@@ -20,13 +21,13 @@ export class RequestError extends Error {
   }
 }
 
-type ServerEvents = CallerServerEvents | AgentServerEvents;
+type ServerEvents = CallerServerEvents | AgentServerEvents | VolunteerServerEvents;
 
 /** A typed socket.io connection to one role's namespace: requests resolve with data or throw RequestError. */
 export class Signaling<S extends ServerEvents> {
   readonly socket: Socket<S, ClientToServerEvents>;
 
-  constructor(namespace: '/caller' | '/agent') {
+  constructor(namespace: '/caller' | '/agent' | '/volunteer') {
     this.socket = io(namespace, { transports: ['websocket'], withCredentials: true }) as Socket<
       S,
       ClientToServerEvents

@@ -13,6 +13,9 @@ const EnvSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/relay.sqlite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OFFER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+  INVITATION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  VOLUNTEER_RING_BATCH: z.coerce.number().int().min(1).max(50).default(3),
+  FALLBACK_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(180_000),
   MAX_MISSED_OFFERS: z.coerce.number().int().min(1).max(100).default(3),
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -27,7 +30,13 @@ export interface Config {
   rtc: { listenIp: string; announcedAddress: string; port: number; workers: number };
   databasePath: string;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
-  lobby: { offerTimeoutMs: number; maxMissedOffers: number };
+  lobby: {
+    offerTimeoutMs: number;
+    maxMissedOffers: number;
+    invitationTimeoutMs: number;
+    volunteerRingBatch: number;
+    fallbackAfterMs: number;
+  };
   trustProxy: boolean;
   /** Where the built client lives (vite build output). */
   clientDir: string;
@@ -56,7 +65,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
     },
     databasePath: e.DATABASE_PATH,
     logLevel: e.LOG_LEVEL,
-    lobby: { offerTimeoutMs: e.OFFER_TIMEOUT_MS, maxMissedOffers: e.MAX_MISSED_OFFERS },
+    lobby: {
+      offerTimeoutMs: e.OFFER_TIMEOUT_MS,
+      maxMissedOffers: e.MAX_MISSED_OFFERS,
+      invitationTimeoutMs: e.INVITATION_TIMEOUT_MS,
+      volunteerRingBatch: e.VOLUNTEER_RING_BATCH,
+      fallbackAfterMs: e.FALLBACK_AFTER_MS,
+    },
     trustProxy: e.TRUST_PROXY,
     clientDir,
   };

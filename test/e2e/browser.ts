@@ -51,6 +51,7 @@ export async function expectNoAxeViolations(page: Page, state: string): Promise<
 
 export interface InboundSample {
   participantId: string;
+  role: string | null;
   kind: 'audio' | 'video';
   packetsReceived: number;
   framesDecoded: number;
@@ -67,4 +68,35 @@ export function total(
   field: 'packetsReceived' | 'framesDecoded',
 ): number {
   return samples.filter((s) => s.kind === kind).reduce((sum, s) => sum + s[field], 0);
+}
+
+/** Per remote participant: is their video decoded and their audio arriving on this page? */
+export function receivingFrom(
+  samples: InboundSample[],
+): Map<string, { video: number; audio: number; role: string | null }> {
+  const out = new Map<string, { video: number; audio: number; role: string | null }>();
+  for (const s of samples) {
+    const entry = out.get(s.participantId) ?? { video: 0, audio: 0, role: s.role };
+    if (s.kind === 'video') entry.video += s.framesDecoded;
+    else entry.audio += s.packetsReceived;
+    out.set(s.participantId, entry);
+  }
+  return out;
+}
+
+/** Signs a staff member in on /agent/ or /volunteer/ with the keyboard-free form fill. */
+export async function signInOn(page: Page, path: string, username: string, password: string): Promise<void> {
+  await page.goto(path);
+  await page.fill('#username', username);
+  await page.fill('#password', password);
+  await page.click('form#signin-form button[type=submit]');
+}
+
+/**
+ * Saves what a person sees. Every run writes to test-results/screenshots; with UPDATE_SCREENSHOTS=1
+ * the README's copies in docs/screenshots are refreshed instead.
+ */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = process.env['UPDATE_SCREENSHOTS'] ? 'docs/screenshots' : 'test-results/screenshots';
+  await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }

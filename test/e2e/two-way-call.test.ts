@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/testApp';
-import { expectNoAxeViolations, inbound, launchChromium, newContext, total } from './browser';
+import { expectNoAxeViolations, inbound, launchChromium, newContext, screenshot, total } from './browser';
 
 let app: TestApp;
 let browser: Browser;
@@ -79,6 +79,8 @@ describe('a deaf caller reaches a signing agent by video (real Chromium, real SF
     await expectNoAxeViolations(agent, 'agent: offer shown');
     await caller.locator('[data-view="waiting"]').waitFor({ state: 'visible' });
     await expectNoAxeViolations(caller, 'caller: waiting in line');
+    await screenshot(caller, 'caller-waiting');
+    await screenshot(agent, 'agent-offer');
 
     const acceptedAt = Date.now();
     await agent.click('#accept-offer');
@@ -127,6 +129,8 @@ describe('a deaf caller reaches a signing agent by video (real Chromium, real SF
     await agent.locator('#chat-log li', { hasText: '안녕하세요 hello' }).waitFor();
     await expect.poll(() => agent.locator('#rtt-drafts').textContent()).toBe('');
     await expectNoAxeViolations(agent, 'agent: chat in call');
+    await screenshot(caller, 'caller-in-call');
+    await screenshot(agent, 'agent-in-call');
     console.log(`[e2e two-way] real-time text: last keystroke → shown on the other page: ${rttMs} ms`);
 
     // Hang-up ends the call for both and the server closes the router.

@@ -1,4 +1,4 @@
-import type { JoinedSession, OfferView, ProducerView } from '../../common/protocol';
+import type { InvitationView, JoinedSession, OfferView, ProducerView } from '../../common/protocol';
 import { connect, ok, type TestApp, type TestSocket } from './testApp';
 
 export interface EstablishedCall {
@@ -27,4 +27,48 @@ export async function establishCall(app: TestApp, agentName: string): Promise<Es
     await caller.request<EstablishedCall['callerJoin']>('session:join', { token: callerToken }),
   );
   return { caller, agent, callerJoin, agentJoin };
+}
+
+export interface ThreeWay {
+  caller: TestSocket;
+  agent: TestSocket;
+  volunteers: TestSocket[];
+  invitations: InvitationView[];
+  callerJoin: EstablishedCall['callerJoin'];
+  agentJoin: EstablishedCall['agentJoin'];
+}
+
+/**
+ * A `vi` caller, a `ko` agent and volunteers who bridge vi and Korean: the agent accepts a bridged
+ * offer and every online volunteer (up to the ring batch) is invited.
+ */
+export async function startBridgedCall(
+  app: TestApp,
+  name: string,
+  volunteerCount: number,
+): Promise<ThreeWay> {
+  const volunteers: TestSocket[] = [];
+  for (let i = 0; i < volunteerCount; i++) {
+    const v = await connect(app, '/volunteer', (await app.addVolunteer(`${name}-v${i}`)).cookie);
+    ok(await v.request('volunteer:set-presence', { presence: 'available' }));
+    volunteers.push(v);
+  }
+  const { cookie } = await app.addAgent(`${name}-agent`, ['ko']);
+  const agent = await connect(app, '/agent', cookie);
+  const caller = await connect(app, '/caller');
+  ok(await caller.request('lobby:request', { language: 'vi', mode: 'video' }));
+  const offered = agent.next<OfferView>('agent:offer');
+  ok(await agent.request('agent:set-presence', { presence: 'available' }));
+  const offer = await offered;
+  if (!offer.needsInterpreter) throw new Error('expected a bridged offer');
+  const invited = volunteers.slice(0, 3).map((v) => v.next<InvitationView>('volunteer:invitation'));
+  const matched = caller.next<{ token: string }>('lobby:matched');
+  const { token } = ok(
+    await agent.request<{ token: string }>('agent:accept-offer', { offerId: offer.offerId }),
+  );
+  const agentJoin = ok(await agent.request<EstablishedCall['agentJoin']>('session:join', { token }));
+  const callerJoin = ok(
+    await caller.request<EstablishedCall['callerJoin']>('session:join', { token: (await matched).token }),
+  );
+  return { caller, agent, volunteers, invitations: await Promise.all(invited), callerJoin, agentJoin };
 }

@@ -12,6 +12,8 @@ export interface TestApp extends App {
   /** Signs in and returns the session cookie. */
   login(username: string, password: string): Promise<string>;
   addAgent(username: string, languages?: string[]): Promise<{ cookie: string; id: string }>;
+  /** An approved volunteer available all week (hours in Asia/Seoul), signed in. */
+  addVolunteer(username: string, languages?: string[]): Promise<{ cookie: string; id: string }>;
   stop(): Promise<void>;
 }
 
@@ -60,6 +62,22 @@ export async function startTestApp(env: Record<string, string> = {}, deps: AppDe
       });
       return { cookie: await login(username, TEST_PASSWORD), id: account.id };
     },
+    async addVolunteer(username, languages = ['vi', 'ko']) {
+      const account = await app.store.volunteers.register({
+        username,
+        displayName: `Volunteer ${username}`,
+        password: TEST_PASSWORD,
+        languages: languages.map((tag) => ({
+          tag,
+          level: tag === 'ko' ? ('fluent' as const) : ('native' as const),
+        })),
+      });
+      await app.store.accounts.setApproved(account.id, true);
+      await app.store.volunteers.saveProfile(account.id, {
+        weeklyHours: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: '00:00', end: '24:00' })),
+      });
+      return { cookie: await login(username, TEST_PASSWORD), id: account.id };
+    },
     async stop() {
       await app.close();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -75,7 +93,7 @@ export type TestSocket = Socket & {
 /** A socket.io client on one namespace, with ack-returning requests and a one-shot event wait. */
 export async function connect(
   app: App,
-  namespace: '/caller' | '/agent',
+  namespace: '/caller' | '/agent' | '/volunteer',
   cookie?: string,
 ): Promise<TestSocket> {
   const socket = io(`${app.url}${namespace}`, {

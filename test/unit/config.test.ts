@@ -8,7 +8,13 @@ describe('configuration from the environment', () => {
     expect(c.rtc).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '127.0.0.1', port: 40000 });
     expect(c.rtc.workers).toBeGreaterThan(0);
     expect(c.databasePath).toBe('data/relay.sqlite');
-    expect(c.lobby).toEqual({ offerTimeoutMs: 20_000, maxMissedOffers: 3 });
+    expect(c.lobby).toEqual({
+      offerTimeoutMs: 20_000,
+      maxMissedOffers: 3,
+      invitationTimeoutMs: 30_000,
+      volunteerRingBatch: 3,
+      fallbackAfterMs: 180_000,
+    });
   });
 
   it('reads every setting', () => {

@@ -1,36 +1,42 @@
 import type {
   EndReason,
+  InterpreterStatus,
   JoinedSession,
   ProducerView,
   Role,
   SessionServerEvents,
 } from '../../../common/protocol';
-import { t } from '../i18n';
+import { languageName, t } from '../i18n';
 import { MediaClient, type RemoteTrack } from '../media/MediaClient';
 import { RequestError, type Signaling } from '../signaling';
 import type { Announcer } from '../ui/announcer';
 import { h } from '../ui/dom';
 import { ChatPanel } from './ChatPanel';
-import { exposeStats } from './stats';
+import { exposeStats, outboundVideoStats } from './stats';
+import { Tiles } from './Tiles';
 
-interface Tile {
-  video: HTMLVideoElement;
-  audio: HTMLAudioElement;
-}
+type Joined = JoinedSession & { producers: ProducerView[] };
 
 /**
  * The in-call screen for any role: joins the session with its token, sends the local camera and
- * microphone, shows each other participant in a labelled tile, and offers mute, camera and hang-up.
+ * microphone (none in a text call), shows each other participant in a labelled tile that can be
+ * pinned, carries the chat and real-time text, and offers mute, camera and hang-up.
  */
 export class CallController {
-  readonly #tiles = new Map<string, Tile>();
-  readonly #trackOwner = new Map<string, string>();
-  #media: MediaClient | null = null;
-  #ended = false;
+  readonly #tiles = new Tiles();
+  readonly #roles = new Map<string, Role>();
+  readonly #producerOwner = new Map<string, string>();
   readonly #unsubscribe: (() => void)[] = [];
-  #remote: HTMLElement = document.createElement('div');
+  readonly #interpreterStatus = h('p', { class: 'status', id: 'interpreter-status' });
+  /** What the camera actually sends, for the signer: frame rate matters more than resolution. */
+  readonly #quality = h('p', { class: 'quality', id: 'send-quality' });
+  #qualityTimer: number | undefined;
+  #lowFrameRate = false;
+  #media: MediaClient | null = null;
   #chat: ChatPanel | null = null;
   #participantId = '';
+  #ended = false;
+  readonly #interpreterListeners: ((status: InterpreterStatus) => void)[] = [];
 
   constructor(
     private readonly signaling: Signaling<never>,
@@ -39,25 +45,42 @@ export class CallController {
     private readonly onEnded: (reason: EndReason) => void,
   ) {}
 
-  async start(token: string, stream: MediaStream | null): Promise<void> {
-    this.#renderShell(stream);
+  /** What the page can add beside the controls (the agent's interpreter buttons). */
+  readonly extraControls = h('div', { class: 'row', id: 'extra-controls' });
+
+  /** Called with the call's interpreter status now and whenever it changes. */
+  onInterpreterChange(listener: (status: InterpreterStatus) => void): void {
+    this.#interpreterListeners.push(listener);
+  }
+
+  async start(token: string, stream: MediaStream | null): Promise<Joined> {
     this.#listen();
-    const joined: JoinedSession & { producers: ProducerView[] } = await this.signaling.request(
-      'session:join',
-      { token },
-    );
+    const joined: Joined = await this.signaling.request('session:join', { token });
     this.#participantId = joined.participantId;
+    const text = joined.mode === 'text';
+    this.#render(text ? null : stream, text);
     for (const m of joined.chat) this.#chat?.showMessage(m, m.participantId === joined.participantId);
-    this.#media = new MediaClient(this.signaling, {
-      onTrack: (track) => this.#attach(track),
-      onTrackEnded: (producerId) => this.#detach(producerId),
-    });
+    this.#showInterpreter(joined.interpreter);
     for (const p of joined.participants) {
-      if (p.participantId !== joined.participantId) this.#tile(p.participantId, p.role);
+      this.#roles.set(p.participantId, p.role);
+      if (p.participantId !== joined.participantId && !text) {
+        this.#tiles.ensure(p.participantId, p.role);
+        this.#tiles.setConnected(p.participantId, p.connected);
+      }
     }
-    await this.#media.start(joined, stream);
-    exposeStats(this.#media);
+    if (!text) {
+      this.#media = new MediaClient(this.signaling, {
+        onTrack: (track) => this.#attach(track),
+        onTrackEnded: (producerId) => this.#trackEnded(producerId),
+      });
+      await this.#media.start(joined, stream);
+      exposeStats(this.#media);
+      if (stream) this.#qualityTimer = window.setInterval(() => void this.#showQuality(), 2000);
+    } else {
+      this.#chat?.focus();
+    }
     this.announcer.say(t('call.inCall'), true);
+    return joined;
   }
 
   #listen(): void {
@@ -75,54 +98,95 @@ export class CallController {
     });
     on('session:producer-closed', ({ producerId }) => this.#media?.producerClosed(producerId));
     on('session:participant-joined', (p) => {
+      const known = this.#roles.has(p.participantId);
+      this.#roles.set(p.participantId, p.role);
       this.#media?.rememberRole(p.participantId, p.role);
-      this.#tile(p.participantId, p.role);
-      this.announcer.say(t('call.otherBack'), true);
+      if (this.#media) {
+        this.#tiles.ensure(p.participantId, p.role);
+        this.#tiles.setConnected(p.participantId, true);
+      }
+      const role = t(`call.roles.${p.role}`);
+      this.announcer.say(
+        known ? t('call.participantBack', { role }) : t('call.participantJoined', { role }),
+        true,
+      );
     });
-    on('session:participant-left', () => this.announcer.say(t('call.otherLeft'), true));
+    on('session:participant-left', ({ participantId }) => {
+      this.#tiles.setConnected(participantId, false);
+      const role = this.#roles.get(participantId);
+      if (role) this.announcer.say(t('call.participantLost', { role: t(`call.roles.${role}`) }), true);
+    });
+    on('session:interpreter', (status) => this.#showInterpreter(status));
     on('session:ended', ({ reason }) => this.#finish(reason));
     on('chat:message', (m) => this.#chat?.showMessage(m, m.participantId === this.#participantId));
     on('rtt:draft', (d) => this.#chat?.showDraft(d));
   }
 
-  #renderShell(stream: MediaStream | null): void {
-    this.#remote = h('div', { class: 'tiles', id: 'remote-tiles' });
-    const self = h('video', {
-      id: 'self-video',
-      class: 'self-video',
-      autoplay: true,
-      playsinline: true,
-      muted: true,
-    });
-    self.setAttribute('aria-label', t('call.selfVideo'));
-    self.muted = true;
-    if (stream) self.srcObject = stream;
-    const mute = h('button', { type: 'button', id: 'toggle-mic', 'aria-pressed': 'false' }, t('call.mute'));
-    const camera = h(
-      'button',
-      { type: 'button', id: 'toggle-camera', 'aria-pressed': 'false' },
-      t('call.cameraOff'),
-    );
-    const hangup = h('button', { type: 'button', id: 'hang-up', class: 'danger' }, t('call.hangUp'));
-    mute.addEventListener('click', () => void this.#toggle('audio', mute));
-    camera.addEventListener('click', () => void this.#toggle('video', camera));
-    hangup.addEventListener('click', () => void this.hangUp());
-    const controls = h(
-      'div',
-      { class: 'call-controls', role: 'group', 'aria-label': t('call.region') },
-      mute,
-      camera,
-      hangup,
-    );
+  #showInterpreter(status: InterpreterStatus): void {
+    const message =
+      status.status === 'searching'
+        ? t('call.interpreter.searching', { language: languageName(status.language) })
+        : status.status === 'joined'
+          ? t('call.interpreter.joined')
+          : '';
+    this.#interpreterStatus.textContent = message;
+    if (message) this.announcer.say(message, true);
+    for (const listener of this.#interpreterListeners) listener(status);
+  }
+
+  #render(stream: MediaStream | null, text: boolean): void {
     this.#chat = new ChatPanel(this.signaling, (err) => console.error('chat failed', err));
-    const media = h(
-      'div',
-      { class: 'call-media' },
-      this.#remote,
-      h('div', { class: 'self' }, self),
-      controls,
-    );
+    const hangup = h('button', { type: 'button', id: 'hang-up', class: 'danger' }, t('call.hangUp'));
+    hangup.addEventListener('click', () => void this.hangUp());
+    const controls = h('div', { class: 'call-controls', role: 'group', 'aria-label': t('call.controls') });
+    const media = h('div', { class: 'call-media' }, this.#interpreterStatus);
+    if (!text) {
+      const self = h('video', {
+        id: 'self-video',
+        class: 'self-video',
+        autoplay: true,
+        playsinline: true,
+        muted: true,
+      });
+      self.setAttribute('aria-label', t('call.selfVideo'));
+      self.muted = true;
+      if (stream) self.srcObject = stream;
+      const mute = h('button', { type: 'button', id: 'toggle-mic', 'aria-pressed': 'false' }, t('call.mute'));
+      const camera = h(
+        'button',
+        { type: 'button', id: 'toggle-camera', 'aria-pressed': 'false' },
+        t('call.cameraOff'),
+      );
+      mute.addEventListener('click', () => void this.#toggle('audio', mute));
+      camera.addEventListener('click', () => void this.#toggle('video', camera));
+      controls.append(mute, camera);
+      media.append(this.#tiles.element, h('div', { class: 'self' }, self, this.#quality));
+    }
+    controls.append(hangup);
+    media.append(controls, this.extraControls);
+    this.root.classList.toggle('text-only', text);
     this.root.replaceChildren(media, this.#chat.element);
+  }
+
+  /** EN 301 549 asks ≥ 20 fps for sign language; say plainly when the sent video falls under it. */
+  async #showQuality(): Promise<void> {
+    if (!this.#media || this.#media.isPaused('video')) {
+      this.#quality.textContent = '';
+      return;
+    }
+    const out = await outboundVideoStats(this.#media);
+    if (!out || out.framesPerSecond === null || out.frameWidth === null || out.frameHeight === null) return;
+    const fps = Math.round(out.framesPerSecond);
+    const low = fps < 20;
+    this.#quality.textContent = t(low ? 'call.quality.low' : 'call.quality.ok', {
+      fps,
+      width: out.frameWidth,
+      height: out.frameHeight,
+    });
+    this.#quality.classList.toggle('warning', low);
+    // Announced once when it drops, not on every update.
+    if (low && !this.#lowFrameRate) this.announcer.say(this.#quality.textContent, true);
+    this.#lowFrameRate = low;
   }
 
   async #toggle(kind: 'audio' | 'video', button: HTMLButtonElement): Promise<void> {
@@ -134,43 +198,15 @@ export class CallController {
     else button.textContent = t(paused ? 'call.cameraOn' : 'call.cameraOff');
   }
 
-  #tile(participantId: string, role: Role): Tile {
-    const existing = this.#tiles.get(participantId);
-    if (existing) return existing;
-    const roleName = t(`call.roles.${role}`);
-    const video = h('video', {
-      autoplay: true,
-      playsinline: true,
-      'data-participant': participantId,
-      'data-role': role,
-    });
-    video.setAttribute('aria-label', t('call.remoteVideo', { role: roleName }));
-    const audio = h('audio', { autoplay: true, 'data-participant': participantId });
-    this.#remote.append(
-      h('figure', { class: 'tile', 'data-role': role }, video, audio, h('figcaption', {}, roleName)),
-    );
-    const tile = { video, audio };
-    this.#tiles.set(participantId, tile);
-    return tile;
-  }
-
   #attach(remote: RemoteTrack): void {
-    const tile = this.#tile(remote.participantId, remote.role ?? 'caller');
-    const target = remote.kind === 'video' ? tile.video : tile.audio;
-    target.srcObject = new MediaStream([remote.track]);
-    this.#trackOwner.set(remote.consumer.producerId, remote.participantId);
-    void target.play().catch(() => undefined);
+    this.#producerOwner.set(remote.consumer.producerId, remote.participantId);
+    this.#tiles.attach(remote.participantId, remote.role ?? 'caller', remote.kind, remote.track);
   }
 
-  #detach(producerId: string): void {
-    const owner = this.#trackOwner.get(producerId);
-    this.#trackOwner.delete(producerId);
-    const tile = owner ? this.#tiles.get(owner) : undefined;
-    if (!tile) return;
-    for (const el of [tile.video, tile.audio]) {
-      const stream = el.srcObject as MediaStream | null;
-      if (stream && stream.getTracks().every((tr) => tr.readyState === 'ended')) el.srcObject = null;
-    }
+  #trackEnded(producerId: string): void {
+    const owner = this.#producerOwner.get(producerId);
+    this.#producerOwner.delete(producerId);
+    if (owner) this.#tiles.trackEnded(owner);
   }
 
   async hangUp(): Promise<void> {
@@ -188,12 +224,13 @@ export class CallController {
     if (this.#ended) return;
     this.#ended = true;
     for (const off of this.#unsubscribe) off();
+    window.clearInterval(this.#qualityTimer);
     this.#media?.close();
     this.#media = null;
     this.#chat = null;
+    this.#tiles.clear();
     // Dropping the panel drops the conversation: nothing of it stays in the page after the call.
     this.root.replaceChildren();
-    this.#tiles.clear();
     this.announcer.say(t(`call.endedBy.${reason}`), true);
     this.onEnded(reason);
   }

@@ -2,6 +2,7 @@ import type { MediaClient } from '../media/MediaClient';
 
 export interface InboundStat {
   participantId: string;
+  role: string | null;
   kind: 'audio' | 'video';
   packetsReceived: number;
   framesDecoded: number;
@@ -27,6 +28,7 @@ export async function inboundStats(media: MediaClient): Promise<InboundStat[]> {
       if (s['type'] !== 'inbound-rtp') continue;
       out.push({
         participantId: String(consumer.appData['participantId']),
+        role: (consumer.appData['role'] as string | null | undefined) ?? null,
         kind: consumer.kind,
         packetsReceived: num(s, 'packetsReceived') ?? 0,
         framesDecoded: num(s, 'framesDecoded') ?? 0,

@@ -24,10 +24,17 @@ export const SIGNING_VIDEO: MediaTrackConstraints = {
   frameRate: { ideal: 30, min: 20 },
 };
 
-export async function openCameraAndMic(): Promise<MediaStream> {
+export async function openCameraAndMic(
+  devices: { cameraId?: string; micId?: string } = {},
+): Promise<MediaStream> {
   const stream = await navigator.mediaDevices.getUserMedia({
-    video: SIGNING_VIDEO,
-    audio: { echoCancellation: true, noiseSuppression: true, autoGainControl: true },
+    video: { ...SIGNING_VIDEO, ...(devices.cameraId && { deviceId: { exact: devices.cameraId } }) },
+    audio: {
+      echoCancellation: true,
+      noiseSuppression: true,
+      autoGainControl: true,
+      ...(devices.micId && { deviceId: { exact: devices.micId } }),
+    },
   });
   for (const track of stream.getVideoTracks()) track.contentHint = 'motion';
   return stream;
@@ -137,7 +144,7 @@ export class MediaClient {
       producerId: info.producerId,
       kind: info.kind,
       rtpParameters: info.rtpParameters as types.RtpParameters,
-      appData: { participantId: p.participantId },
+      appData: { participantId: p.participantId, role: this.#roles.get(p.participantId) ?? null },
     });
     this.#consumers.set(p.producerId, consumer);
     this.events.onTrack({

@@ -4,51 +4,33 @@ import { formatDuration, initI18n, languageName, t, translateDom } from '../i18n
 import { openCameraAndMic } from '../media/MediaClient';
 import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
-import { byId, showView } from '../ui/dom';
+import { byId, h, showView } from '../ui/dom';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
-
-interface Account {
-  id: string;
-  displayName: string;
-  role: string;
-  languages: string[];
-}
+import { clearError, IncomingPanel, setUpStaffSignIn, showError } from '../ui/staffPage';
 
 await initI18n();
 translateDom();
-document.title = t('agent.title');
+const pageTitle = () => t('agent.title');
+document.title = pageTitle();
 
 const announcer = new Announcer(byId('announcer'));
+const incoming = new IncomingPanel(
+  byId('offer'),
+  byId('accept-offer'),
+  byId('offer-expires'),
+  announcer,
+  pageTitle,
+);
 let signaling: Signaling<AgentServerEvents> | null = null;
 let presence: AgentPresence = 'offline';
 let offer: OfferView | null = null;
-let countdown: number | undefined;
-let account: Account | null = null;
 
 mountLanguageSwitcher(byId('lang-switcher'), () => {
-  document.title = t('agent.title');
+  document.title = pageTitle();
   renderPresence();
-  if (account) byId('signed-in-as').textContent = t('agent.signedInAs', { name: account.displayName });
-  if (offer) renderOffer();
+  if (offer) renderOffer(offer);
+  incoming.refresh();
 });
-
-function showError(err: unknown): void {
-  const box = byId('error');
-  box.textContent = err instanceof Error ? err.message : String(err);
-  box.hidden = false;
-}
-const clearError = () => (byId('error').hidden = true);
-
-async function api<T>(path: string, init?: RequestInit): Promise<T> {
-  const res = await fetch(path, {
-    ...init,
-    headers: { 'content-type': 'application/json' },
-    credentials: 'same-origin',
-  });
-  const body = (await res.json()) as T & { error?: { message: string } };
-  if (!res.ok) throw new Error(body.error?.message ?? res.statusText);
-  return body;
-}
 
 function renderPresence(): void {
   byId('presence').textContent = t(`agent.presence.${presence}`);
@@ -56,18 +38,17 @@ function renderPresence(): void {
   byId<HTMLButtonElement>('go-away').disabled = presence === 'away' || presence === 'offline';
 }
 
-function renderOffer(): void {
-  if (!offer) return;
-  byId('offer-language').textContent = t('agent.offerLanguage', { language: languageName(offer.language) });
-  byId('offer-waited').textContent = t('agent.offerWaited', { duration: formatDuration(offer.waitedMs) });
-  const seconds = Math.max(0, Math.ceil((offer.expiresAt - Date.now()) / 1000));
-  byId('offer-expires').textContent = t('agent.offerExpires', { seconds });
-}
-
-function hideOffer(): void {
-  offer = null;
-  window.clearInterval(countdown);
-  byId('offer').hidden = true;
+function renderOffer(o: OfferView): string {
+  byId('offer-language').textContent = t('agent.offerLanguage', { language: languageName(o.language) });
+  byId('offer-details').textContent = [
+    o.mode === 'text' ? t('agent.offerText') : '',
+    o.needsInterpreter ? t('agent.offerInterpreter') : '',
+    o.callback ? t('agent.offerCallback') : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+  byId('offer-waited').textContent = t('agent.offerWaited', { duration: formatDuration(o.waitedMs) });
+  return byId('offer-language').textContent ?? '';
 }
 
 function connect(): void {
@@ -84,50 +65,16 @@ function connect(): void {
   });
   s.socket.on('agent:offer', (o) => {
     offer = o;
-    renderOffer();
-    const box = byId('offer');
-    box.hidden = false;
-    // A visible, flashing panel and focus on Accept: no information by sound only.
-    byId('accept-offer').focus();
-    announcer.say(`${t('agent.offerTitle')}: ${byId('offer-language').textContent}`, true);
-    window.clearInterval(countdown);
-    countdown = window.setInterval(renderOffer, 1000);
+    incoming.show(t('agent.offerTitle'), () => renderOffer(o), o.expiresAt);
   });
   s.socket.on('agent:offer-ended', ({ offerId }) => {
     if (offer?.offerId !== offerId) return;
-    hideOffer();
+    offer = null;
+    incoming.hide();
     byId('presence-note').textContent = t('agent.offerEnded');
     announcer.say(t('agent.offerEnded'), true);
   });
 }
-
-async function signedIn(a: Account): Promise<void> {
-  account = a;
-  byId('signed-in-as').textContent = t('agent.signedInAs', { name: a.displayName });
-  byId('signed-in-as').hidden = false;
-  byId('sign-out').hidden = false;
-  connect();
-  showView('console');
-  renderPresence();
-}
-
-byId<HTMLFormElement>('signin-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  clearError();
-  const form = new FormData(event.currentTarget as HTMLFormElement);
-  api<{ account: Account }>('/api/auth/login', {
-    method: 'POST',
-    body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
-  })
-    .then(({ account: a }) => signedIn(a))
-    .catch((err: unknown) =>
-      showError(t('agent.signInFailed', { message: err instanceof Error ? err.message : String(err) })),
-    );
-});
-
-byId('sign-out').addEventListener('click', () => {
-  void api('/api/auth/logout', { method: 'POST' }).finally(() => location.reload());
-});
 
 byId('go-available').addEventListener('click', () => {
   clearError();
@@ -141,7 +88,8 @@ byId('go-away').addEventListener('click', () => {
 byId('decline-offer').addEventListener('click', () => {
   if (!offer || !signaling) return;
   const { offerId } = offer;
-  hideOffer();
+  offer = null;
+  incoming.hide();
   signaling.request('agent:decline-offer', { offerId }).catch(showError);
 });
 
@@ -149,20 +97,21 @@ byId('accept-offer').addEventListener('click', () => {
   if (!offer || !signaling) return;
   const s = signaling;
   const accepted = offer;
-  hideOffer();
-  (window as { relayAcceptedAt?: number }).relayAcceptedAt = performance.now();
+  offer = null;
+  incoming.hide();
   void (async () => {
     try {
-      const stream = await openCameraAndMic();
+      const stream = accepted.mode === 'video' ? await openCameraAndMic() : null;
       const { token } = await s.request('agent:accept-offer', { offerId: accepted.offerId });
       showView('call');
       byId('call-language').textContent = t('agent.offerLanguage', {
         language: languageName(accepted.language),
       });
       const call = new CallController(s as Signaling<never>, byId('call-root'), announcer, () => {
-        for (const track of stream.getTracks()) track.stop();
+        for (const track of stream?.getTracks() ?? []) track.stop();
         showView('wrapup');
       });
+      mountInterpreterControls(call, s, accepted.language);
       await call.start(token, stream);
     } catch (err) {
       showError(err);
@@ -170,6 +119,40 @@ byId('accept-offer').addEventListener('click', () => {
     }
   })();
 });
+
+/** The agent brings in, removes or replaces the interpreter of the call. */
+function mountInterpreterControls(
+  call: CallController,
+  s: Signaling<AgentServerEvents>,
+  language: string,
+): void {
+  const request = h('button', { type: 'button', id: 'request-interpreter' }, t('agent.interpreter.request'));
+  const replace = h(
+    'button',
+    { type: 'button', id: 'replace-interpreter', hidden: true },
+    t('agent.interpreter.replace'),
+  );
+  const remove = h(
+    'button',
+    { type: 'button', id: 'remove-interpreter', hidden: true },
+    t('agent.interpreter.remove'),
+  );
+  request.addEventListener('click', () =>
+    s.request('agent:request-interpreter', { language }).catch(showError),
+  );
+  replace.addEventListener('click', () =>
+    s.request('agent:remove-interpreter', { replace: true }).catch(showError),
+  );
+  remove.addEventListener('click', () =>
+    s.request('agent:remove-interpreter', { replace: false }).catch(showError),
+  );
+  call.onInterpreterChange(({ status }) => {
+    request.hidden = status !== 'none';
+    replace.hidden = status !== 'joined';
+    remove.hidden = status === 'none';
+  });
+  call.extraControls.replaceChildren(request, replace, remove);
+}
 
 byId<HTMLFormElement>('wrapup-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -188,6 +171,8 @@ byId<HTMLFormElement>('wrapup-form').addEventListener('submit', (event) => {
 });
 
 showView('signin', false);
-api<{ account: Account }>('/api/auth/me')
-  .then(({ account: a }) => signedIn(a))
-  .catch(() => undefined);
+await setUpStaffSignIn('agent', 'agent.notAgent', () => {
+  connect();
+  showView('console');
+  renderPresence();
+});

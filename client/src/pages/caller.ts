@@ -1,11 +1,42 @@
-import type { CallerServerEvents, EndReason, QueueView } from '../../../common/protocol';
+import type {
+  CallerServerEvents,
+  EndReason,
+  FallbackChoice,
+  FallbackView,
+  QueueView,
+} from '../../../common/protocol';
 import { CallController } from '../call/CallController';
-import { formatDuration, initI18n, t, translateDom } from '../i18n';
+import { formatDuration, initI18n, languageName, t, translateDom } from '../i18n';
+import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
 import { RequestError, Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
-import { byId, showView } from '../ui/dom';
+import { byId, h, showView } from '../ui/dom';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
+
+/** Languages offered with an interpreter (volunteers bridge them to Korean). */
+const INTERPRETED = [
+  'vi',
+  'zh-CN',
+  'en',
+  'th',
+  'tl',
+  'km',
+  'mn',
+  'ru',
+  'ja',
+  'uz',
+  'ne',
+  'id',
+  'my',
+  'si',
+  'bn',
+  'fr',
+  'ar',
+  'ur',
+];
+/** A caller who chose a callback may close the tab: their key survives in localStorage. */
+const RESUME_KEY = 'relay.resumeKey';
 
 await initI18n();
 translateDom();
@@ -14,12 +45,28 @@ document.title = t('caller.title');
 const announcer = new Announcer(byId('announcer'));
 const signaling = new Signaling<CallerServerEvents>('/caller');
 let stream: MediaStream | null = null;
+let stopMeter: () => void = () => undefined;
 let lastQueue: QueueView | null = null;
+let lastFallback: FallbackView | null = null;
+let waiting = false;
+
+function fillInterpreterLanguages(): void {
+  const select = byId<HTMLSelectElement>('interpreter-language');
+  const current = select.value || 'vi';
+  select.replaceChildren(
+    ...INTERPRETED.map((tag) =>
+      h('option', { value: tag, lang: tag, ...(tag === current && { selected: true }) }, languageName(tag)),
+    ),
+  );
+}
 
 mountLanguageSwitcher(byId('lang-switcher'), () => {
   document.title = t('caller.title');
+  fillInterpreterLanguages();
   if (lastQueue) renderQueue(lastQueue, false);
+  if (lastFallback) showFallback(lastFallback);
 });
+fillInterpreterLanguages();
 
 function showError(err: unknown): void {
   const box = byId('error');
@@ -28,22 +75,33 @@ function showError(err: unknown): void {
   box.hidden = false;
 }
 
-function clearError(): void {
-  byId('error').hidden = true;
-}
+const clearError = () => (byId('error').hidden = true);
 
 async function preparePreview(): Promise<void> {
   const status = byId('device-status');
+  const cameraSelect = byId<HTMLSelectElement>('camera-select');
+  const micSelect = byId<HTMLSelectElement>('mic-select');
+  stopMeter();
+  for (const track of stream?.getTracks() ?? []) track.stop();
   try {
-    stream = await openCameraAndMic();
+    stream = await openCameraAndMic({
+      cameraId: cameraSelect.value || undefined,
+      micId: micSelect.value || undefined,
+    });
     byId<HTMLVideoElement>('preview').srcObject = stream;
+    await fillDeviceSelect(cameraSelect, 'videoinput', stream.getVideoTracks()[0]?.getSettings().deviceId);
+    await fillDeviceSelect(micSelect, 'audioinput', stream.getAudioTracks()[0]?.getSettings().deviceId);
+    stopMeter = meterMicrophone(stream, byId<HTMLMeterElement>('mic-level'));
     status.textContent = t('caller.devicesReady');
   } catch (err) {
+    stream = null;
     status.textContent = t('caller.previewUnavailable', {
       reason: err instanceof Error ? err.name : String(err),
     });
   }
 }
+byId('camera-select').addEventListener('change', () => void preparePreview());
+byId('mic-select').addEventListener('change', () => void preparePreview());
 
 /** Shows place and estimate; announces only when the place changes (never on a timer). */
 function renderQueue(view: QueueView, announce: boolean): void {
@@ -59,17 +117,69 @@ function renderQueue(view: QueueView, announce: boolean): void {
   if (announce && changed) announcer.say(`${position}. ${estimate}`);
 }
 
+function startWaiting(view: QueueView, resumeKey?: string): void {
+  waiting = true;
+  if (resumeKey) sessionStorage.setItem(RESUME_KEY, resumeKey);
+  showView('waiting');
+  renderQueue(view, false);
+  announcer.say(`${t('caller.waiting')} ${byId('queue-position').textContent ?? ''}`, true);
+}
+
+function stopWaiting(): void {
+  waiting = false;
+  lastQueue = null;
+  lastFallback = null;
+  byId('fallback').hidden = true;
+  byId('callback-note').hidden = true;
+  sessionStorage.removeItem(RESUME_KEY);
+  localStorage.removeItem(RESUME_KEY);
+}
+
+function showFallback(view: FallbackView): void {
+  lastFallback = view;
+  const box = byId('fallback');
+  for (const button of box.querySelectorAll<HTMLButtonElement>('button[data-choice]')) {
+    button.hidden = !view.options.includes(button.dataset['choice'] as FallbackChoice);
+  }
+  byId('fallback-reason').textContent = t(`caller.fallback.reason.${view.reason}`);
+  const wasHidden = box.hidden;
+  box.hidden = false;
+  if (wasHidden) {
+    announcer.say(`${t('caller.fallback.title')}. ${byId('fallback-reason').textContent ?? ''}`, true);
+    byId('fallback-heading').tabIndex = -1;
+    byId('fallback-heading').focus();
+  }
+}
+
+for (const button of document.querySelectorAll<HTMLButtonElement>('#fallback button[data-choice]')) {
+  button.addEventListener('click', () => {
+    const choice = button.dataset['choice'] as FallbackChoice;
+    signaling
+      .request('lobby:choose-fallback', { choice })
+      .then(() => {
+        byId('fallback').hidden = true;
+        lastFallback = null;
+        if (choice === 'callback') {
+          // Keep the place even if this tab is closed; the page takes it back when reopened.
+          const key = sessionStorage.getItem(RESUME_KEY);
+          if (key) localStorage.setItem(RESUME_KEY, key);
+          byId('callback-note').hidden = false;
+        }
+        announcer.say(t(`caller.fallback.chosen.${choice}`), true);
+      })
+      .catch(showError);
+  });
+}
+
 byId<HTMLFormElement>('call-form').addEventListener('submit', (event) => {
   event.preventDefault();
   clearError();
-  const language = new FormData(event.currentTarget as HTMLFormElement).get('language');
+  const form = new FormData(event.currentTarget as HTMLFormElement);
+  const need = String(form.get('need'));
+  const language = need === 'interpreter' ? String(form.get('interpreterLanguage')) : need;
   signaling
-    .request('lobby:request', { language: String(language), mode: 'video' })
-    .then((view) => {
-      showView('waiting');
-      renderQueue(view, false);
-      announcer.say(`${t('caller.waiting')} ${byId('queue-position').textContent}`, true);
-    })
+    .request('lobby:request', { language, mode: 'video' })
+    .then(({ resumeKey, ...view }) => startWaiting(view, resumeKey))
     .catch(showError);
 });
 
@@ -77,7 +187,7 @@ byId('cancel-button').addEventListener('click', () => {
   signaling
     .request('lobby:cancel', {})
     .then(() => {
-      lastQueue = null;
+      stopWaiting();
       showView('setup');
     })
     .catch(showError);
@@ -88,18 +198,23 @@ byId('again-button').addEventListener('click', () => {
   void preparePreview();
 });
 
-signaling.socket.on('lobby:position', (view) => renderQueue(view, true));
-signaling.socket.on('lobby:matched', ({ token }) => {
-  lastQueue = null;
+async function joinCall(token: string): Promise<void> {
+  stopWaiting();
+  stopMeter();
+  // Back for a callback, the camera may not be open yet; a text call needs none.
+  if (!stream) stream = await openCameraAndMic().catch(() => null);
   showView('call');
+  // A visual alert for a caller who may be looking away: the tab title changes too.
+  document.title = `● ${t('caller.connecting')}`;
   announcer.say(t('caller.connecting'), true);
   new CallController(signaling as Signaling<never>, byId('call-root'), announcer, onCallEnded)
     .start(token, stream)
     .then(() => {
+      document.title = t('caller.title');
       byId('call-status').textContent = t('call.inCall');
     })
     .catch(showError);
-});
+}
 
 function onCallEnded(reason: EndReason): void {
   for (const track of stream?.getTracks() ?? []) track.stop();
@@ -108,5 +223,28 @@ function onCallEnded(reason: EndReason): void {
   showView('ended');
 }
 
+/** Takes back a place in line (after a network blip, or on coming back for a callback). */
+async function resume(): Promise<boolean> {
+  const key = sessionStorage.getItem(RESUME_KEY) ?? localStorage.getItem(RESUME_KEY);
+  if (!key) return false;
+  try {
+    const result = await signaling.request('lobby:resume', { resumeKey: key });
+    if (result.status === 'matched') await joinCall(result.token);
+    else startWaiting(result.view, key);
+    return true;
+  } catch {
+    stopWaiting();
+    return false;
+  }
+}
+
+signaling.socket.on('lobby:position', (view) => renderQueue(view, true));
+signaling.socket.on('lobby:fallback', showFallback);
+signaling.socket.on('lobby:matched', ({ token }) => void joinCall(token));
+// socket.io reconnects by itself after a blip; the caller then takes their place back.
+signaling.socket.io.on('reconnect', () => {
+  if (waiting) void resume();
+});
+
 showView('setup', false);
-await preparePreview();
+if (!(await resume())) await preparePreview();

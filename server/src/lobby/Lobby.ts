@@ -519,6 +519,16 @@ export class Lobby {
     return this.commit(undefined);
   }
 
+  /** The agent stops looking for an interpreter (or removed one without replacing them). */
+  cancelInterpreterSearch(matchId: string): LobbyResult<void> {
+    const match = this.matches.get(matchId);
+    if (match === undefined) return fail('not-found', `match ${String(matchId)} is not active`);
+    if (!match.awaiting) return fail('invalid-state', 'not looking for an interpreter');
+    this.begin();
+    this.desk.cancelSearch(match);
+    return this.commit(undefined);
+  }
+
   // ───────────────────────────── time ─────────────────────────────
 
   /** Processes every deadline due at or before clock(), in order. */

@@ -108,6 +108,13 @@ export class InterpreterDesk {
     this.startAwaiting(match, true);
   }
 
+  /** The agent no longer wants an interpreter: ringing stops and open invitations are withdrawn. */
+  cancelSearch(match: MatchRec): void {
+    this.stopAwaiting(match);
+    match.needsInterpreter = false;
+    for (const inv of [...match.invitations]) this.withdraw(inv, 'cancelled', 'available');
+  }
+
   /** The call is over (ended or requeued): invitations cancelled, interpreter freed, demand released. */
   closeMatch(match: MatchRec): void {
     for (const inv of [...match.invitations]) this.withdraw(inv, 'cancelled', 'available');

@@ -2,21 +2,29 @@ import type {
   AgentPresence,
   CallMode,
   EndReason,
+  FallbackChoice,
+  FallbackView,
+  InvitationView,
   OfferView,
   QueueView,
+  ResumeResult,
   Role,
+  VolunteerPresence,
 } from '../../../common/protocol';
-import type { Lobby, LobbyEvent } from '../lobby';
+import type { Lobby, LobbyEvent, LobbyResult, LobbySnapshot, WeeklyHours } from '../lobby';
 import type { Logger } from '../logger';
 import { CallMedia, type WorkerPool } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { Session } from './Session';
 import { SessionRegistry } from './SessionRegistry';
+import { StaffDirectory, type StaffIdentity } from './StaffDirectory';
+import { type CallerEntry, WaitingCallers } from './WaitingCallers';
 
 /** What the call centre needs of the store: call records without any conversation content. */
 export interface CallRecords {
   start(input: { callerLanguage: string; mode: CallMode }): Promise<{ id: string }>;
   answered(id: string, input: { agentId: string }): Promise<void>;
+  interpreterJoined(id: string, interpreterId: string): Promise<void>;
   ended(
     id: string,
     input: { outcome: 'completed' | 'abandoned' | 'failed'; waitedMs: number },
@@ -24,38 +32,34 @@ export interface CallRecords {
   wrapUp(id: string, input: { category?: string; resolved: boolean; note?: string }): Promise<void>;
 }
 
-export interface AgentIdentity {
-  agentId: string;
-  displayName: string;
-  languages: string[];
-}
-
 export type CallCenterEvents = {
   'caller-position': [callerId: string, view: QueueView];
+  'caller-fallback': [callerId: string, view: FallbackView];
   'caller-matched': [callerId: string, token: string];
   'agent-offer': [agentId: string, offer: OfferView];
   'agent-offer-ended': [agentId: string, offerId: string, reason: 'expired' | 'withdrawn' | 'taken'];
   'agent-presence': [agentId: string, presence: AgentPresence, reason?: 'missed-offers'];
+  'volunteer-invitation': [volunteerId: string, invitation: InvitationView];
+  'volunteer-invitation-ended': [
+    volunteerId: string,
+    invitationId: string,
+    reason: 'taken' | 'expired' | 'cancelled',
+  ];
+  'volunteer-presence': [volunteerId: string, presence: VolunteerPresence];
   'session-started': [session: Session];
   'session-ended': [session: Session, reason: EndReason];
 };
 
+type ErrorCode = 'not-found' | 'invalid-state' | 'invalid-language' | 'expired' | 'taken' | 'internal';
+
 export class CallCenterError extends Error {
   constructor(
-    readonly code: 'not-found' | 'invalid-state' | 'invalid-language' | 'expired' | 'taken' | 'internal',
+    readonly code: ErrorCode,
     message: string,
   ) {
     super(message);
     this.name = 'CallCenterError';
   }
-}
-
-interface WaitingCaller {
-  /** The call record, written once the lobby has accepted the caller. */
-  recordId: Promise<string>;
-  language: string;
-  mode: CallMode;
-  joinedAt: number;
 }
 
 export interface CallCenterDeps {
@@ -64,21 +68,39 @@ export interface CallCenterDeps {
   records: CallRecords;
   clock: () => number;
   log: Logger;
-  /** How long a participant may be gone before the call is ended for them. */
+  /** How long a dropped participant or waiting caller may take to come back. */
   reconnectGraceMs?: number;
+  /** How long a caller who asked for a callback keeps their place while away from the screen. */
+  callbackHoldMs?: number;
+}
+
+const LOBBY_ERRORS: Partial<Record<string, ErrorCode>> = {
+  'not-found': 'not-found',
+  'invalid-state': 'invalid-state',
+  'invalid-language': 'invalid-language',
+  'invalid-argument': 'invalid-state',
+  expired: 'expired',
+  taken: 'taken',
+};
+
+/** The lobby's answer, or a CallCenterError carrying its code and message. */
+function expectOk<T>(result: LobbyResult<T>): { value: T; events: LobbyEvent[] } {
+  if (!result.ok)
+    throw new CallCenterError(LOBBY_ERRORS[result.error.code] ?? 'invalid-state', result.error.message);
+  return result;
 }
 
 /**
  * Runs the pure lobby for real: feeds it what happens, relays its decisions, owns the one timer
  * that drives its deadlines, and turns matches into sessions with media. Signalling subscribes to
- * its events and delivers them to whichever sockets belong to the caller or agent named.
+ * its events and delivers them to whichever sockets belong to the caller, agent or volunteer named.
  */
 export class CallCenter extends TypedEmitter<CallCenterEvents> {
   readonly sessions = new SessionRegistry();
   readonly #lobby: Lobby;
-  readonly #callers = new Map<string, WaitingCaller>();
-  readonly #agents = new Map<string, AgentIdentity>();
-  readonly #presence = new Map<string, AgentPresence>();
+  readonly #callers = new WaitingCallers();
+  readonly #agents = new StaffDirectory<AgentPresence>('offline');
+  readonly #volunteers = new StaffDirectory<VolunteerPresence>('offline');
   /** Agent → the record they must wrap up. */
   readonly #wrapUps = new Map<string, string>();
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
@@ -92,138 +114,195 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     this.#log = deps.log.child({ module: 'calls' });
   }
 
-  // ── callers ────────────────────────────────────────────────────────────────────────────────
-
-  async requestCall(callerId: string, language: string, mode: CallMode): Promise<QueueView> {
-    const joinedAt = this.deps.clock();
-    const result = this.#lobby.enqueueCaller({ callerId, language, mode });
-    if (!result.ok)
-      throw new CallCenterError(
-        result.error.code === 'invalid-language' ? 'invalid-language' : 'invalid-state',
-        result.error.message,
-      );
-    // The record is written after the lobby accepted, so a refused request leaves nothing behind.
-    const recordId = this.deps.records.start({ callerLanguage: language, mode }).then((r) => r.id);
-    this.#callers.set(callerId, { recordId, language, mode, joinedAt });
-    this.#apply(result.events);
-    await recordId;
-    this.#log.info({ callerId, language, mode }, 'caller joined the line');
-    return result.value;
+  get #graceMs(): number {
+    return this.deps.reconnectGraceMs ?? 30_000;
   }
 
-  cancelCall(callerId: string, reason: 'cancelled' | 'disconnected'): void {
-    const caller = this.#callers.get(callerId);
-    const result = this.#lobby.cancelCaller(callerId);
-    if (!result.ok) throw new CallCenterError('not-found', 'you are not waiting');
-    this.#callers.delete(callerId);
-    this.#apply(result.events);
-    caller?.recordId
-      .then((id) => this.deps.records.ended(id, { outcome: 'abandoned', waitedMs: result.value.waitedMs }))
+  // ── callers ────────────────────────────────────────────────────────────────────────────────
+
+  async requestCall(
+    callerId: string,
+    language: string,
+    mode: CallMode,
+  ): Promise<QueueView & { resumeKey: string }> {
+    const joinedAt = this.deps.clock();
+    const { value, events } = expectOk(this.#lobby.enqueueCaller({ callerId, language, mode }));
+    // The record is written after the lobby accepted, so a refused request leaves nothing behind.
+    const recordId = this.deps.records.start({ callerLanguage: language, mode }).then((r) => r.id);
+    const entry = this.#callers.add({ callerId, recordId, language, mode, joinedAt });
+    this.#apply(events);
+    await recordId;
+    this.#log.info({ callerId, language, mode }, 'caller joined the line');
+    return { ...value, resumeKey: entry.resumeKey };
+  }
+
+  cancelCall(callerId: string, reason: 'cancelled' | 'abandoned'): void {
+    const entry = this.#callers.get(callerId);
+    if (!entry || !this.#callers.isWaiting(callerId))
+      throw new CallCenterError('invalid-state', 'you are not waiting');
+    const { value, events } = expectOk(this.#lobby.cancelCaller(callerId, reason));
+    this.#callers.remove(callerId);
+    this.#apply(events);
+    entry.recordId
+      .then((id) => this.deps.records.ended(id, { outcome: 'abandoned', waitedMs: value.waitedMs }))
       .catch((err: unknown) => this.#log.error({ err }, 'could not record an abandoned call'));
-    this.#log.info({ callerId, reason, waitedMs: result.value.waitedMs }, 'caller left the line');
+    this.#log.info({ callerId, reason, waitedMs: value.waitedMs }, 'caller left the line');
   }
 
   isWaiting(callerId: string): boolean {
-    return this.#callers.has(callerId);
+    return this.#callers.isWaiting(callerId);
+  }
+
+  chooseFallback(callerId: string, choice: FallbackChoice): void {
+    const entry = this.#requireWaiting(callerId);
+    const { events } = expectOk(this.#lobby.chooseFallback(callerId, choice));
+    if (choice === 'callback') entry.callback = true;
+    if (choice === 'text') entry.mode = 'text';
+    this.#log.info({ callerId, choice }, 'caller chose a fallback');
+    this.#apply(events);
+  }
+
+  /** The caller came back on a new connection with their resume key: their place, or their call. */
+  resumeCaller(resumeKey: string): { callerId: string; result: ResumeResult } {
+    const entry = this.#callers.byResumeKey(resumeKey);
+    if (!entry) throw new CallCenterError('not-found', 'that place in line is no longer held');
+    if (entry.leaveTimer) clearTimeout(entry.leaveTimer);
+    entry.leaveTimer = null;
+    entry.connected = true;
+    if (entry.token) return { callerId: entry.callerId, result: { status: 'matched', token: entry.token } };
+    const view = this.#lobby.callerView(entry.callerId);
+    if (!view) throw new CallCenterError('not-found', 'that place in line is no longer held');
+    return { callerId: entry.callerId, result: { status: 'waiting', view } };
+  }
+
+  /** A waiting caller's connection dropped: they keep their place for a while before it counts as abandoned. */
+  callerDisconnected(callerId: string): void {
+    const entry = this.#callers.get(callerId);
+    if (!entry || entry.token) return;
+    entry.connected = false;
+    if (entry.leaveTimer) clearTimeout(entry.leaveTimer);
+    const holdMs = entry.callback ? (this.deps.callbackHoldMs ?? 2 * 60 * 60_000) : this.#graceMs;
+    entry.leaveTimer = setTimeout(() => {
+      entry.leaveTimer = null;
+      if (!entry.connected && this.#callers.isWaiting(callerId)) this.cancelCall(callerId, 'abandoned');
+    }, holdMs);
+    entry.leaveTimer.unref();
+  }
+
+  #requireWaiting(callerId: string): CallerEntry {
+    const entry = this.#callers.get(callerId);
+    if (!entry || !this.#callers.isWaiting(callerId))
+      throw new CallCenterError('invalid-state', 'you are not waiting');
+    return entry;
   }
 
   // ── agents ─────────────────────────────────────────────────────────────────────────────────
 
-  agentConnected(agent: AgentIdentity): AgentPresence {
-    this.#agents.set(agent.agentId, agent);
-    const r = this.#lobby.upsertAgent({ agentId: agent.agentId, languages: agent.languages });
-    if (!r.ok) throw new CallCenterError('invalid-language', r.error.message);
-    return this.#presence.get(agent.agentId) ?? 'offline';
+  agentConnected(agent: StaffIdentity): AgentPresence {
+    this.#agents.remember(agent);
+    this.#apply(expectOk(this.#lobby.upsertAgent({ agentId: agent.id, languages: agent.languages })).events);
+    return this.#agents.presence(agent.id);
   }
 
   /** The agent's last socket went away: they stop receiving offers. A call in progress has its own grace. */
   agentDisconnected(agentId: string): void {
-    const presence = this.#presence.get(agentId);
-    if (presence === 'available' || presence === 'offered' || presence === 'away')
+    if (['available', 'offered', 'away'].includes(this.#agents.presence(agentId))) {
       this.setAgentPresence(agentId, 'offline');
+    }
   }
 
   setAgentPresence(agentId: string, presence: 'available' | 'away' | 'offline'): AgentPresence {
-    const r = this.#lobby.setAgentPresence(agentId, presence);
-    if (!r.ok)
-      throw new CallCenterError(
-        r.error.code === 'not-found' ? 'not-found' : 'invalid-state',
-        r.error.message,
-      );
-    this.#presence.set(agentId, presence);
-    this.#apply(r.events);
+    const current = this.#agents.presence(agentId);
+    if (current === 'in-call' || current === 'wrap-up') {
+      throw new CallCenterError('invalid-state', `you cannot change presence while ${current}`);
+    }
+    const { events } = expectOk(this.#lobby.setAgentPresence(agentId, presence));
+    this.#agents.setPresence(agentId, presence);
+    this.#apply(events);
     this.#log.info({ agentId, presence }, 'agent presence');
-    return this.#presence.get(agentId) ?? presence;
+    return this.#agents.presence(agentId);
+  }
+
+  presenceOf(agentId: string): AgentPresence {
+    return this.#agents.presence(agentId);
   }
 
   declineOffer(agentId: string, offerId: string): void {
-    const r = this.#lobby.declineOffer(agentId, offerId);
-    if (!r.ok)
-      throw new CallCenterError(r.error.code === 'expired' ? 'expired' : 'not-found', r.error.message);
-    this.#presence.set(agentId, 'available');
-    this.#apply(r.events);
+    const { events } = expectOk(this.#lobby.declineOffer(agentId, offerId));
+    this.#agents.setPresence(agentId, 'available');
+    this.#apply(events);
   }
 
   /** Accepting creates the session (a router on the least-loaded worker); the agent gets a join token. */
   async acceptOffer(agentId: string, offerId: string): Promise<{ token: string }> {
-    const r = this.#lobby.acceptOffer(agentId, offerId);
-    if (!r.ok) {
-      const code = r.error.code === 'expired' || r.error.code === 'taken' ? r.error.code : 'not-found';
-      throw new CallCenterError(code, r.error.message);
-    }
-    const { matchId, callerId } = r.value;
-    this.#presence.set(agentId, 'in-call');
-    this.#apply(r.events);
+    const { value, events } = expectOk(this.#lobby.acceptOffer(agentId, offerId));
+    const { matchId, callerId, needsInterpreter } = value;
+    this.#agents.setPresence(agentId, 'in-call');
     const caller = this.#callers.get(callerId);
-    this.#callers.delete(callerId);
     if (!caller) throw new CallCenterError('internal', 'the caller is no longer known');
     let session: Session;
     try {
-      session = await this.#openSession(matchId, caller, await caller.recordId);
+      const media = await CallMedia.create(this.deps.pool, matchId, this.deps.log);
+      session = new Session(
+        matchId,
+        await caller.recordId,
+        caller.language,
+        caller.mode,
+        media,
+        this.deps.clock(),
+        this.#log.child({ matchId }),
+      );
     } catch (err) {
       this.#log.error(
         { err, matchId },
         'could not open the call; the caller goes back to the head of the line',
       );
-      this.#callers.set(callerId, caller);
-      this.#presence.set(agentId, 'available');
+      this.#agents.setPresence(agentId, 'offline');
+      this.#apply(events);
       const back = this.#lobby.requeueCaller(matchId);
       if (back.ok) this.#apply(back.events);
       throw new CallCenterError('internal', 'the call could not be set up; please try again');
     }
-    const agent = this.#agents.get(agentId);
     const callerP = session.addParticipant('caller', null, null);
-    const agentP = session.addParticipant('agent', agentId, agent?.displayName ?? null);
+    const agentP = session.addParticipant(
+      'agent',
+      agentId,
+      this.#agents.identity(agentId)?.displayName ?? null,
+    );
+    caller.token = callerP.token;
     this.sessions.add(session);
     this.safeEmit('session-started', session);
     const waitedMs = this.deps.clock() - caller.joinedAt;
     this.deps.records
       .answered(session.recordId, { agentId })
       .catch((err: unknown) => this.#log.error({ err }, 'could not record an answered call'));
-    session.once('ended', (reason) => this.#onSessionEnded(session, agentId, waitedMs, reason));
-    this.#log.info({ sessionId: session.id, agentId, callerId, waitedMs }, 'call answered');
+    session.once('ended', (reason) => this.#onSessionEnded(session, agentId, callerId, waitedMs, reason));
+    // Each participant must show up: a callback caller gets longer to come back to the screen.
+    this.#expectJoin(session, callerP.participantId, caller.callback ? 2 * 60_000 : this.#graceMs);
+    this.#expectJoin(session, agentP.participantId, this.#graceMs);
+    this.#log.info({ sessionId: session.id, agentId, callerId, waitedMs, needsInterpreter }, 'call answered');
+    // Invitations to volunteers (for a bridged call) go out once the session exists to receive them.
+    this.#apply(events);
+    if (needsInterpreter) session.setInterpreter({ status: 'searching', language: caller.language });
     this.safeEmit('caller-matched', callerId, callerP.token);
     return { token: agentP.token };
   }
 
-  async #openSession(matchId: string, caller: WaitingCaller, recordId: string): Promise<Session> {
-    const media = await CallMedia.create(this.deps.pool, matchId, this.deps.log);
-    return new Session(
-      matchId,
-      recordId,
-      caller.language,
-      caller.mode,
-      media,
-      this.deps.clock(),
-      this.#log.child({ matchId }),
-    );
-  }
-
-  #onSessionEnded(session: Session, agentId: string, waitedMs: number, reason: EndReason): void {
+  #onSessionEnded(
+    session: Session,
+    agentId: string,
+    callerId: string,
+    waitedMs: number,
+    reason: EndReason,
+  ): void {
     for (const p of session.participants) this.#clearGrace(p.participantId);
+    this.#callers.remove(callerId);
     const r = this.#lobby.endMatch(session.matchId);
     if (r.ok) this.#apply(r.events);
-    this.#presence.set(agentId, 'wrap-up');
+    for (const p of session.participants) {
+      if (p.role === 'interpreter' && p.accountId) this.#setVolunteerPresence(p.accountId, 'available');
+    }
+    this.#agents.setPresence(agentId, 'wrap-up');
     this.#wrapUps.set(agentId, session.recordId);
     this.safeEmit('agent-presence', agentId, 'wrap-up');
     this.deps.records
@@ -240,15 +319,121 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     if (!recordId) throw new CallCenterError('invalid-state', 'there is no call to wrap up');
     await this.deps.records.wrapUp(recordId, input);
     this.#wrapUps.delete(agentId);
-    const r = this.#lobby.finishWrapUp(agentId);
-    if (!r.ok) throw new CallCenterError('invalid-state', r.error.message);
-    this.#presence.set(agentId, 'available');
-    this.#apply(r.events);
+    const { events } = expectOk(this.#lobby.finishWrapUp(agentId));
+    this.#agents.setPresence(agentId, 'available');
+    this.#apply(events);
     return 'available';
   }
 
-  presenceOf(agentId: string): AgentPresence {
-    return this.#presence.get(agentId) ?? 'offline';
+  /** The agent asks for an interpreter during a two-way call (or for another language). */
+  requestInterpreter(session: Session, language?: string): void {
+    const { events } = expectOk(this.#lobby.requestInterpreter(session.matchId, language));
+    session.setInterpreter({ status: 'searching', language: language ?? session.language });
+    this.#apply(events);
+  }
+
+  /** The agent takes the interpreter out of the call; with `replace`, other volunteers are rung. */
+  removeInterpreter(session: Session, replace: boolean): void {
+    const interpreter = session.participantByRole('interpreter');
+    if (!interpreter) throw new CallCenterError('invalid-state', 'there is no interpreter in this call');
+    this.#interpreterGone(session, interpreter.participantId, replace);
+  }
+
+  #interpreterGone(session: Session, participantId: string, replace: boolean): void {
+    const p = session.participant(participantId);
+    if (!p) return;
+    this.#clearGrace(participantId);
+    session.removeParticipant(participantId);
+    if (p.accountId) this.#setVolunteerPresence(p.accountId, 'available');
+    const left = this.#lobby.interpreterLeft(session.matchId);
+    if (left.ok && replace) {
+      session.setInterpreter({ status: 'searching', language: session.language });
+      this.#apply(left.events);
+      return;
+    }
+    if (left.ok) this.#apply(left.events);
+    // Not replaced: stop ringing by ending the search the lobby just started.
+    this.#stopInterpreterSearch(session);
+  }
+
+  #stopInterpreterSearch(session: Session): void {
+    const r = this.#lobby.cancelInterpreterSearch(session.matchId);
+    if (r.ok) this.#apply(r.events);
+    session.setInterpreter({ status: 'none' });
+  }
+
+  // ── volunteers ──────────────────────────────────────────────────────────────────────────────
+
+  volunteerConnected(volunteer: StaffIdentity & { weeklyHours: WeeklyHours[] }): VolunteerPresence {
+    this.#volunteers.remember(volunteer);
+    const { events } = expectOk(
+      this.#lobby.upsertVolunteer({
+        volunteerId: volunteer.id,
+        languages: volunteer.languages,
+        weeklyHours: volunteer.weeklyHours,
+      }),
+    );
+    // New languages or hours may let a waiting caller be bridged now.
+    this.#apply(events);
+    return this.#volunteers.presence(volunteer.id);
+  }
+
+  /** A volunteer changed their languages or hours: the lobby uses the new ones at once. */
+  volunteerProfileChanged(volunteer: StaffIdentity & { weeklyHours: WeeklyHours[] }): void {
+    if (!this.#volunteers.identity(volunteer.id)) return;
+    this.volunteerConnected(volunteer);
+  }
+
+  setVolunteerPresence(volunteerId: string, presence: 'available' | 'away' | 'offline'): VolunteerPresence {
+    const current = this.#volunteers.presence(volunteerId);
+    if (current === 'in-call') throw new CallCenterError('invalid-state', 'you are interpreting a call');
+    const { events } = expectOk(this.#lobby.setVolunteerPresence(volunteerId, presence));
+    this.#volunteers.setPresence(volunteerId, presence);
+    this.#apply(events);
+    this.#log.info({ volunteerId, presence }, 'volunteer presence');
+    return this.#volunteers.presence(volunteerId);
+  }
+
+  #setVolunteerPresence(volunteerId: string, presence: VolunteerPresence): void {
+    this.#volunteers.setPresence(volunteerId, presence);
+    this.safeEmit('volunteer-presence', volunteerId, presence);
+  }
+
+  volunteerPresenceOf(volunteerId: string): VolunteerPresence {
+    return this.#volunteers.presence(volunteerId);
+  }
+
+  volunteerDisconnected(volunteerId: string): void {
+    if (['available', 'invited', 'away'].includes(this.#volunteers.presence(volunteerId))) {
+      this.setVolunteerPresence(volunteerId, 'offline');
+    }
+  }
+
+  /** First accept wins: the interpreter joins the call's router with a token of their own. */
+  acceptInvitation(volunteerId: string, invitationId: string): { token: string } {
+    const { value, events } = expectOk(this.#lobby.acceptInvitation(volunteerId, invitationId));
+    const session = this.sessions.byMatch(value.matchId);
+    if (!session || session.ended) {
+      this.#apply(events);
+      throw new CallCenterError('invalid-state', 'the call has already ended');
+    }
+    const name = this.#volunteers.identity(volunteerId)?.displayName ?? null;
+    const p = session.addParticipant('interpreter', volunteerId, name);
+    this.#volunteers.setPresence(volunteerId, 'in-call');
+    this.#apply(events);
+    this.#expectJoin(session, p.participantId, this.#graceMs);
+    this.deps.records
+      .interpreterJoined(session.recordId, volunteerId)
+      .catch((err: unknown) => this.#log.error({ err }, 'could not record the interpreter'));
+    this.#log.info({ sessionId: session.id, volunteerId }, 'interpreter accepted');
+    session.setInterpreter({ status: 'joined' });
+    return { token: p.token };
+  }
+
+  declineInvitation(volunteerId: string, invitationId: string): void {
+    const { events } = expectOk(this.#lobby.declineInvitation(volunteerId, invitationId));
+    this.#volunteers.transition(volunteerId, ['invited'], 'available');
+    this.#apply(events);
   }
 
   // ── participants coming and going ───────────────────────────────────────────────────────────
@@ -258,15 +443,24 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     session.setConnected(participantId, true);
   }
 
-  /** A dropped participant has a grace period to come back on a new socket before the call ends. */
+  /**
+   * A dropped participant has a grace period to come back on a new socket. Past it, a caller or
+   * agent lost ends the call; an interpreter lost leaves it, and other volunteers are rung.
+   */
   participantDisconnected(session: Session, participantId: string): void {
     session.setConnected(participantId, false);
-    if (session.ended) return;
+    if (!session.ended) this.#expectJoin(session, participantId, this.#graceMs);
+  }
+
+  #expectJoin(session: Session, participantId: string, withinMs: number): void {
     this.#clearGrace(participantId);
     const timer = setTimeout(() => {
       this.#graceTimers.delete(participantId);
-      if (!session.participant(participantId)?.connected) session.end('participant-lost');
-    }, this.deps.reconnectGraceMs ?? 30_000);
+      const p = session.participant(participantId);
+      if (!p || p.connected || session.ended) return;
+      if (p.role === 'interpreter') this.#interpreterGone(session, participantId, true);
+      else session.end('participant-lost');
+    }, withinMs);
     timer.unref();
     this.#graceTimers.set(participantId, timer);
   }
@@ -282,46 +476,77 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     session.end('hangup');
   }
 
+  /** The live queue and staff by state, for the supervisor. */
+  overview(): LobbySnapshot & { sessions: number } {
+    return { ...this.#lobby.snapshot(), sessions: this.sessions.size };
+  }
+
   // ── the lobby's decisions ───────────────────────────────────────────────────────────────────
 
   #apply(events: LobbyEvent[]): void {
-    for (const e of events) {
-      switch (e.type) {
-        case 'queue-position':
-          this.safeEmit('caller-position', e.callerId, {
-            position: e.position,
-            estimatedWaitMs: e.estimatedWaitMs,
-          });
-          break;
-        case 'offer':
-          this.#presence.set(e.agentId, 'offered');
-          this.safeEmit('agent-offer', e.agentId, {
-            offerId: e.offerId,
-            language: e.language,
-            mode: e.mode,
-            waitedMs: e.waitedMs,
-            expiresAt: e.expiresAt,
-            needsInterpreter: e.needsInterpreter,
-          });
-          break;
-        case 'offer-expired':
-          if (this.#presence.get(e.agentId) === 'offered') this.#presence.set(e.agentId, 'available');
-          this.safeEmit('agent-offer-ended', e.agentId, e.offerId, 'expired');
-          break;
-        case 'offer-withdrawn':
-          if (this.#presence.get(e.agentId) === 'offered') this.#presence.set(e.agentId, 'available');
-          this.safeEmit('agent-offer-ended', e.agentId, e.offerId, 'withdrawn');
-          break;
-        case 'agent-away':
-          this.#presence.set(e.agentId, 'away');
-          this.safeEmit('agent-presence', e.agentId, 'away', 'missed-offers');
-          break;
-        default:
-          // matched is handled where the offer is accepted; volunteer events come with three-way calls.
-          break;
-      }
-    }
+    for (const e of events) this.#relay(e);
     this.#schedule();
+  }
+
+  #relay(e: LobbyEvent): void {
+    switch (e.type) {
+      case 'queue-position':
+        this.safeEmit('caller-position', e.callerId, {
+          position: e.position,
+          estimatedWaitMs: e.estimatedWaitMs,
+        });
+        return;
+      case 'fallback-available':
+        this.safeEmit('caller-fallback', e.callerId, { options: e.options, reason: e.reason });
+        return;
+      case 'offer':
+        this.#agents.setPresence(e.agentId, 'offered');
+        this.safeEmit('agent-offer', e.agentId, {
+          offerId: e.offerId,
+          language: e.language,
+          mode: e.mode,
+          waitedMs: e.waitedMs,
+          expiresAt: e.expiresAt,
+          needsInterpreter: e.needsInterpreter,
+          callback: e.callback === true,
+        });
+        return;
+      case 'offer-expired':
+      case 'offer-withdrawn':
+        this.#agents.transition(e.agentId, ['offered'], 'available');
+        this.safeEmit(
+          'agent-offer-ended',
+          e.agentId,
+          e.offerId,
+          e.type === 'offer-expired' ? 'expired' : 'withdrawn',
+        );
+        return;
+      case 'agent-away':
+        this.#agents.setPresence(e.agentId, 'away');
+        this.safeEmit('agent-presence', e.agentId, 'away', 'missed-offers');
+        return;
+      case 'invitation':
+        this.#volunteers.setPresence(e.volunteerId, 'invited');
+        this.safeEmit('volunteer-invitation', e.volunteerId, {
+          invitationId: e.invitationId,
+          language: e.language,
+          expiresAt: e.expiresAt,
+        });
+        return;
+      case 'invitation-withdrawn':
+        this.#volunteers.transition(e.volunteerId, ['invited'], 'available');
+        this.safeEmit('volunteer-invitation-ended', e.volunteerId, e.invitationId, e.reason);
+        return;
+      case 'caller-left': {
+        // The lobby let a caller go (e.g. the wait ran out): forget them too.
+        if (this.#callers.isWaiting(e.callerId)) this.#callers.remove(e.callerId);
+        return;
+      }
+      case 'matched':
+      case 'interpreter-joined':
+        // Handled where the offer or invitation is accepted.
+        return;
+    }
   }
 
   /** One timer, set to the lobby's earliest deadline. */
@@ -346,6 +571,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   close(): void {
     if (this.#timer) clearTimeout(this.#timer);
     for (const t of this.#graceTimers.values()) clearTimeout(t);
+    this.#callers.clear();
     for (const s of this.sessions.all()) s.end('hangup');
   }
 }

@@ -2,6 +2,7 @@ import type {
   CallMode,
   ChatMessage,
   EndReason,
+  InterpreterStatus,
   ParticipantView,
   Role,
   RttDraft,
@@ -23,10 +24,14 @@ export interface Participant {
 }
 
 export type SessionEvents = {
+  /** A participant was added (an interpreter mid-call) or removed (an interpreter replaced). */
+  'participant-added': [Participant];
+  'participant-removed': [Participant];
   'participant-joined': [Participant];
   'participant-left': [Participant];
   'chat-message': [ChatMessage];
   'rtt-draft': [RttDraft];
+  interpreter: [InterpreterStatus];
   ended: [EndReason];
 };
 
@@ -41,6 +46,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** The conversation lives here for the call only and is dropped when it ends: nothing is kept. */
   #chat: ChatMessage[] = [];
   #endReason: EndReason | null = null;
+  #interpreter: InterpreterStatus = { status: 'none' };
 
   constructor(
     readonly matchId: string,
@@ -73,7 +79,22 @@ export class Session extends TypedEmitter<SessionEvents> {
     };
     this.#participants.set(participant.participantId, participant);
     this.media.addParticipant(participant.participantId);
+    this.safeEmit('participant-added', participant);
     return participant;
+  }
+
+  /** Takes a participant out of the call (their token stops working); the others go on. */
+  removeParticipant(participantId: string): void {
+    const p = this.#participants.get(participantId);
+    if (!p) return;
+    this.#participants.delete(participantId);
+    this.media.removeParticipant(participantId);
+    this.log.info({ participantId, role: p.role }, 'participant removed');
+    if (p.connected) {
+      p.connected = false;
+      this.safeEmit('participant-left', p);
+    }
+    this.safeEmit('participant-removed', p);
   }
 
   participant(participantId: string): Participant | undefined {
@@ -97,6 +118,16 @@ export class Session extends TypedEmitter<SessionEvents> {
       connected ? 'participant joined' : 'participant disconnected',
     );
     this.safeEmit(connected ? 'participant-joined' : 'participant-left', p);
+  }
+
+  /** Whether the call has, or is looking for, an interpreter: every participant is shown this. */
+  get interpreter(): InterpreterStatus {
+    return this.#interpreter;
+  }
+
+  setInterpreter(status: InterpreterStatus): void {
+    this.#interpreter = status;
+    this.safeEmit('interpreter', status);
   }
 
   get chat(): readonly ChatMessage[] {

@@ -2,50 +2,24 @@ import type { Namespace } from 'socket.io';
 import type { SignalingContext } from './context';
 import { Responder, SignalingError } from './respond';
 import { rooms } from './rooms';
-import { registerSessionHandlers } from './sessionHandlers';
+import { boundSession, registerSessionHandlers } from './sessionHandlers';
+import { requireStaff, staffAccount, whenRoomEmpty } from './staff';
 
-interface AgentSocketData {
-  agentId: string;
-}
-
-/** Signed-in agents only: the handshake must carry a staff session cookie of an agent account. */
+/** Signed-in agents: presence, offers, the call, wrap-up, and the interpreter of their call. */
 export function attachAgentNamespace(nsp: Namespace, ctx: SignalingContext): void {
-  const { calls, auth, store, log } = ctx;
-  nsp.use((socket, next) => {
-    const who = auth.fromCookieHeader(socket.handshake.headers.cookie);
-    if (!who) return next(new Error('unauthenticated'));
-    if (who.role !== 'agent') return next(new Error('forbidden'));
-    store.accounts
-      .findById(who.accountId)
-      .then((account) => {
-        // A disabled account loses access at once, whatever cookie it still holds.
-        if (!account || account.disabled) return next(new Error('unauthenticated'));
-        (socket.data as AgentSocketData).agentId = account.id;
-        calls.agentConnected({
-          agentId: account.id,
-          displayName: account.displayName,
-          languages: account.languages,
-        });
-        next();
-      })
-      .catch((err: unknown) => {
-        log.error({ err }, 'agent handshake failed');
-        next(new Error('internal'));
-      });
-  });
+  const { calls, log } = ctx;
+  requireStaff(nsp, ctx, 'agent');
 
   nsp.on('connection', (socket) => {
-    const { agentId } = socket.data as AgentSocketData;
+    const account = staffAccount(socket);
+    const agentId = account.id;
     const slog = log.child({ ns: 'agent', agentId });
     const responder = new Responder(socket, slog);
+    calls.agentConnected({ id: agentId, displayName: account.displayName, languages: account.languages });
     void socket.join(rooms.agent(agentId));
     socket.emit('agent:presence', { presence: calls.presenceOf(agentId) });
 
     responder.on('agent:set-presence', ({ presence }) => {
-      const current = calls.presenceOf(agentId);
-      if (current === 'in-call' || current === 'wrap-up') {
-        throw new SignalingError('invalid-state', `you cannot change presence while ${current}`);
-      }
       const next = calls.setAgentPresence(agentId, presence);
       nsp.to(rooms.agent(agentId)).emit('agent:presence', { presence: next });
       return { presence: next };
@@ -68,16 +42,30 @@ export function attachAgentNamespace(nsp: Namespace, ctx: SignalingContext): voi
       return { presence };
     });
 
+    responder.on('agent:request-interpreter', ({ language }) => {
+      calls.requestInterpreter(agentSession(), language);
+      return null;
+    });
+
+    responder.on('agent:remove-interpreter', ({ replace }) => {
+      calls.removeInterpreter(agentSession(), replace);
+      return null;
+    });
+
+    /** The call this socket is in as its agent. */
+    const agentSession = () => {
+      const { session, participantId } = boundSession(socket, calls);
+      if (session.participant(participantId)?.role !== 'agent') {
+        throw new SignalingError('forbidden', 'only the agent of this call can do that');
+      }
+      return session;
+    };
+
     registerSessionHandlers(socket, responder, ctx, slog);
 
-    socket.on('disconnect', () => {
-      void nsp
-        .in(rooms.agent(agentId))
-        .fetchSockets()
-        .then((left) => {
-          if (left.length === 0) calls.agentDisconnected(agentId);
-        });
-    });
+    socket.on('disconnect', () =>
+      whenRoomEmpty(nsp, rooms.agent(agentId), () => calls.agentDisconnected(agentId)),
+    );
   });
 
   calls.on('agent-offer', (agentId, offer) => nsp.to(rooms.agent(agentId)).emit('agent:offer', offer));

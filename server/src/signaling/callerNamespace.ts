@@ -1,47 +1,80 @@
-import type { Namespace } from 'socket.io';
+import type { Namespace, Socket } from 'socket.io';
 import { newId } from '../sessions/tokens';
 import type { SignalingContext } from './context';
 import { Responder, SignalingError } from './respond';
 import { rooms } from './rooms';
 import { registerSessionHandlers } from './sessionHandlers';
 
-/** Anonymous callers: join the line, wait, get a join token when an agent answers, then the call. */
+interface CallerSocketData {
+  callerId?: string;
+}
+
+/**
+ * Anonymous callers: join the line, wait (and come back with a resume key after a blip, or later
+ * for a callback), get a join token when an agent answers, then the call.
+ */
 export function attachCallerNamespace(nsp: Namespace, ctx: SignalingContext): void {
   const { calls, log } = ctx;
+  const bind = async (socket: Socket, callerId: string) => {
+    (socket.data as CallerSocketData).callerId = callerId;
+    await socket.join(rooms.caller(callerId));
+  };
+
   nsp.on('connection', (socket) => {
     const slog = log.child({ ns: 'caller' });
     const responder = new Responder(socket, slog);
-    const data = socket.data as { callerId?: string };
+    const data = socket.data as CallerSocketData;
 
     responder.on('lobby:request', async ({ language, mode }) => {
-      if (data.callerId && calls.isWaiting(data.callerId))
+      if (data.callerId && calls.isWaiting(data.callerId)) {
         throw new SignalingError('invalid-state', 'you are already waiting');
+      }
       if (!ctx.callLimiter.take(socket.handshake.address)) {
         throw new SignalingError('rate-limited', 'Too many calls from this address; please wait a minute.');
       }
       const callerId = newId();
-      data.callerId = callerId;
-      await socket.join(rooms.caller(callerId));
+      await bind(socket, callerId);
       return calls.requestCall(callerId, language, mode);
     });
 
+    responder.on('lobby:resume', async ({ resumeKey }) => {
+      const { callerId, result } = calls.resumeCaller(resumeKey);
+      await bind(socket, callerId);
+      return result;
+    });
+
     responder.on('lobby:cancel', () => {
-      if (!data.callerId || !calls.isWaiting(data.callerId))
-        throw new SignalingError('invalid-state', 'you are not waiting');
+      if (!data.callerId) throw new SignalingError('invalid-state', 'you are not waiting');
       calls.cancelCall(data.callerId, 'cancelled');
+      return null;
+    });
+
+    responder.on('lobby:choose-fallback', ({ choice }) => {
+      if (!data.callerId) throw new SignalingError('invalid-state', 'you are not waiting');
+      calls.chooseFallback(data.callerId, choice);
       return null;
     });
 
     registerSessionHandlers(socket, responder, ctx, slog);
 
     socket.on('disconnect', () => {
-      // Reconnection to the line comes with the reconnect work; for now a vanished caller leaves it.
-      if (data.callerId && calls.isWaiting(data.callerId)) calls.cancelCall(data.callerId, 'disconnected');
+      const callerId = data.callerId;
+      if (!callerId || !calls.isWaiting(callerId)) return;
+      // The same caller may already be back on a new connection.
+      void nsp
+        .in(rooms.caller(callerId))
+        .fetchSockets()
+        .then((left) => {
+          if (left.length === 0) calls.callerDisconnected(callerId);
+        });
     });
   });
 
   calls.on('caller-position', (callerId, view) =>
     nsp.to(rooms.caller(callerId)).emit('lobby:position', view),
+  );
+  calls.on('caller-fallback', (callerId, view) =>
+    nsp.to(rooms.caller(callerId)).emit('lobby:fallback', view),
   );
   calls.on('caller-matched', (callerId, token) =>
     nsp.to(rooms.caller(callerId)).emit('lobby:matched', { token }),

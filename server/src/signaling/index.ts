@@ -5,6 +5,7 @@ import type { CallCenter } from '../sessions/CallCenter';
 import type { Store } from '../store';
 import { attachAgentNamespace } from './agentNamespace';
 import { attachCallerNamespace } from './callerNamespace';
+import { attachVolunteerNamespace } from './volunteerNamespace';
 import { createContext } from './context';
 import { broadcastSession } from './sessionHandlers';
 
@@ -21,7 +22,10 @@ export function attachSignaling(io: Server, deps: SignalingDeps): void {
   const ctx = createContext({ ...deps, log: deps.log.child({ module: 'signaling' }) });
   const caller = io.of('/caller');
   const agent = io.of('/agent');
+  const volunteer = io.of('/volunteer');
+  const all = [caller, agent, volunteer];
   attachCallerNamespace(caller, ctx);
   attachAgentNamespace(agent, ctx);
-  deps.calls.on('session-started', (session) => broadcastSession(session, [caller, agent]));
+  attachVolunteerNamespace(volunteer, ctx);
+  deps.calls.on('session-started', (session) => broadcastSession(session, all));
 }

@@ -68,6 +68,19 @@ export class Responder {
     });
   }
 
+  /**
+   * Holds every message until `ready` settles (set-up that must finish first). If it fails, the
+   * connection is closed: a socket that could not be set up must not act.
+   */
+  after(ready: Promise<void>): void {
+    this.#queue = this.#queue
+      .then(() => ready)
+      .catch((err: unknown) => {
+        this.log.error({ err }, 'connection set-up failed');
+        this.socket.disconnect(true);
+      });
+  }
+
   on<K extends ClientMessageName>(name: K, handler: Handler<K>): void {
     this.#known.add(name);
     const schema = ClientMessages[name];

@@ -4,4 +4,5 @@ export const rooms = {
   participant: (participantId: string) => `participant:${participantId}`,
   caller: (callerId: string) => `caller:${callerId}`,
   agent: (agentId: string) => `agent:${agentId}`,
+  volunteer: (volunteerId: string) => `volunteer:${volunteerId}`,
 };

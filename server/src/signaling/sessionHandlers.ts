@@ -18,11 +18,14 @@ export function boundParticipant(socket: Socket): BoundParticipant | undefined {
   return (socket.data as { participant?: BoundParticipant }).participant;
 }
 
-function requireSession(socket: Socket, calls: CallCenter): { session: Session; participantId: string } {
+/** The live call this socket joined, as a participant still in it; else a clear refusal. */
+export function boundSession(socket: Socket, calls: CallCenter): { session: Session; participantId: string } {
   const bound = boundParticipant(socket);
   const session = bound && calls.sessions.get(bound.sessionId);
   if (!bound || !session) throw new SignalingError('forbidden', 'join a call first');
   if (session.ended) throw new SignalingError('call-ended', 'the call has ended');
+  if (!session.participant(bound.participantId))
+    throw new SignalingError('forbidden', 'you are no longer in this call');
   return { session, participantId: bound.participantId };
 }
 
@@ -62,41 +65,42 @@ export function registerSessionHandlers(
       participants: session.participants.map((p) => session.view(p)),
       producers: session.media.producersFor(participant.participantId) as ProducerView[],
       chat: [...session.chat],
+      interpreter: session.interpreter,
     };
   });
 
   responder.on('chat:send', ({ text }) => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     if (!textLimiter.take(participantId)) throw new SignalingError('rate-limited', 'Slow down a little.');
     return session.postMessage(participantId, text, ctx.clock());
   });
 
   responder.on('rtt:update', ({ text }) => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     if (!textLimiter.take(participantId)) throw new SignalingError('rate-limited', 'Slow down a little.');
     session.updateDraft(participantId, text);
     return null;
   });
 
   responder.on('session:hangup', () => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     calls.endSession(session, session.participant(participantId)?.role ?? 'caller');
     return null;
   });
 
   responder.on('media:create-transport', async ({ direction }) => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     return session.media.createTransport(participantId, direction);
   });
 
   responder.on('media:connect-transport', async ({ transportId, dtlsParameters }) => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     await session.media.connectTransport(participantId, transportId, dtlsParameters);
     return null;
   });
 
   responder.on('media:produce', async ({ transportId, kind, rtpParameters, source }) => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     const producerId = await session.media.produce(
       participantId,
       transportId,
@@ -108,7 +112,7 @@ export function registerSessionHandlers(
   });
 
   responder.on('media:consume', async ({ transportId, producerId, rtpCapabilities }) => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     return session.media.consume(
       participantId,
       transportId,
@@ -118,13 +122,13 @@ export function registerSessionHandlers(
   });
 
   responder.on('media:resume-consumer', async ({ consumerId }) => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     await session.media.resumeConsumer(participantId, consumerId);
     return null;
   });
 
   responder.on('media:set-producer-paused', async ({ producerId, paused }) => {
-    const { session, participantId } = requireSession(socket, calls);
+    const { session, participantId } = boundSession(socket, calls);
     await session.media.setProducerPaused(participantId, producerId, paused);
     return null;
   });
@@ -163,9 +167,19 @@ export function broadcastSession(session: Session, namespaces: Namespace[]): voi
   session.on('participant-joined', (p) => {
     for (const t of toOthers(p.participantId)) t.emit('session:participant-joined', session.view(p));
   });
+  session.on('participant-removed', (p) => {
+    // The removed participant's screens learn their part is over; the others see them leave.
+    for (const n of namespaces) {
+      n.to(rooms.participant(p.participantId)).emit('session:ended', { reason: 'removed' });
+      n.in(rooms.participant(p.participantId)).socketsLeave(rooms.session(session.id));
+    }
+  });
   session.on('participant-left', (p) => {
     for (const t of toOthers(p.participantId))
       t.emit('session:participant-left', { participantId: p.participantId });
+  });
+  session.on('interpreter', (status) => {
+    for (const t of toAll()) t.emit('session:interpreter', status);
   });
   session.on('chat-message', (m) => {
     for (const t of toAll()) t.emit('chat:message', m);

@@ -97,11 +97,12 @@ describe('a two-way call through signalling, against the real mediasoup worker',
     ok(await c1.request('lobby:cancel'));
     expect((await moved).position).toBe(1);
     expect(await c1.request('lobby:cancel')).toMatchObject({ ok: false, error: { code: 'invalid-state' } });
+    ok(await c2.request('lobby:cancel'));
     c2.close();
     c1.close();
-    await new Promise((r) => setTimeout(r, 100));
-    const abandoned = (await app.store.calls.list({})).filter((r) => r.outcome === 'abandoned');
-    expect(abandoned.length).toBeGreaterThanOrEqual(2);
+    await expect
+      .poll(async () => (await app.store.calls.list({})).filter((r) => r.outcome === 'abandoned').length)
+      .toBeGreaterThanOrEqual(2);
   });
 
   it('moves a missed offer to the next agent when it times out', async () => {

@@ -1,0 +1,128 @@
+import type { InvitationView, VolunteerPresence, VolunteerServerEvents } from '../../../common/protocol';
+import { CallController } from '../call/CallController';
+import { initI18n, languageName, t, translateDom } from '../i18n';
+import { openCameraAndMic } from '../media/MediaClient';
+import { Signaling } from '../signaling';
+import { Announcer } from '../ui/announcer';
+import { byId, showView } from '../ui/dom';
+import { mountLanguageSwitcher } from '../ui/languageSwitcher';
+import { clearError, IncomingPanel, setUpStaffSignIn, showError } from '../ui/staffPage';
+import { mountProfileEditor } from '../volunteer/ProfileEditor';
+import { mountRegistrationForm } from '../volunteer/RegistrationForm';
+
+await initI18n();
+translateDom();
+const pageTitle = () => t('volunteerPage.title');
+document.title = pageTitle();
+
+const announcer = new Announcer(byId('announcer'));
+const incoming = new IncomingPanel(
+  byId('invitation'),
+  byId('accept-invitation'),
+  byId('invitation-expires'),
+  announcer,
+  pageTitle,
+);
+let signaling: Signaling<VolunteerServerEvents> | null = null;
+let presence: VolunteerPresence = 'offline';
+let invitation: InvitationView | null = null;
+
+mountLanguageSwitcher(byId('lang-switcher'), () => {
+  document.title = pageTitle();
+  renderPresence();
+  if (invitation) renderInvitation(invitation);
+  incoming.refresh();
+});
+
+function renderPresence(): void {
+  byId('presence').textContent = t(`volunteerPage.presence.${presence}`);
+  byId<HTMLButtonElement>('go-online').disabled = presence !== 'offline' && presence !== 'away';
+  byId<HTMLButtonElement>('go-away').disabled = presence !== 'available';
+}
+
+function renderInvitation(inv: InvitationView): string {
+  const text = t('volunteerPage.invitation.language', { language: languageName(inv.language) });
+  byId('invitation-language').textContent = text;
+  return text;
+}
+
+function connect(): void {
+  const s = new Signaling<VolunteerServerEvents>('/volunteer');
+  signaling = s;
+  s.socket.on('connect_error', (err) => showError(err.message));
+  s.socket.on('volunteer:presence', (p) => {
+    presence = p.presence;
+    renderPresence();
+  });
+  s.socket.on('volunteer:invitation', (inv) => {
+    invitation = inv;
+    incoming.show(t('volunteerPage.invitation.title'), () => renderInvitation(inv), inv.expiresAt);
+  });
+  s.socket.on('volunteer:invitation-ended', ({ invitationId, reason }) => {
+    if (invitation?.invitationId !== invitationId) return;
+    invitation = null;
+    incoming.hide();
+    const note = t(`volunteerPage.invitation.ended.${reason}`);
+    byId('presence-note').textContent = note;
+    announcer.say(note, true);
+  });
+}
+
+byId('show-register').addEventListener('click', () => {
+  showView('register');
+  if (!byId('registration').hasChildNodes()) mountRegistrationForm(byId('registration'), () => undefined);
+});
+byId('back-to-signin').addEventListener('click', () => showView('signin'));
+
+byId('go-online').addEventListener('click', () => {
+  clearError();
+  byId('presence-note').textContent = '';
+  signaling?.request('volunteer:set-presence', { presence: 'available' }).catch(showError);
+});
+byId('go-away').addEventListener('click', () => {
+  signaling?.request('volunteer:set-presence', { presence: 'away' }).catch(showError);
+});
+
+byId('decline-invitation').addEventListener('click', () => {
+  if (!invitation || !signaling) return;
+  const { invitationId } = invitation;
+  invitation = null;
+  incoming.hide();
+  signaling.request('volunteer:decline-invitation', { invitationId }).catch(showError);
+});
+
+byId('accept-invitation').addEventListener('click', () => {
+  if (!invitation || !signaling) return;
+  const s = signaling;
+  const accepted = invitation;
+  invitation = null;
+  incoming.hide();
+  void (async () => {
+    const stream = await openCameraAndMic().catch(() => null);
+    const stop = () => stream?.getTracks().forEach((track) => track.stop());
+    try {
+      const { token } = await s.request('volunteer:accept-invitation', {
+        invitationId: accepted.invitationId,
+      });
+      showView('call');
+      byId('call-language').textContent = renderInvitation(accepted);
+      await new CallController(s as Signaling<never>, byId('call-root'), announcer, (reason) => {
+        stop();
+        byId('presence-note').textContent = t(`call.endedBy.${reason}`);
+        showView('dashboard');
+      }).start(token, stream);
+    } catch (err) {
+      stop();
+      showError(err);
+      showView('dashboard');
+    }
+  })();
+});
+
+showView('signin', false);
+await setUpStaffSignIn('volunteer', 'volunteerPage.notVolunteer', () => {
+  connect();
+  showView('dashboard');
+  renderPresence();
+  void mountProfileEditor(byId('profile'));
+});

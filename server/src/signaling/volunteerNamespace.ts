@@ -1,0 +1,63 @@
+import type { Namespace } from 'socket.io';
+import type { SignalingContext } from './context';
+import { Responder } from './respond';
+import { rooms } from './rooms';
+import { registerSessionHandlers } from './sessionHandlers';
+import { requireStaff, staffAccount, whenRoomEmpty } from './staff';
+
+/** Signed-in, approved volunteers: online or away, invitations (first to accept wins), the call. */
+export function attachVolunteerNamespace(nsp: Namespace, ctx: SignalingContext): void {
+  const { calls, log } = ctx;
+  requireStaff(nsp, ctx, 'volunteer');
+
+  nsp.on('connection', (socket) => {
+    const account = staffAccount(socket);
+    const volunteerId = account.id;
+    const slog = log.child({ ns: 'volunteer', volunteerId });
+    const responder = new Responder(socket, slog);
+    registerSessionHandlers(socket, responder, ctx, slog);
+
+    responder.on('volunteer:set-presence', ({ presence }) => {
+      const next = calls.setVolunteerPresence(volunteerId, presence);
+      nsp.to(rooms.volunteer(volunteerId)).emit('volunteer:presence', { presence: next });
+      return { presence: next };
+    });
+
+    responder.on('volunteer:accept-invitation', ({ invitationId }) =>
+      calls.acceptInvitation(volunteerId, invitationId),
+    );
+
+    responder.on('volunteer:decline-invitation', ({ invitationId }) => {
+      calls.declineInvitation(volunteerId, invitationId);
+      return null;
+    });
+
+    socket.on('disconnect', () =>
+      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), () => calls.volunteerDisconnected(volunteerId)),
+    );
+
+    // Messages wait until the volunteer is known to the lobby (their hours come from the store).
+    responder.after(setUp());
+    async function setUp(): Promise<void> {
+      const profile = await ctx.store.volunteers.getProfile(volunteerId);
+      calls.volunteerConnected({
+        id: volunteerId,
+        displayName: account.displayName,
+        languages: profile?.languages.map((l) => l.tag) ?? account.languages,
+        weeklyHours: profile?.weeklyHours ?? [],
+      });
+      await socket.join(rooms.volunteer(volunteerId));
+      socket.emit('volunteer:presence', { presence: calls.volunteerPresenceOf(volunteerId) });
+    }
+  });
+
+  calls.on('volunteer-invitation', (id, invitation) =>
+    nsp.to(rooms.volunteer(id)).emit('volunteer:invitation', invitation),
+  );
+  calls.on('volunteer-invitation-ended', (id, invitationId, reason) =>
+    nsp.to(rooms.volunteer(id)).emit('volunteer:invitation-ended', { invitationId, reason }),
+  );
+  calls.on('volunteer-presence', (id, presence) =>
+    nsp.to(rooms.volunteer(id)).emit('volunteer:presence', { presence }),
+  );
+}

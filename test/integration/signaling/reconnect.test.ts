@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FallbackView, OfferView, QueueView, ResumeResult } from '../../../common/protocol';
+import { connect, ok, startTestApp, type TestApp } from '../../helpers/testApp';
+
+let app: TestApp;
+beforeAll(async () => {
+  // Short grace so the tests see both sides of it.
+  app = await startTestApp({}, { reconnectGraceMs: 400 });
+});
+afterAll(async () => {
+  await app.stop();
+});
+
+type Request = QueueView & { resumeKey: string };
+
+describe('nobody is dropped: a waiting caller survives a blip', () => {
+  it('takes the same place back on a new connection within the grace period', async () => {
+    const first = await connect(app, '/caller');
+    const other = await connect(app, '/caller');
+    const mine = ok(await first.request<Request>('lobby:request', { language: 'kvk', mode: 'video' }));
+    ok(await other.request('lobby:request', { language: 'kvk', mode: 'video' }));
+    first.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await connect(app, '/caller');
+    const back = ok(await again.request<ResumeResult>('lobby:resume', { resumeKey: mine.resumeKey }));
+    expect(back).toEqual({ status: 'waiting', view: { position: 1, estimatedWaitMs: null } });
+    await new Promise((r) => setTimeout(r, 600));
+    // Still in line after the grace period: the new connection holds the place.
+    expect(ok(await again.request<ResumeResult>('lobby:resume', { resumeKey: mine.resumeKey })).status).toBe(
+      'waiting',
+    );
+    ok(await again.request('lobby:cancel'));
+    ok(await other.request('lobby:cancel'));
+    again.close();
+    other.close();
+  });
+
+  it('counts the caller as abandoned once the grace period passes, and the key stops working', async () => {
+    const caller = await connect(app, '/caller');
+    const { resumeKey } = ok(
+      await caller.request<Request>('lobby:request', { language: 'ko', mode: 'video' }),
+    );
+    caller.close();
+    await new Promise((r) => setTimeout(r, 700));
+    const later = await connect(app, '/caller');
+    expect(await later.request('lobby:resume', { resumeKey })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
+    expect(await later.request('lobby:resume', { resumeKey: 'y'.repeat(32) })).toMatchObject({ ok: false });
+    later.close();
+  });
+
+  it('offers a fallback when nobody can serve the language, keeps the place on callback, and hands over the call on return', async () => {
+    const caller = await connect(app, '/caller');
+    const fallback = caller.next<FallbackView>('lobby:fallback');
+    const { resumeKey } = ok(
+      await caller.request<Request>('lobby:request', { language: 'km', mode: 'video' }),
+    );
+    expect(await fallback).toEqual({ options: ['wait', 'text', 'callback'], reason: 'no-capacity' });
+    ok(await caller.request('lobby:choose-fallback', { choice: 'callback' }));
+    caller.close();
+    // Away longer than the ordinary grace: a callback caller keeps their place.
+    await new Promise((r) => setTimeout(r, 700));
+
+    // An agent who speaks Khmer comes on; the offer says it is a callback.
+    const { cookie } = await app.addAgent('khmer-agent', ['km', 'ko']);
+    const agent = await connect(app, '/agent', cookie);
+    const offered = agent.next<OfferView>('agent:offer');
+    ok(await agent.request('agent:set-presence', { presence: 'available' }));
+    const offer = await offered;
+    expect(offer).toMatchObject({ language: 'km', callback: true });
+    ok(await agent.request('agent:accept-offer', { offerId: offer.offerId }));
+
+    // The caller comes back to the page and is put straight into the call.
+    const back = await connect(app, '/caller');
+    const resumed = ok(await back.request<ResumeResult>('lobby:resume', { resumeKey }));
+    expect(resumed.status).toBe('matched');
+    if (resumed.status !== 'matched') throw new Error('unreachable');
+    const joined = ok(
+      await back.request<{ role: string; language: string }>('session:join', { token: resumed.token }),
+    );
+    expect(joined).toMatchObject({ role: 'caller', language: 'km' });
+    ok(await back.request('session:hangup', {}));
+    for (const s of [agent, back]) s.close();
+  });
+
+  it('switches a caller to text chat on request; the call then has no media', async () => {
+    const caller = await connect(app, '/caller');
+    const fallback = caller.next<FallbackView>('lobby:fallback');
+    ok(await caller.request('lobby:request', { language: 'my', mode: 'video' }));
+    await fallback;
+    ok(await caller.request('lobby:choose-fallback', { choice: 'text' }));
+    const { cookie } = await app.addAgent('texter', ['ko']);
+    const agent = await connect(app, '/agent', cookie);
+    const offered = agent.next<OfferView>('agent:offer');
+    ok(await agent.request('agent:set-presence', { presence: 'available' }));
+    const offer = await offered;
+    expect(offer).toMatchObject({ mode: 'text', language: 'my' });
+    const matched = caller.next<{ token: string }>('lobby:matched');
+    const { token } = ok(
+      await agent.request<{ token: string }>('agent:accept-offer', { offerId: offer.offerId }),
+    );
+    expect(ok(await agent.request<{ mode: string }>('session:join', { token })).mode).toBe('text');
+    expect(
+      ok(await caller.request<{ mode: string }>('session:join', { token: (await matched).token })).mode,
+    ).toBe('text');
+    ok(await agent.request('session:hangup', {}));
+    caller.close();
+    agent.close();
+  });
+});

@@ -1,0 +1,139 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { InvitationView, InterpreterStatus, ParticipantView } from '../../../common/protocol';
+import { startBridgedCall } from '../../helpers/calls';
+import { ok, startTestApp, type TestApp, type TestSocket } from '../../helpers/testApp';
+
+let app: TestApp;
+let open: TestSocket[] = [];
+beforeAll(async () => {
+  app = await startTestApp({ INVITATION_TIMEOUT_MS: '1500' }, { reconnectGraceMs: 300 });
+});
+afterEach(async () => {
+  for (const s of open) s.close();
+  open = [];
+  for (const s of app.calls.sessions.all()) s.end('hangup');
+});
+afterAll(async () => {
+  await app.stop();
+});
+
+describe('three-way interpreted calls', () => {
+  it('lets exactly one of two volunteers who accept at the same instant join; the other is told it was taken', async () => {
+    const call = await startBridgedCall(app, 'race', 2);
+    open.push(call.caller, call.agent, ...call.volunteers);
+    expect(call.callerJoin.interpreter).toEqual({ status: 'searching', language: 'vi' });
+    const [a, b] = call.volunteers as [TestSocket, TestSocket];
+    const [ia, ib] = call.invitations as [InvitationView, InvitationView];
+    const joined = call.caller.next<ParticipantView>('session:participant-joined');
+    const status = call.agent.next<InterpreterStatus>('session:interpreter');
+    const [ra, rb] = await Promise.all([
+      a.request<{ token: string }>('volunteer:accept-invitation', { invitationId: ia.invitationId }),
+      b.request<{ token: string }>('volunteer:accept-invitation', { invitationId: ib.invitationId }),
+    ]);
+    const winners = [ra, rb].filter((r) => r.ok);
+    const losers = [ra, rb].filter((r) => !r.ok);
+    expect(winners).toHaveLength(1);
+    expect(losers).toEqual([{ ok: false, error: { code: 'taken', message: expect.any(String) } }]);
+
+    const winner = ra.ok ? a : b;
+    const token = ok(winners[0]!);
+    const join = ok(await winner.request<{ role: string }>('session:join', { token: token.token }));
+    expect(join.role).toBe('interpreter');
+    expect((await joined).role).toBe('interpreter');
+    expect(app.pool.routerCount).toBe(1);
+    expect(await status).toEqual({ status: 'joined' });
+  });
+
+  it('refuses an invitation accepted after its deadline, cleanly', async () => {
+    const call = await startBridgedCall(app, 'late', 1);
+    open.push(call.caller, call.agent, ...call.volunteers);
+    const v = call.volunteers[0]!;
+    const ended = v.next<{ reason: string }>('volunteer:invitation-ended', 4000);
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(
+      await v.request('volunteer:accept-invitation', { invitationId: call.invitations[0]!.invitationId }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'expired' },
+    });
+    expect((await ended).reason).toBe('expired');
+    // The call itself goes on: the caller and the agent are still in it.
+    expect(app.calls.sessions.get(call.callerJoin.sessionId)?.ended).toBe(false);
+  });
+
+  it('rings the next volunteer when one declines', async () => {
+    const call = await startBridgedCall(app, 'decline', 4);
+    open.push(call.caller, call.agent, ...call.volunteers);
+    // Three are rung at once; the fourth is rung in place of the one who declines.
+    const fourth = call.volunteers[3]!.next<InvitationView>('volunteer:invitation');
+    ok(
+      await call.volunteers[0]!.request('volunteer:decline-invitation', {
+        invitationId: call.invitations[0]!.invitationId,
+      }),
+    );
+    expect((await fourth).language).toBe('vi');
+  });
+
+  it('keeps the call going when the interpreter drops, and rings again', async () => {
+    const call = await startBridgedCall(app, 'drop', 2);
+    open.push(call.caller, call.agent, ...call.volunteers);
+    const [first, second] = call.volunteers as [TestSocket, TestSocket];
+    const { token } = ok(
+      await first.request<{ token: string }>('volunteer:accept-invitation', {
+        invitationId: call.invitations[0]!.invitationId,
+      }),
+    );
+    ok(await first.request('session:join', { token }));
+    const left = call.caller.next<{ participantId: string }>('session:participant-left');
+    const searching = call.agent.next<InterpreterStatus>('session:interpreter', 4000);
+    const rungAgain = second.next<InvitationView>('volunteer:invitation', 4000);
+    first.disconnect();
+    await left;
+    expect(await searching).toEqual({ status: 'searching', language: 'vi' });
+    expect((await rungAgain).language).toBe('vi');
+    const session = app.calls.sessions.get(call.callerJoin.sessionId)!;
+    expect(session.ended).toBe(false);
+    expect(session.participantByRole('interpreter')).toBeUndefined();
+    // The caller and agent still talk: chat reaches the other side.
+    const heard = call.agent.next<{ text: string }>('chat:message');
+    ok(await call.caller.request('chat:send', { text: 'still here' }));
+    expect((await heard).text).toBe('still here');
+  });
+
+  it('lets the agent bring an interpreter into a two-way call, and remove them', async () => {
+    const volunteer = await app.addVolunteer('mid-call', ['kvk', 'ko']);
+    const { cookie } = await app.addAgent('two-way-first', ['kvk', 'ko']);
+    const { connect } = await import('../../helpers/testApp');
+    const v = await connect(app, '/volunteer', volunteer.cookie);
+    ok(await v.request('volunteer:set-presence', { presence: 'available' }));
+    const agent = await connect(app, '/agent', cookie);
+    const caller = await connect(app, '/caller');
+    open.push(v, agent, caller);
+    ok(await caller.request('lobby:request', { language: 'kvk', mode: 'video' }));
+    const offered = agent.next<{ offerId: string; needsInterpreter: boolean }>('agent:offer');
+    ok(await agent.request('agent:set-presence', { presence: 'available' }));
+    const offer = await offered;
+    expect(offer.needsInterpreter).toBe(false);
+    const { token } = ok(
+      await agent.request<{ token: string }>('agent:accept-offer', { offerId: offer.offerId }),
+    );
+    ok(await agent.request('session:join', { token }));
+
+    const invited = v.next<InvitationView>('volunteer:invitation');
+    ok(await agent.request('agent:request-interpreter', {}));
+    const inv = await invited;
+    expect(inv.language).toBe('kvk');
+    const accepted = ok(
+      await v.request<{ token: string }>('volunteer:accept-invitation', { invitationId: inv.invitationId }),
+    );
+    ok(await v.request('session:join', { token: accepted.token }));
+
+    // The caller cannot remove anyone; the agent can.
+    expect(await caller.request('agent:remove-interpreter', { replace: false })).toMatchObject({ ok: false });
+    const removed = v.next<{ reason: string }>('session:ended');
+    ok(await agent.request('agent:remove-interpreter', { replace: false }));
+    expect((await removed).reason).toBe('removed');
+    expect(await v.request('chat:send', { text: 'hello?' })).toMatchObject({ ok: false });
+    expect(app.calls.volunteerPresenceOf(volunteer.id)).toBe('available');
+  });
+});

@@ -92,6 +92,9 @@ export const ClientMessages = {
   'lobby:cancel': Empty,
   'lobby:resume': z.object({ resumeKey: z.string().min(20).max(200) }).strict(),
   'lobby:choose-fallback': z.object({ choice: z.enum(['wait', 'text', 'callback']) }).strict(),
+  'call:rate': z
+    .object({ surveyKey: z.string().min(20).max(200), rating: z.number().int().min(1).max(5) })
+    .strict(),
   // lobby, agent side
   'agent:set-presence': z.object({ presence: z.enum(['available', 'away']) }).strict(),
   'agent:accept-offer': z.object({ offerId: Id }).strict(),
@@ -222,6 +225,7 @@ export interface ClientAcks {
   'lobby:cancel': null;
   'lobby:resume': ResumeResult;
   'lobby:choose-fallback': null;
+  'call:rate': null;
   'agent:request-interpreter': null;
   'agent:remove-interpreter': null;
   'volunteer:set-presence': { presence: VolunteerPresence };
@@ -262,6 +266,8 @@ export interface CallerServerEvents extends SessionServerEvents {
   'lobby:position': (p: QueueView) => void;
   'lobby:matched': (p: { token: string }) => void;
   'lobby:fallback': (p: FallbackView) => void;
+  /** After the call: the caller may rate it, once, with this key. */
+  'call:survey': (p: { surveyKey: string; language: string }) => void;
 }
 export interface AgentServerEvents extends SessionServerEvents {
   'agent:offer': (p: OfferView) => void;

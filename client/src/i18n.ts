@@ -70,6 +70,15 @@ export async function setLanguage(lng: UiLanguage): Promise<void> {
   applyDocumentLanguage();
 }
 
+/** The UI language to use for a caller's language (vi → vi, zh-Hans → zh-CN), if there is one. */
+export function uiLanguageFor(tag: string): UiLanguage | null {
+  const supported = UI_LANGUAGES as readonly string[];
+  if (supported.includes(tag)) return tag as UiLanguage;
+  const base = tag.split('-')[0] ?? '';
+  const match = supported.find((l) => l === base || l.startsWith(`${base}-`));
+  return (match as UiLanguage | undefined) ?? null;
+}
+
 /** A language's own name for a BCP-47 tag, in the UI language, from Intl where it knows it. */
 export function languageName(tag: string): string {
   let name: string | undefined;

@@ -13,7 +13,18 @@ async function main(): Promise<void> {
     throw err;
   }
   const app = await createApp(config);
-  console.warn(`\n  Relay centre is up.\n  Caller:     ${app.url}/\n  Agent:      ${app.url}/agent/\n`);
+  console.warn(
+    [
+      '',
+      '  Relay centre is up.',
+      `  Caller:      ${app.url}/`,
+      `  Agent:       ${app.url}/agent/`,
+      `  Volunteer:   ${app.url}/volunteer/`,
+      `  Supervisor:  ${app.url}/supervisor/`,
+      '  (create staff accounts with: npm run user -- --help)',
+      '',
+    ].join('\n'),
+  );
   const stop = async (signal: string) => {
     console.warn(`${signal}: shutting down`);
     await app.close();

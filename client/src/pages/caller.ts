@@ -6,7 +6,7 @@ import type {
   QueueView,
 } from '../../../common/protocol';
 import { CallController } from '../call/CallController';
-import { formatDuration, initI18n, languageName, t, translateDom } from '../i18n';
+import { formatDuration, i18n, initI18n, languageName, t, translateDom, uiLanguageFor } from '../i18n';
 import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
 import { RequestError, Signaling } from '../signaling';
@@ -220,7 +220,47 @@ function onCallEnded(reason: EndReason): void {
   for (const track of stream?.getTracks() ?? []) track.stop();
   stream = null;
   byId('ended-reason').textContent = t(`call.endedBy.${reason}`);
+  byId('survey-thanks').hidden = true;
   showView('ended');
+}
+
+/**
+ * The satisfaction question comes in the language the caller asked for (when the UI has it), so a
+ * Vietnamese caller who used the Korean screen is still asked in Vietnamese.
+ */
+function showSurvey(surveyKey: string, callLanguage: string): void {
+  const lng = uiLanguageFor(callLanguage) ?? i18n.language;
+  const tt = i18n.getFixedT(lng);
+  const form = byId<HTMLFormElement>('survey-form');
+  form.lang = lng;
+  byId('survey-thanks').lang = lng;
+  byId('survey-question').textContent = tt('caller.survey.question');
+  byId('survey-send').textContent = tt('caller.survey.send');
+  byId('survey-options').replaceChildren(
+    ...[5, 4, 3, 2, 1].map((n) =>
+      h(
+        'label',
+        { class: 'choice' },
+        h('input', { type: 'radio', name: 'rating', value: String(n), required: true }),
+        ` ${tt(`caller.survey.options.${n}`)}`,
+      ),
+    ),
+  );
+  form.hidden = false;
+  form.onsubmit = (event) => {
+    event.preventDefault();
+    const rating = Number(new FormData(form).get('rating'));
+    signaling
+      .request('call:rate', { surveyKey, rating })
+      .then(() => {
+        form.hidden = true;
+        const thanks = byId('survey-thanks');
+        thanks.textContent = tt('caller.survey.thanks');
+        thanks.hidden = false;
+        announcer.say(thanks.textContent, true);
+      })
+      .catch(showError);
+  };
 }
 
 /** Takes back a place in line (after a network blip, or on coming back for a callback). */
@@ -241,6 +281,7 @@ async function resume(): Promise<boolean> {
 signaling.socket.on('lobby:position', (view) => renderQueue(view, true));
 signaling.socket.on('lobby:fallback', showFallback);
 signaling.socket.on('lobby:matched', ({ token }) => void joinCall(token));
+signaling.socket.on('call:survey', ({ surveyKey, language }) => showSurvey(surveyKey, language));
 // socket.io reconnects by itself after a blip; the caller then takes their place back.
 signaling.socket.io.on('reconnect', () => {
   if (waiting) void resume();

@@ -18,6 +18,7 @@ import { TypedEmitter } from '../util/TypedEmitter';
 import { Session } from './Session';
 import { SessionRegistry } from './SessionRegistry';
 import { StaffDirectory, type StaffIdentity } from './StaffDirectory';
+import { newToken } from './tokens';
 import { type CallerEntry, WaitingCallers } from './WaitingCallers';
 
 /** What the call centre needs of the store: call records without any conversation content. */
@@ -30,6 +31,7 @@ export interface CallRecords {
     input: { outcome: 'completed' | 'abandoned' | 'failed'; waitedMs: number },
   ): Promise<void>;
   wrapUp(id: string, input: { category?: string; resolved: boolean; note?: string }): Promise<void>;
+  rate(id: string, rating: number): Promise<void>;
 }
 
 export type CallCenterEvents = {
@@ -48,6 +50,7 @@ export type CallCenterEvents = {
   'volunteer-presence': [volunteerId: string, presence: VolunteerPresence];
   'session-started': [session: Session];
   'session-ended': [session: Session, reason: EndReason];
+  'caller-survey': [participantId: string, survey: { surveyKey: string; language: string }];
 };
 
 type ErrorCode = 'not-found' | 'invalid-state' | 'invalid-language' | 'expired' | 'taken' | 'internal';
@@ -104,6 +107,8 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   /** Agent → the record they must wrap up. */
   readonly #wrapUps = new Map<string, string>();
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Survey key → the record a caller may rate, once, for a while after the call. */
+  readonly #surveys = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
   #timerAt: number | null = null;
   readonly #log: Logger;
@@ -258,6 +263,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
         'could not open the call; the caller goes back to the head of the line',
       );
       this.#agents.setPresence(agentId, 'offline');
+      this.safeEmit('agent-presence', agentId, 'offline');
       this.#apply(events);
       const back = this.#lobby.requeueCaller(matchId);
       if (back.ok) this.#apply(back.events);
@@ -309,6 +315,21 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       .ended(session.recordId, { outcome: reason === 'media-failed' ? 'failed' : 'completed', waitedMs })
       .catch((err: unknown) => this.#log.error({ err }, 'could not record the end of a call'));
     this.safeEmit('session-ended', session, reason);
+    const caller = session.participantByRole('caller');
+    if (caller) {
+      const surveyKey = newToken();
+      this.#surveys.set(surveyKey, session.recordId);
+      setTimeout(() => this.#surveys.delete(surveyKey), 30 * 60_000).unref();
+      this.safeEmit('caller-survey', caller.participantId, { surveyKey, language: session.language });
+    }
+  }
+
+  /** The caller's rating of the call (1–5), in their own language; one per call. */
+  async rateCall(surveyKey: string, rating: number): Promise<void> {
+    const recordId = this.#surveys.get(surveyKey);
+    if (!recordId) throw new CallCenterError('not-found', 'this call can no longer be rated');
+    this.#surveys.delete(surveyKey);
+    await this.deps.records.rate(recordId, rating);
   }
 
   async wrapUp(

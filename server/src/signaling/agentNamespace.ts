@@ -64,7 +64,7 @@ export function attachAgentNamespace(nsp: Namespace, ctx: SignalingContext): voi
     registerSessionHandlers(socket, responder, ctx, slog);
 
     socket.on('disconnect', () =>
-      whenRoomEmpty(nsp, rooms.agent(agentId), () => calls.agentDisconnected(agentId)),
+      whenRoomEmpty(nsp, rooms.agent(agentId), slog, () => calls.agentDisconnected(agentId)),
     );
   });
 

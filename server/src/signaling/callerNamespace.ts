@@ -4,6 +4,7 @@ import type { SignalingContext } from './context';
 import { Responder, SignalingError } from './respond';
 import { rooms } from './rooms';
 import { registerSessionHandlers } from './sessionHandlers';
+import { whenRoomEmpty } from './staff';
 
 interface CallerSocketData {
   callerId?: string;
@@ -55,18 +56,18 @@ export function attachCallerNamespace(nsp: Namespace, ctx: SignalingContext): vo
       return null;
     });
 
+    responder.on('call:rate', async ({ surveyKey, rating }) => {
+      await calls.rateCall(surveyKey, rating);
+      return null;
+    });
+
     registerSessionHandlers(socket, responder, ctx, slog);
 
     socket.on('disconnect', () => {
       const callerId = data.callerId;
       if (!callerId || !calls.isWaiting(callerId)) return;
       // The same caller may already be back on a new connection.
-      void nsp
-        .in(rooms.caller(callerId))
-        .fetchSockets()
-        .then((left) => {
-          if (left.length === 0) calls.callerDisconnected(callerId);
-        });
+      whenRoomEmpty(nsp, rooms.caller(callerId), log, () => calls.callerDisconnected(callerId));
     });
   });
 
@@ -75,6 +76,9 @@ export function attachCallerNamespace(nsp: Namespace, ctx: SignalingContext): vo
   );
   calls.on('caller-fallback', (callerId, view) =>
     nsp.to(rooms.caller(callerId)).emit('lobby:fallback', view),
+  );
+  calls.on('caller-survey', (participantId, survey) =>
+    nsp.to(rooms.participant(participantId)).emit('call:survey', survey),
   );
   calls.on('caller-matched', (callerId, token) =>
     nsp.to(rooms.caller(callerId)).emit('lobby:matched', { token }),

@@ -7,6 +7,7 @@ import type { SignalingContext } from './context';
 import type { Responder } from './respond';
 import { SignalingError } from './respond';
 import { rooms } from './rooms';
+import { whenRoomEmpty } from './staff';
 
 export interface BoundParticipant {
   sessionId: string;
@@ -138,14 +139,9 @@ export function registerSessionHandlers(
     const session = bound && calls.sessions.get(bound.sessionId);
     if (!bound || !session) return;
     // Another tab of the same participant may still be connected.
-    void socket.nsp.server
-      .of(socket.nsp.name)
-      .in(rooms.participant(bound.participantId))
-      .fetchSockets()
-      .then((left) => {
-        if (left.length === 0) calls.participantDisconnected(session, bound.participantId);
-      })
-      .catch((err: unknown) => log.error({ err }, 'disconnect bookkeeping failed'));
+    whenRoomEmpty(socket.nsp, rooms.participant(bound.participantId), log, () =>
+      calls.participantDisconnected(session, bound.participantId),
+    );
   });
 }
 

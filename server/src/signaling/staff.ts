@@ -1,4 +1,5 @@
 import type { Namespace, Socket } from 'socket.io';
+import type { Logger } from '../logger';
 import type { Account, AccountRole } from '../store';
 import type { SignalingContext } from './context';
 
@@ -35,11 +36,12 @@ export function staffAccount(socket: Socket): Account {
 }
 
 /** Runs `then` once the last socket in `room` has gone (a member may have several tabs open). */
-export function whenRoomEmpty(nsp: Namespace, room: string, then: () => void): void {
-  void nsp
+export function whenRoomEmpty(nsp: Namespace, room: string, log: Logger, then: () => void): void {
+  nsp
     .in(room)
     .fetchSockets()
     .then((left) => {
       if (left.length === 0) then();
-    });
+    })
+    .catch((err: unknown) => log.error({ err, room }, 'room bookkeeping failed'));
 }

@@ -33,7 +33,7 @@ export function attachVolunteerNamespace(nsp: Namespace, ctx: SignalingContext):
     });
 
     socket.on('disconnect', () =>
-      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), () => calls.volunteerDisconnected(volunteerId)),
+      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), slog, () => calls.volunteerDisconnected(volunteerId)),
     );
 
     // Messages wait until the volunteer is known to the lobby (their hours come from the store).

@@ -58,11 +58,25 @@ describe('a two-way call through signalling, against the real mediasoup worker',
 
     const agentEnded = agent.next<{ reason: string }>('session:ended');
     const callerEnded = caller.next<{ reason: string }>('session:ended');
+    const survey = caller.next<{ surveyKey: string; language: string }>('call:survey');
     // socket.io turns a missing payload into null; that must be accepted as "no payload".
     ok(await caller.request('session:hangup', null));
     expect((await agentEnded).reason).toBe('hangup');
     expect((await callerEnded).reason).toBe('hangup');
     expect(app.pool.routerCount).toBe(0);
+
+    // The caller is asked, in the call's language, how satisfied they were: once.
+    const { surveyKey, language } = await survey;
+    expect(language).toBe('kvk');
+    expect(await caller.request('call:rate', { surveyKey, rating: 9 })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+    ok(await caller.request('call:rate', { surveyKey, rating: 4 }));
+    expect(await caller.request('call:rate', { surveyKey, rating: 5 })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
 
     // After the call: the agent wraps up and becomes available again; the record has no content.
     const presence = ok(
@@ -72,6 +86,7 @@ describe('a two-way call through signalling, against the real mediasoup worker',
     const records = await app.store.calls.list({});
     const record = records.find((r) => r.resolved !== null);
     expect(record).toMatchObject({
+      rating: 4,
       outcome: 'completed',
       callerLanguage: 'kvk',
       resolved: true,

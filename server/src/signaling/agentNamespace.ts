@@ -1,12 +1,12 @@
-import type { Namespace } from 'socket.io';
 import type { SignalingContext } from './context';
 import { Responder, SignalingError } from './respond';
 import { rooms } from './rooms';
 import { boundSession, registerSessionHandlers } from './sessionHandlers';
 import { requireStaff, staffAccount, whenRoomEmpty } from './staff';
+import type { AgentNamespace } from './types';
 
 /** Signed-in agents: presence, offers, the call, wrap-up, and the interpreter of their call. */
-export function attachAgentNamespace(nsp: Namespace, ctx: SignalingContext): void {
+export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext): void {
   const { calls, log } = ctx;
   requireStaff(nsp, ctx, 'agent');
 

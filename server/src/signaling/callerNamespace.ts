@@ -1,10 +1,10 @@
-import type { Namespace, Socket } from 'socket.io';
 import { newId } from '../sessions/tokens';
 import type { SignalingContext } from './context';
 import { Responder, SignalingError } from './respond';
 import { rooms } from './rooms';
 import { registerSessionHandlers } from './sessionHandlers';
 import { whenRoomEmpty } from './staff';
+import type { AnySocket, CallerNamespace } from './types';
 
 interface CallerSocketData {
   callerId?: string;
@@ -14,9 +14,9 @@ interface CallerSocketData {
  * Anonymous callers: join the line, wait (and come back with a resume key after a blip, or later
  * for a callback), get a join token when an agent answers, then the call.
  */
-export function attachCallerNamespace(nsp: Namespace, ctx: SignalingContext): void {
+export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContext): void {
   const { calls, log } = ctx;
-  const bind = async (socket: Socket, callerId: string) => {
+  const bind = async (socket: AnySocket, callerId: string) => {
     (socket.data as CallerSocketData).callerId = callerId;
     await socket.join(rooms.caller(callerId));
   };

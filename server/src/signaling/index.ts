@@ -8,6 +8,7 @@ import { attachCallerNamespace } from './callerNamespace';
 import { attachVolunteerNamespace } from './volunteerNamespace';
 import { createContext } from './context';
 import { broadcastSession } from './sessionHandlers';
+import type { AgentNamespace, CallerNamespace, SessionNamespace, VolunteerNamespace } from './types';
 
 export interface SignalingDeps {
   calls: CallCenter;
@@ -20,10 +21,10 @@ export interface SignalingDeps {
 /** One namespace per role; in-call messages are shared, and a session's events reach every role. */
 export function attachSignaling(io: Server, deps: SignalingDeps): void {
   const ctx = createContext({ ...deps, log: deps.log.child({ module: 'signaling' }) });
-  const caller = io.of('/caller');
-  const agent = io.of('/agent');
-  const volunteer = io.of('/volunteer');
-  const all = [caller, agent, volunteer];
+  const caller: CallerNamespace = io.of('/caller');
+  const agent: AgentNamespace = io.of('/agent');
+  const volunteer: VolunteerNamespace = io.of('/volunteer');
+  const all: SessionNamespace[] = [caller, agent, volunteer];
   attachCallerNamespace(caller, ctx);
   attachAgentNamespace(agent, ctx);
   attachVolunteerNamespace(volunteer, ctx);

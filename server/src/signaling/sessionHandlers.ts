@@ -1,4 +1,3 @@
-import type { Namespace, Socket } from 'socket.io';
 import type { ProducerView } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
@@ -8,6 +7,7 @@ import type { Responder } from './respond';
 import { SignalingError } from './respond';
 import { rooms } from './rooms';
 import { whenRoomEmpty } from './staff';
+import type { AnySocket, SessionNamespace } from './types';
 
 export interface BoundParticipant {
   sessionId: string;
@@ -15,12 +15,15 @@ export interface BoundParticipant {
 }
 
 /** The socket's place in a call, set by `session:join`. */
-export function boundParticipant(socket: Socket): BoundParticipant | undefined {
+export function boundParticipant(socket: AnySocket): BoundParticipant | undefined {
   return (socket.data as { participant?: BoundParticipant }).participant;
 }
 
 /** The live call this socket joined, as a participant still in it; else a clear refusal. */
-export function boundSession(socket: Socket, calls: CallCenter): { session: Session; participantId: string } {
+export function boundSession(
+  socket: AnySocket,
+  calls: CallCenter,
+): { session: Session; participantId: string } {
   const bound = boundParticipant(socket);
   const session = bound && calls.sessions.get(bound.sessionId);
   if (!bound || !session) throw new SignalingError('forbidden', 'join a call first');
@@ -32,7 +35,7 @@ export function boundSession(socket: Socket, calls: CallCenter): { session: Sess
 
 /** In-call messages, the same for every role: join with a token, then transports, produce, consume. */
 export function registerSessionHandlers(
-  socket: Socket,
+  socket: AnySocket,
   responder: Responder,
   ctx: SignalingContext,
   log: Logger,
@@ -146,7 +149,7 @@ export function registerSessionHandlers(
 }
 
 /** Relays one session's events to its participants, whichever namespace their sockets are in. */
-export function broadcastSession(session: Session, namespaces: Namespace[]): void {
+export function broadcastSession(session: Session, namespaces: SessionNamespace[]): void {
   const toOthers = (participantId: string) =>
     namespaces.map((n) => n.to(rooms.session(session.id)).except(rooms.participant(participantId)));
   const toAll = () => namespaces.map((n) => n.to(rooms.session(session.id)));

@@ -1,12 +1,12 @@
-import type { Namespace } from 'socket.io';
 import type { SignalingContext } from './context';
 import { Responder } from './respond';
 import { rooms } from './rooms';
 import { registerSessionHandlers } from './sessionHandlers';
 import { requireStaff, staffAccount, whenRoomEmpty } from './staff';
+import type { VolunteerNamespace } from './types';
 
 /** Signed-in, approved volunteers: online or away, invitations (first to accept wins), the call. */
-export function attachVolunteerNamespace(nsp: Namespace, ctx: SignalingContext): void {
+export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: SignalingContext): void {
   const { calls, log } = ctx;
   requireStaff(nsp, ctx, 'volunteer');
 

@@ -130,6 +130,8 @@ export const ClientMessages = {
   'media:consume': z.object({ transportId: Id, producerId: Id, rtpCapabilities: RtpCapabilities }).strict(),
   'media:resume-consumer': z.object({ consumerId: Id }).strict(),
   'media:set-producer-paused': z.object({ producerId: Id, paused: z.boolean() }).strict(),
+  /** The browser's media connection failed: drop its transports so it can set up new ones. */
+  'media:restart': Empty,
   // text beside the video: messages, and real-time text (the sender's whole draft as it is typed)
   'chat:send': z.object({ text: z.string().trim().min(1).max(CHAT_MAX_LENGTH) }).strict(),
   'rtt:update': z.object({ text: z.string().max(CHAT_MAX_LENGTH) }).strict(),
@@ -243,6 +245,7 @@ export interface ClientAcks {
   'media:consume': ConsumerView;
   'media:resume-consumer': null;
   'media:set-producer-paused': null;
+  'media:restart': { producers: ProducerView[] };
   'chat:send': ChatMessage;
   'rtt:update': null;
 }

@@ -14,7 +14,28 @@ for (const [file, data] of Object.entries(files)) {
 }
 
 /** UI languages with complete translations. The language a caller needs is a different thing. */
-export const UI_LANGUAGES = ['ko', 'en'] as const;
+export const UI_LANGUAGES = [
+  'ko',
+  'en',
+  'zh-CN',
+  'vi',
+  'th',
+  'tl',
+  'km',
+  'mn',
+  'ru',
+  'ja',
+  'lo',
+  'uz',
+  'ne',
+  'id',
+  'my',
+  'si',
+  'bn',
+  'fr',
+  'ar',
+  'ur',
+] as const;
 export type UiLanguage = (typeof UI_LANGUAGES)[number];
 const STORAGE_KEY = 'relay.uiLanguage';
 const RTL = new Set(['ar', 'ur', 'he', 'fa']);
@@ -23,8 +44,15 @@ function initialLanguage(): UiLanguage {
   const stored = localStorage.getItem(STORAGE_KEY);
   if (stored && (UI_LANGUAGES as readonly string[]).includes(stored)) return stored as UiLanguage;
   for (const lang of navigator.languages) {
-    const base = lang.split('-')[0];
-    if (base && (UI_LANGUAGES as readonly string[]).includes(base)) return base as UiLanguage;
+    const [base = '', ...subtags] = lang.toLowerCase().split('-');
+    // Our Chinese is Simplified: zh, zh-CN, zh-SG, zh-Hans(-*) use it; zh-TW/HK/MO/Hant look further.
+    if (base === 'zh') {
+      if (subtags.some((s) => ['hant', 'tw', 'hk', 'mo'].includes(s))) continue;
+      return 'zh-CN';
+    }
+    // Browsers name Filipino "fil"; our folder is "tl".
+    const code = base === 'fil' ? 'tl' : base;
+    if ((UI_LANGUAGES as readonly string[]).includes(code)) return code as UiLanguage;
   }
   return 'ko';
 }

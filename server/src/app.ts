@@ -87,7 +87,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const httpServer = http.createServer(httpApp);
   // Same origin only: no CORS. Small messages: SDP-sized payloads at most.
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
-  attachSignaling(io, { calls, auth, store, log, clock });
+  attachSignaling(io, {
+    calls,
+    auth,
+    store,
+    log,
+    clock,
+    callRequestsPerMinute: config.callRequestsPerMinute,
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   OFFER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
   INVITATION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   VOLUNTEER_RING_BATCH: z.coerce.number().int().min(1).max(50).default(3),
+  CALL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   FALLBACK_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(180_000),
   MAX_MISSED_OFFERS: z.coerce.number().int().min(1).max(100).default(3),
   TRUST_PROXY: z
@@ -38,6 +39,8 @@ export interface Config {
     fallbackAfterMs: number;
   };
   trustProxy: boolean;
+  /** Anonymous call requests allowed per caller address and minute. */
+  callRequestsPerMinute: number;
   /** Where the built client lives (vite build output). */
   clientDir: string;
 }
@@ -73,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       fallbackAfterMs: e.FALLBACK_AFTER_MS,
     },
     trustProxy: e.TRUST_PROXY,
+    callRequestsPerMinute: e.CALL_REQUESTS_PER_MINUTE,
     clientDir,
   };
 }

@@ -4,6 +4,7 @@ import { connect, ok, type TestApp, type TestSocket } from './testApp';
 export interface EstablishedCall {
   caller: TestSocket;
   agent: TestSocket;
+  tokens: { caller: string; agent: string };
   callerJoin: JoinedSession & { producers: ProducerView[] };
   agentJoin: JoinedSession & { producers: ProducerView[] };
 }
@@ -26,7 +27,7 @@ export async function establishCall(app: TestApp, agentName: string): Promise<Es
   const callerJoin = ok(
     await caller.request<EstablishedCall['callerJoin']>('session:join', { token: callerToken }),
   );
-  return { caller, agent, callerJoin, agentJoin };
+  return { caller, agent, callerJoin, agentJoin, tokens: { caller: callerToken, agent: token } };
 }
 
 export interface ThreeWay {

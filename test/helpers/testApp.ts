@@ -32,6 +32,8 @@ export async function startTestApp(env: Record<string, string> = {}, deps: AppDe
       MEDIA_WORKERS: '1',
       DATABASE_PATH: path.join(dir, 'relay.sqlite'),
       LOG_LEVEL: process.env['TEST_LOG_LEVEL'] ?? 'silent',
+      // Every test caller comes from 127.0.0.1; the limit itself has a test of its own.
+      CALL_REQUESTS_PER_MINUTE: '10000',
       ...env,
     },
     path.resolve('dist/client'),

@@ -36,6 +36,10 @@ export class CallController {
   #chat: ChatPanel | null = null;
   #participantId = '';
   #ended = false;
+  #token = '';
+  #joined: Joined | null = null;
+  #stream: MediaStream | null = null;
+  #restarting = false;
   readonly #interpreterListeners: ((status: InterpreterStatus) => void)[] = [];
 
   constructor(
@@ -56,6 +60,9 @@ export class CallController {
   async start(token: string, stream: MediaStream | null): Promise<Joined> {
     this.#listen();
     const joined: Joined = await this.signaling.request('session:join', { token });
+    this.#token = token;
+    this.#joined = joined;
+    this.#stream = stream;
     this.#participantId = joined.participantId;
     const text = joined.mode === 'text';
     this.#render(text ? null : stream, text);
@@ -69,12 +76,7 @@ export class CallController {
       }
     }
     if (!text) {
-      this.#media = new MediaClient(this.signaling, {
-        onTrack: (track) => this.#attach(track),
-        onTrackEnded: (producerId) => this.#trackEnded(producerId),
-      });
-      await this.#media.start(joined, stream);
-      exposeStats(this.#media);
+      await this.#startMedia(joined, stream);
       if (stream) this.#qualityTimer = window.setInterval(() => void this.#showQuality(), 2000);
     } else {
       this.#chat?.focus();
@@ -83,7 +85,53 @@ export class CallController {
     return joined;
   }
 
+  async #startMedia(joined: Joined, stream: MediaStream | null): Promise<void> {
+    this.#media = new MediaClient(this.signaling, {
+      onTrack: (track) => this.#attach(track),
+      onTrackEnded: (producerId) => this.#trackEnded(producerId),
+      onFailed: () => void this.#restartMedia(),
+    });
+    await this.#media.start(joined, stream);
+    exposeStats(this.#media);
+  }
+
+  /** Full restart: the media connection failed, so the server drops ours and we set it up again. */
+  async #restartMedia(): Promise<void> {
+    if (this.#restarting || this.#ended || !this.#joined) return;
+    this.#restarting = true;
+    try {
+      this.#media?.close();
+      const { producers } = await this.signaling.request('media:restart', {});
+      await this.#startMedia({ ...this.#joined, producers }, this.#stream);
+    } catch (err) {
+      console.error('media restart failed', err);
+    } finally {
+      this.#restarting = false;
+    }
+  }
+
+  /**
+   * Cheap resume after the signalling connection blipped: the same token binds the new socket to
+   * the same place in the call; media that kept flowing is left alone.
+   */
+  async #resume(): Promise<void> {
+    if (this.#ended || !this.#token) return;
+    try {
+      const joined: Joined = await this.signaling.request('session:join', { token: this.#token });
+      this.#joined = { ...joined };
+      for (const p of joined.participants) {
+        if (p.participantId !== joined.participantId) this.#tiles.setConnected(p.participantId, p.connected);
+      }
+      this.announcer.say(t('call.reconnected'), true);
+    } catch {
+      this.#finish('participant-lost');
+    }
+  }
+
   #listen(): void {
+    const onReconnect = () => void this.#resume();
+    this.signaling.socket.io.on('reconnect', onReconnect);
+    this.#unsubscribe.push(() => this.signaling.socket.io.off('reconnect', onReconnect));
     // The socket is typed per namespace; these events are the same in every one.
     const socket = this.signaling.socket as unknown as {
       on<K extends keyof SessionServerEvents>(e: K, f: SessionServerEvents[K]): void;

@@ -15,6 +15,8 @@ export interface RemoteTrack {
 export interface MediaClientEvents {
   onTrack(track: RemoteTrack): void;
   onTrackEnded(producerId: string): void;
+  /** A transport's connection failed for good (ICE/DTLS): the media must be set up again. */
+  onFailed(): void;
 }
 
 /** Signing needs motion: hold the frame rate, give up resolution first (EN 301 549 asks ≥ 20 fps). */
@@ -105,6 +107,9 @@ export class MediaClient {
           .catch(errback);
       });
     }
+    transport.on('connectionstatechange', (state) => {
+      if (state === 'failed' && !this.#closed) this.events.onFailed();
+    });
     return transport;
   }
 

@@ -235,10 +235,18 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
 
   /** Closes a participant's transports (and so their producers and consumers); the call goes on. */
   removeParticipant(participantId: string): void {
+    this.resetParticipant(participantId);
+    this.#participants.delete(participantId);
+  }
+
+  /**
+   * Closes a participant's transports (so their producers and consumers, and the others see their
+   * tracks end) but keeps them in the call: their browser is about to set up media afresh.
+   */
+  resetParticipant(participantId: string): void {
     const p = this.#participants.get(participantId);
     if (!p) return;
     for (const t of [...p.transports.values()]) t.close();
-    this.#participants.delete(participantId);
   }
 
   close(): void {

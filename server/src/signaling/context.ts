@@ -17,11 +17,18 @@ export interface SignalingContext {
   textLimiter: RateLimiter;
 }
 
-export function createContext(deps: Omit<SignalingContext, 'callLimiter' | 'textLimiter'>): SignalingContext {
+export function createContext(
+  deps: Omit<SignalingContext, 'callLimiter' | 'textLimiter'>,
+  callRequestsPerMinute: number,
+): SignalingContext {
   return {
     ...deps,
-    // Ten call requests a minute per address, in bursts of up to five.
-    callLimiter: new RateLimiter(5, 10 / 60_000, deps.clock),
+    // Call requests per address: bursts up to half the minute's allowance.
+    callLimiter: new RateLimiter(
+      Math.max(1, Math.ceil(callRequestsPerMinute / 2)),
+      callRequestsPerMinute / 60_000,
+      deps.clock,
+    ),
     // Real-time text sends a draft per keystroke burst: 20 a second, bursts of 40.
     textLimiter: new RateLimiter(40, 20 / 1000, deps.clock),
   };

@@ -16,11 +16,13 @@ export interface SignalingDeps {
   store: Store;
   log: Logger;
   clock: () => number;
+  callRequestsPerMinute: number;
 }
 
 /** One namespace per role; in-call messages are shared, and a session's events reach every role. */
 export function attachSignaling(io: Server, deps: SignalingDeps): void {
-  const ctx = createContext({ ...deps, log: deps.log.child({ module: 'signaling' }) });
+  const { callRequestsPerMinute, ...rest } = deps;
+  const ctx = createContext({ ...rest, log: deps.log.child({ module: 'signaling' }) }, callRequestsPerMinute);
   const caller: CallerNamespace = io.of('/caller');
   const agent: AgentNamespace = io.of('/agent');
   const volunteer: VolunteerNamespace = io.of('/volunteer');

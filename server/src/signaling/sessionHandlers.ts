@@ -73,6 +73,12 @@ export function registerSessionHandlers(
     };
   });
 
+  responder.on('media:restart', () => {
+    const { session, participantId } = boundSession(socket, calls);
+    session.media.resetParticipant(participantId);
+    return { producers: session.media.producersFor(participantId) as ProducerView[] };
+  });
+
   responder.on('chat:send', ({ text }) => {
     const { session, participantId } = boundSession(socket, calls);
     if (!textLimiter.take(participantId)) throw new SignalingError('rate-limited', 'Slow down a little.');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FallbackView, OfferView, QueueView, ResumeResult } from '../../../common/protocol';
-import { connect, ok, startTestApp, type TestApp } from '../../helpers/testApp';
+import { establishCall } from '../../helpers/calls';
+import { connect, fakeRtpParameters, ok, startTestApp, type TestApp } from '../../helpers/testApp';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -108,5 +109,64 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
     ok(await agent.request('session:hangup', {}));
     caller.close();
     agent.close();
+  });
+
+  it('lets a participant whose connection dropped come back to the same call with the same token', async () => {
+    const call = await establishCall(app, 'blip');
+    const left = call.agent.next<{ participantId: string }>('session:participant-left');
+    const back = call.agent.next<{ participantId: string }>('session:participant-joined');
+    call.caller.close();
+    expect((await left).participantId).toBe(call.callerJoin.participantId);
+    const again = await connect(app, '/caller');
+    const joined = ok(
+      await again.request<{ participantId: string }>('session:join', { token: call.tokens.caller }),
+    );
+    expect(joined.participantId).toBe(call.callerJoin.participantId);
+    expect((await back).participantId).toBe(call.callerJoin.participantId);
+    // Past the grace period the call is still on, and the caller can act in it.
+    await new Promise((r) => setTimeout(r, 600));
+    expect(app.calls.sessions.get(call.callerJoin.sessionId)?.ended).toBe(false);
+    ok(await again.request('chat:send', { text: 'back again' }));
+    ok(await again.request('session:hangup', {}));
+    again.close();
+    call.agent.close();
+  });
+
+  it('ends the call when a participant does not come back within the grace period', async () => {
+    const call = await establishCall(app, 'gone');
+    const ended = call.agent.next<{ reason: string }>('session:ended', 3000);
+    call.caller.close();
+    expect((await ended).reason).toBe('participant-lost');
+    call.agent.close();
+  });
+
+  it("restarts a participant's media: their transports and producers go, the others are told", async () => {
+    const call = await establishCall(app, 'restart');
+    const send = ok(
+      await call.caller.request<{ id: string }>('media:create-transport', { direction: 'send' }),
+    );
+    const { producerId } = ok(
+      await call.caller.request<{ producerId: string }>('media:produce', {
+        transportId: send.id,
+        kind: 'audio',
+        rtpParameters: fakeRtpParameters('audio', 4444),
+        source: 'microphone',
+      }),
+    );
+    const closed = call.agent.next<{ producerId: string }>('session:producer-closed');
+    const restarted = ok(await call.caller.request<{ producers: unknown[] }>('media:restart', {}));
+    expect(restarted.producers).toEqual([]);
+    expect((await closed).producerId).toBe(producerId);
+    // The old transport is gone; a new one can be made.
+    expect(
+      await call.caller.request('media:connect-transport', {
+        transportId: send.id,
+        dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    ok(await call.caller.request('media:create-transport', { direction: 'send' }));
+    ok(await call.caller.request('session:hangup', {}));
+    call.caller.close();
+    call.agent.close();
   });
 });

@@ -143,3 +143,22 @@ describe('nobody gets in where they do not belong', () => {
     for (const s of [a.caller, a.agent, b.caller, b.agent]) s.close();
   });
 });
+
+describe('anonymous callers are welcome, floods are not', () => {
+  it('refuses call requests past the per-address limit with a clear error', async () => {
+    const limited = await startTestApp({ CALL_REQUESTS_PER_MINUTE: '4' });
+    try {
+      const caller = await connect(limited, '/caller');
+      const answers = [];
+      for (let i = 0; i < 3; i++) {
+        answers.push(await caller.request('lobby:request', { language: 'ko', mode: 'video' }));
+        await caller.request('lobby:cancel');
+      }
+      expect(answers.map((a) => a.ok)).toEqual([true, true, false]);
+      expect(answers[2]).toMatchObject({ ok: false, error: { code: 'rate-limited' } });
+      caller.close();
+    } finally {
+      await limited.stop();
+    }
+  });
+});

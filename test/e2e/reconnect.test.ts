@@ -1,0 +1,65 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/testApp';
+import { inbound, launchChromium, newContext, signInOn, total } from './browser';
+
+let app: TestApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  app = await startTestApp({}, { reconnectGraceMs: 20_000 });
+  await app.store.accounts.create({
+    username: 'steady',
+    displayName: 'Steady Agent',
+    role: 'agent',
+    languages: ['kvk', 'ko'],
+    password: TEST_PASSWORD,
+  });
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+});
+
+describe('nobody is dropped: a caller whose network blips comes back to the same call', () => {
+  it('rebinds the caller to the call after the connection drops, and the video keeps coming', async () => {
+    const agentCtx = await newContext(browser, app.url);
+    const callerCtx = await newContext(browser, app.url);
+    const agent = await agentCtx.newPage();
+    const caller = await callerCtx.newPage();
+    await signInOn(agent, '/agent/', 'steady', TEST_PASSWORD);
+    await agent.locator('#go-available').waitFor({ state: 'visible' });
+    await agent.click('#go-available');
+    await caller.goto('/');
+    await caller.waitForFunction(
+      () => (document.querySelector('#preview') as HTMLVideoElement | null)?.srcObject != null,
+    );
+    await caller.click('#call-button');
+    await agent.locator('#offer').waitFor({ state: 'visible' });
+    await agent.click('#accept-offer');
+    await expect
+      .poll(async () => total(await inbound(agent), 'video', 'framesDecoded'), { timeout: 20_000 })
+      .toBeGreaterThan(0);
+
+    const callerConnected = () => app.calls.sessions.all()[0]?.participantByRole('caller')?.connected;
+    await callerCtx.setOffline(true);
+    await expect
+      .poll(callerConnected, { timeout: 30_000, message: 'the server notices the caller is gone' })
+      .toBe(false);
+    await callerCtx.setOffline(false);
+    await expect
+      .poll(callerConnected, { timeout: 30_000, message: 'the caller comes back on a new socket' })
+      .toBe(true);
+    const before = total(await inbound(agent), 'video', 'framesDecoded');
+    await expect
+      .poll(async () => total(await inbound(agent), 'video', 'framesDecoded'), { timeout: 15_000 })
+      .toBeGreaterThan(before);
+    expect(app.calls.sessions.size).toBe(1);
+    await caller.click('#hang-up');
+    await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
+    await agentCtx.close();
+    await callerCtx.close();
+  });
+});

@@ -245,7 +245,7 @@ export interface ClientAcks {
   'media:consume': ConsumerView;
   'media:resume-consumer': null;
   'media:set-producer-paused': null;
-  'media:restart': { producers: ProducerView[] };
+  'media:restart': { producers: ProducerView[]; routerRtpCapabilities: unknown };
   'chat:send': ChatMessage;
   'rtt:update': null;
 }
@@ -262,6 +262,8 @@ export interface SessionServerEvents {
   'session:producer-paused': (p: { producerId: string; participantId: string; paused: boolean }) => void;
   'session:ended': (p: { reason: EndReason }) => void;
   'session:interpreter': (s: InterpreterStatus) => void;
+  /** The call's media server changed (a worker died): set media up again, the call goes on. */
+  'session:media-restart': () => void;
   'chat:message': (m: ChatMessage) => void;
   'rtt:draft': (d: RttDraft) => void;
 }

@@ -40,19 +40,22 @@ export type UiLanguage = (typeof UI_LANGUAGES)[number];
 const STORAGE_KEY = 'relay.uiLanguage';
 const RTL = new Set(['ar', 'ur', 'he', 'fa']);
 
+/** The UI language for a BCP-47 tag, if we have one (zh-Hans → zh-CN, fil → tl; zh-Hant has none). */
+export function uiLanguageFor(tag: string): UiLanguage | null {
+  const [base = '', ...subtags] = tag.toLowerCase().split('-');
+  // Our Chinese is Simplified: zh, zh-CN, zh-SG, zh-Hans(-*) use it; zh-TW/HK/MO/Hant have none.
+  if (base === 'zh') return subtags.some((s) => ['hant', 'tw', 'hk', 'mo'].includes(s)) ? null : 'zh-CN';
+  // Browsers name Filipino "fil"; our folder is "tl".
+  const code = base === 'fil' ? 'tl' : base;
+  return (UI_LANGUAGES as readonly string[]).includes(code) ? (code as UiLanguage) : null;
+}
+
 function initialLanguage(): UiLanguage {
   const stored = localStorage.getItem(STORAGE_KEY);
   if (stored && (UI_LANGUAGES as readonly string[]).includes(stored)) return stored as UiLanguage;
   for (const lang of navigator.languages) {
-    const [base = '', ...subtags] = lang.toLowerCase().split('-');
-    // Our Chinese is Simplified: zh, zh-CN, zh-SG, zh-Hans(-*) use it; zh-TW/HK/MO/Hant look further.
-    if (base === 'zh') {
-      if (subtags.some((s) => ['hant', 'tw', 'hk', 'mo'].includes(s))) continue;
-      return 'zh-CN';
-    }
-    // Browsers name Filipino "fil"; our folder is "tl".
-    const code = base === 'fil' ? 'tl' : base;
-    if ((UI_LANGUAGES as readonly string[]).includes(code)) return code as UiLanguage;
+    const match = uiLanguageFor(lang);
+    if (match) return match;
   }
   return 'ko';
 }
@@ -96,15 +99,6 @@ export async function setLanguage(lng: UiLanguage): Promise<void> {
   localStorage.setItem(STORAGE_KEY, lng);
   await i18n.changeLanguage(lng);
   applyDocumentLanguage();
-}
-
-/** The UI language to use for a caller's language (vi → vi, zh-Hans → zh-CN), if there is one. */
-export function uiLanguageFor(tag: string): UiLanguage | null {
-  const supported = UI_LANGUAGES as readonly string[];
-  if (supported.includes(tag)) return tag as UiLanguage;
-  const base = tag.split('-')[0] ?? '';
-  const match = supported.find((l) => l === base || l.startsWith(`${base}-`));
-  return (match as UiLanguage | undefined) ?? null;
 }
 
 /** A language's own name for a BCP-47 tag, in the UI language, from Intl where it knows it. */

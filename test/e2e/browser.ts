@@ -50,6 +50,7 @@ export async function expectNoAxeViolations(page: Page, state: string): Promise<
 }
 
 export interface InboundSample {
+  consumerId: string;
   participantId: string;
   role: string | null;
   kind: 'audio' | 'video';

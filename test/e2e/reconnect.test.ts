@@ -62,4 +62,66 @@ describe('nobody is dropped: a caller whose network blips comes back to the same
     await agentCtx.close();
     await callerCtx.close();
   });
+
+  it('moves a live call off a media worker that crashes: video is back in seconds, the call goes on', async () => {
+    const agentCtx = await newContext(browser, app.url);
+    const callerCtx = await newContext(browser, app.url);
+    const agent = await agentCtx.newPage();
+    const caller = await callerCtx.newPage();
+    for (const [name, page] of [
+      ['agent', agent],
+      ['caller', caller],
+    ] as const) {
+      page.on(
+        'console',
+        (m) => process.env['E2E_DEBUG'] && console.log(`[${name}] ${m.type()}: ${m.text()}`),
+      );
+    }
+    await signInOn(agent, '/agent/', 'steady', TEST_PASSWORD);
+    // The previous call's wrap-up is still owed: a new page shows its form first.
+    await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
+    await agent.click('form#wrapup-form button[type=submit]');
+    // Finishing the wrap-up makes the agent available again.
+    await expect.poll(() => agent.locator('#go-available').isDisabled()).toBe(true);
+    await caller.goto('/');
+    await caller.waitForFunction(
+      () => (document.querySelector('#preview') as HTMLVideoElement | null)?.srcObject != null,
+    );
+    await caller.click('#call-button');
+    await agent.locator('#offer').waitFor({ state: 'visible' });
+    await agent.click('#accept-offer');
+    for (const p of [agent, caller]) {
+      await expect
+        .poll(async () => total(await inbound(p), 'video', 'framesDecoded'), { timeout: 20_000 })
+        .toBeGreaterThan(0);
+    }
+    const before = new Set([...(await inbound(agent)), ...(await inbound(caller))].map((s) => s.consumerId));
+    const session = app.calls.sessions.all()[0]!;
+    const killedAt = Date.now();
+    process.kill(app.pool.workerPidOf(session.media.router.id)!, 'SIGKILL');
+    // New consumers on the new router decode video again, on both pages.
+    for (const p of [agent, caller]) {
+      await expect
+        .poll(
+          async () =>
+            (await inbound(p)).some(
+              (s) => !before.has(s.consumerId) && s.kind === 'video' && s.framesDecoded > 0,
+            ),
+          {
+            timeout: 30_000,
+            interval: 50,
+          },
+        )
+        .toBe(true);
+    }
+    const recoveredMs = Date.now() - killedAt;
+    expect(session.ended).toBe(false);
+    console.log(
+      `[e2e worker crash] media worker killed → video decoded again on both pages: ${recoveredMs} ms`,
+    );
+    await caller.click('#hang-up');
+    await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
+    await agentCtx.close();
+    await callerCtx.close();
+  });
 });

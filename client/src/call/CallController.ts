@@ -101,8 +101,10 @@ export class CallController {
     this.#restarting = true;
     try {
       this.#media?.close();
-      const { producers } = await this.signaling.request('media:restart', {});
-      await this.#startMedia({ ...this.#joined, producers }, this.#stream);
+      const { producers, routerRtpCapabilities } = await this.signaling.request('media:restart', {});
+      this.#joined = { ...this.#joined, producers, routerRtpCapabilities };
+      await this.#startMedia(this.#joined, this.#stream);
+      this.announcer.say(t('call.reconnected'), true);
     } catch (err) {
       console.error('media restart failed', err);
     } finally {
@@ -165,6 +167,7 @@ export class CallController {
       if (role) this.announcer.say(t('call.participantLost', { role: t(`call.roles.${role}`) }), true);
     });
     on('session:interpreter', (status) => this.#showInterpreter(status));
+    on('session:media-restart', () => void this.#restartMedia());
     on('session:ended', ({ reason }) => this.#finish(reason));
     on('chat:message', (m) => this.#chat?.showMessage(m, m.participantId === this.#participantId));
     on('rtt:draft', (d) => this.#chat?.showDraft(d));

@@ -1,6 +1,7 @@
 import type { MediaClient } from '../media/MediaClient';
 
 export interface InboundStat {
+  consumerId: string;
   participantId: string;
   role: string | null;
   kind: 'audio' | 'video';
@@ -27,6 +28,7 @@ export async function inboundStats(media: MediaClient): Promise<InboundStat[]> {
     for (const s of report.values() as IterableIterator<Stat>) {
       if (s['type'] !== 'inbound-rtp') continue;
       out.push({
+        consumerId: consumer.id,
         participantId: String(consumer.appData['participantId']),
         role: (consumer.appData['role'] as string | null | undefined) ?? null,
         kind: consumer.kind,

@@ -124,8 +124,15 @@ export class MediaClient {
             encodings: [{ maxBitrate: 1_500_000, maxFramerate: 30 }],
             codecOptions: { videoGoogleStartBitrate: 1000 },
             appData: { source: 'camera' },
+            // The page owns the camera: a media restart produces the same track again.
+            stopTracks: false,
           }
-        : { track, codecOptions: { opusDtx: true, opusFec: true }, appData: { source: 'microphone' } },
+        : {
+            track,
+            codecOptions: { opusDtx: true, opusFec: true },
+            appData: { source: 'microphone' },
+            stopTracks: false,
+          },
     );
     if (kind === 'video' && producer.rtpSender) {
       const params = producer.rtpSender.getParameters() as RTCRtpSendParameters & {

@@ -58,6 +58,9 @@ function connect(): void {
   s.socket.on('agent:presence', (p) => {
     presence = p.presence;
     renderPresence();
+    // Signed in again (another tab, a reload) while a wrap-up is owed: show its form.
+    const inCall = !document.querySelector<HTMLElement>('[data-view="call"]')?.hidden;
+    if (p.presence === 'wrap-up' && !inCall) showView('wrapup');
     if (p.reason === 'missed-offers') {
       byId('presence-note').textContent = t('agent.awayMissed');
       announcer.say(t('agent.awayMissed'), true);

@@ -41,6 +41,8 @@ export type CallMediaEvents = {
   'producer-paused': [{ producerId: string; participantId: string; paused: boolean }];
   /** A consumer closed because its producer went away; the consuming participant should drop it. */
   'consumer-closed': [{ consumerId: string; participantId: string }];
+  /** Its worker died and the call now has a new router: every participant must set media up again. */
+  moved: [];
   closed: [reason: 'ended' | 'worker-died'];
 };
 
@@ -53,18 +55,33 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
   readonly #participants = new Map<string, ParticipantMedia>();
   #closed = false;
 
+  #router: types.Router;
+  #webRtcServer: types.WebRtcServer;
+
   private constructor(
-    readonly router: types.Router,
-    private readonly webRtcServer: types.WebRtcServer,
+    private readonly pool: WorkerPool,
+    private readonly callId: string,
+    placed: { router: types.Router; webRtcServer: types.WebRtcServer },
     private readonly log: Logger,
   ) {
     super((event, error) => log.error({ event, err: error }, 'call media listener failed'));
-    router.observer.once('close', () => this.#onRouterClosed());
+    this.#router = placed.router;
+    this.#webRtcServer = placed.webRtcServer;
+    this.#watch(placed.router);
   }
 
   static async create(pool: WorkerPool, callId: string, log: Logger): Promise<CallMedia> {
-    const { router, webRtcServer } = await pool.createRouter({ callId });
-    return new CallMedia(router, webRtcServer, log.child({ module: 'media', callId, routerId: router.id }));
+    const placed = await pool.createRouter({ callId });
+    return new CallMedia(pool, callId, placed, log.child({ module: 'media', callId }));
+  }
+
+  /** The call's router now (a new one after its worker died). */
+  get router(): types.Router {
+    return this.#router;
+  }
+
+  #watch(router: types.Router): void {
+    router.observer.once('close', () => this.#onRouterClosed(router));
   }
 
   get closed(): boolean {
@@ -72,7 +89,7 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
   }
 
   get rtpCapabilities(): types.RtpCapabilities {
-    return this.router.rtpCapabilities;
+    return this.#router.rtpCapabilities;
   }
 
   addParticipant(participantId: string): void {
@@ -94,8 +111,8 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
 
   async createTransport(participantId: string, direction: Direction): Promise<TransportInfo> {
     const p = this.#participant(participantId);
-    const transport = await this.router.createWebRtcTransport({
-      webRtcServer: this.webRtcServer,
+    const transport = await this.#router.createWebRtcTransport({
+      webRtcServer: this.#webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
@@ -200,7 +217,7 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
     const found = this.#findProducer(producerId);
     if (!found || found.owner === participantId)
       throw new MediaNotFoundError(`no producer ${producerId} to consume`);
-    if (!this.router.canConsume({ producerId, rtpCapabilities })) {
+    if (!this.#router.canConsume({ producerId, rtpCapabilities })) {
       throw new MediaRejectedError('your browser cannot decode this media');
     }
     const consumer = await t.consume({
@@ -251,17 +268,48 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
 
   close(): void {
     if (this.#closed) return;
-    this.router.appData['endedByApp'] = true;
-    this.router.close();
+    this.#router.appData['endedByApp'] = true;
+    this.#router.close();
   }
 
-  #onRouterClosed(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#participants.clear();
-    // A router closed without close() means its worker died.
-    const reason = this.router.appData['endedByApp'] ? 'ended' : 'worker-died';
-    this.log.info({ reason }, 'call media closed');
-    this.safeEmit('closed', reason);
+  #onRouterClosed(router: types.Router): void {
+    if (this.#closed || router !== this.#router) return;
+    if (router.appData['endedByApp']) {
+      this.#closed = true;
+      this.#participants.clear();
+      this.log.info('call media closed');
+      this.safeEmit('closed', 'ended');
+      return;
+    }
+    // Closed without close(): its worker died, and every transport went with it. The call moves
+    // to a new router; each browser then sets its media up again (seconds, not the call).
+    for (const p of this.#participants.values()) {
+      p.transports.clear();
+      p.producers.clear();
+      p.consumers.clear();
+    }
+    this.log.warn({ routerId: router.id }, 'media worker died under the call: moving it');
+    // The pool hears of the death just after the router does (same tick): let it start a replacement first.
+    setImmediate(() => void this.#moveToNewRouter());
+  }
+
+  async #moveToNewRouter(): Promise<void> {
+    try {
+      const placed = await this.pool.createRouter({ callId: this.callId });
+      if (this.#closed) {
+        placed.router.close();
+        return;
+      }
+      this.#router = placed.router;
+      this.#webRtcServer = placed.webRtcServer;
+      this.#watch(placed.router);
+      this.log.info({ routerId: placed.router.id }, 'call moved to a new router');
+      this.safeEmit('moved');
+    } catch (err) {
+      this.log.error({ err }, 'could not move the call to another worker');
+      this.#closed = true;
+      this.#participants.clear();
+      this.safeEmit('closed', 'worker-died');
+    }
   }
 }

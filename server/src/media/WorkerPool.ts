@@ -32,6 +32,8 @@ export type WorkerPoolEvents = {
 export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   readonly #workers = new Map<number, PooledWorker>();
   readonly #routerWorker = new Map<string, number>();
+  /** Workers being started in place of dead ones: a call moving off a dead worker may wait for one. */
+  readonly #replacements = new Set<Promise<void>>();
   #closed = false;
 
   private constructor(
@@ -88,9 +90,12 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
       'media worker died',
     );
     if (!this.#closed) {
-      this.#start(pooled.index).catch((err: unknown) =>
-        this.log.fatal({ index: pooled.index, err }, 'could not replace a dead media worker'),
-      );
+      const replacement = this.#start(pooled.index)
+        .catch((err: unknown) =>
+          this.log.fatal({ index: pooled.index, err }, 'could not replace a dead media worker'),
+        )
+        .finally(() => this.#replacements.delete(replacement));
+      this.#replacements.add(replacement);
     }
     this.safeEmit('worker-died', pooled.index, routerIds);
   }
@@ -99,7 +104,11 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   async createRouter(
     appData: types.AppData = {},
   ): Promise<{ router: types.Router; webRtcServer: types.WebRtcServer }> {
-    const pooled = [...this.#workers.values()].sort((a, b) => a.routers - b.routers)[0];
+    let pooled = this.#leastLoaded();
+    if (!pooled && this.#replacements.size > 0) {
+      await Promise.all(this.#replacements);
+      pooled = this.#leastLoaded();
+    }
     if (!pooled) throw new Error('no media worker is running');
     const router = await pooled.worker.createRouter({ mediaCodecs, appData });
     pooled.routers += 1;
@@ -109,6 +118,13 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
       this.#routerWorker.delete(router.id);
     });
     return { router, webRtcServer: pooled.webRtcServer };
+  }
+
+  #leastLoaded(): PooledWorker | undefined {
+    // A worker that just died is still listed until its 'died' event: skip it by its own flag.
+    return [...this.#workers.values()]
+      .filter((w) => !w.worker.closed)
+      .sort((a, b) => a.routers - b.routers)[0];
   }
 
   /** Routers open right now, for health checks and for tests proving that hang-up frees media. */

@@ -32,6 +32,8 @@ export type SessionEvents = {
   'chat-message': [ChatMessage];
   'rtt-draft': [RttDraft];
   interpreter: [InterpreterStatus];
+  /** The call's media moved to a new router (its worker died): browsers must set media up again. */
+  'media-moved': [];
   ended: [EndReason];
 };
 
@@ -59,6 +61,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   ) {
     super((event, error) => log.error({ event, err: error }, 'session listener failed'));
     this.startedAt = now;
+    media.on('moved', () => this.safeEmit('media-moved'));
     media.on('closed', (reason) => {
       if (reason === 'worker-died') this.end('media-failed');
     });

@@ -76,7 +76,10 @@ export function registerSessionHandlers(
   responder.on('media:restart', () => {
     const { session, participantId } = boundSession(socket, calls);
     session.media.resetParticipant(participantId);
-    return { producers: session.media.producersFor(participantId) as ProducerView[] };
+    return {
+      producers: session.media.producersFor(participantId) as ProducerView[],
+      routerRtpCapabilities: session.media.rtpCapabilities,
+    };
   });
 
   responder.on('chat:send', ({ text }) => {
@@ -182,6 +185,9 @@ export function broadcastSession(session: Session, namespaces: SessionNamespace[
   session.on('participant-left', (p) => {
     for (const t of toOthers(p.participantId))
       t.emit('session:participant-left', { participantId: p.participantId });
+  });
+  session.on('media-moved', () => {
+    for (const t of toAll()) t.emit('session:media-restart');
   });
   session.on('interpreter', (status) => {
     for (const t of toAll()) t.emit('session:interpreter', status);

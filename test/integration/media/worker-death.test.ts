@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { establishCall } from '../../helpers/calls';
-import { startTestApp, type TestApp } from '../../helpers/testApp';
+import { fakeRtpParameters, ok, startTestApp, type TestApp } from '../../helpers/testApp';
 
 let app: TestApp;
 beforeAll(async () => {
@@ -25,24 +25,56 @@ describe('media workers', () => {
     expect(app.pool.routerCount).toBe(0);
   });
 
-  it('ends the calls of a worker killed with SIGKILL, tells both sides, and starts a replacement', async () => {
+  it('moves a call off a worker killed with SIGKILL: both sides restart media and the call goes on', async () => {
     const call = await establishCall(app, 'killed');
-    const session = app.calls.sessions.all()[0]!;
+    const session = app.calls.sessions.get(call.callerJoin.sessionId)!;
     const victim = app.pool.workerPidOf(session.media.router.id)!;
     expect(victim).toBeGreaterThan(0);
-    const callerEnded = call.caller.next<{ reason: string }>('session:ended', 10_000);
-    const agentEnded = call.agent.next<{ reason: string }>('session:ended', 10_000);
+    const callerRestart = call.caller.next('session:media-restart', 10_000);
+    const agentRestart = call.agent.next('session:media-restart', 10_000);
     process.kill(victim, 'SIGKILL');
-    expect((await callerEnded).reason).toBe('media-failed');
-    expect((await agentEnded).reason).toBe('media-failed');
-    expect(app.pool.routerCount).toBe(0);
-    // The pool replaced what died, and a new call still works.
+    await Promise.all([callerRestart, agentRestart]);
+    expect(session.ended).toBe(false);
+    expect(app.pool.workerPidOf(session.media.router.id)).not.toBe(victim);
+    expect(app.pool.routerCount).toBe(1);
+
+    // Media is set up again on the new router, and flows between the two as before.
+    const restarted = ok(await call.agent.request<{ producers: unknown[] }>('media:restart', {}));
+    expect(restarted.producers).toEqual([]);
+    const send = ok(
+      await call.agent.request<{ id: string }>('media:create-transport', { direction: 'send' }),
+    );
+    const added = call.caller.next<{ producerId: string }>('session:producer-added');
+    const { producerId } = ok(
+      await call.agent.request<{ producerId: string }>('media:produce', {
+        transportId: send.id,
+        kind: 'video',
+        rtpParameters: fakeRtpParameters('video', 5555),
+        source: 'camera',
+      }),
+    );
+    expect((await added).producerId).toBe(producerId);
+    // The pool replaced the dead worker.
     await expect.poll(() => app.pool.workerPids.length, { timeout: 10_000 }).toBe(2);
-    const again = await establishCall(app, 'after-death');
-    expect(again.callerJoin.sessionId).toBeTruthy();
-    again.caller.close();
-    again.agent.close();
     call.caller.close();
     call.agent.close();
+  });
+
+  it('with a single worker, waits for its replacement and moves the call there', async () => {
+    const single = await startTestApp({ MEDIA_WORKERS: '1' });
+    try {
+      const call = await establishCall(single, 'single');
+      const session = single.calls.sessions.all()[0]!;
+      const restart = call.caller.next('session:media-restart', 15_000);
+      process.kill(single.pool.workerPids[0]!, 'SIGKILL');
+      await restart;
+      expect(session.ended).toBe(false);
+      expect(single.pool.routerCount).toBe(1);
+      ok(await call.caller.request('media:create-transport', { direction: 'recv' }));
+      call.caller.close();
+      call.agent.close();
+    } finally {
+      await single.stop();
+    }
   });
 });

@@ -59,6 +59,8 @@ export class CallController {
 
   async start(token: string, stream: MediaStream | null): Promise<Joined> {
     this.#listen();
+    // Ready before joining: producers announced right after the join are queued, not lost.
+    const media = this.#newMedia();
     const joined: Joined = await this.signaling.request('session:join', { token });
     this.#token = token;
     this.#joined = joined;
@@ -75,24 +77,30 @@ export class CallController {
         this.#tiles.setConnected(p.participantId, p.connected);
       }
     }
-    if (!text) {
-      await this.#startMedia(joined, stream);
-      if (stream) this.#qualityTimer = window.setInterval(() => void this.#showQuality(), 2000);
-    } else {
+    if (text) {
+      media.close();
+      this.#media = null;
       this.#chat?.focus();
+    } else {
+      await this.#startMedia(media, joined, stream);
+      if (stream) this.#qualityTimer = window.setInterval(() => void this.#showQuality(), 2000);
     }
     this.announcer.say(t('call.inCall'), true);
     return joined;
   }
 
-  async #startMedia(joined: Joined, stream: MediaStream | null): Promise<void> {
+  #newMedia(): MediaClient {
     this.#media = new MediaClient(this.signaling, {
       onTrack: (track) => this.#attach(track),
       onTrackEnded: (producerId) => this.#trackEnded(producerId),
       onFailed: () => void this.#restartMedia(),
     });
-    await this.#media.start(joined, stream);
-    exposeStats(this.#media);
+    return this.#media;
+  }
+
+  async #startMedia(media: MediaClient, joined: Joined, stream: MediaStream | null): Promise<void> {
+    await media.start(joined, stream);
+    exposeStats(media);
   }
 
   /** Full restart: the media connection failed, so the server drops ours and we set it up again. */
@@ -100,10 +108,12 @@ export class CallController {
     if (this.#restarting || this.#ended || !this.#joined) return;
     this.#restarting = true;
     try {
-      this.#media?.close();
+      const old = this.#media;
+      const media = this.#newMedia();
+      old?.close();
       const { producers, routerRtpCapabilities } = await this.signaling.request('media:restart', {});
       this.#joined = { ...this.#joined, producers, routerRtpCapabilities };
-      await this.#startMedia(this.#joined, this.#stream);
+      await this.#startMedia(media, this.#joined, this.#stream);
       this.announcer.say(t('call.reconnected'), true);
     } catch (err) {
       console.error('media restart failed', err);

@@ -54,6 +54,10 @@ export class MediaClient {
   readonly #consumers = new Map<string, types.Consumer>();
   #roles = new Map<string, Role>();
   #closed = false;
+  /** Set once transports exist; producers announced before that wait in #early. */
+  #ready = false;
+  readonly #early: ProducerView[] = [];
+  readonly #consuming = new Set<string>();
 
   constructor(
     private readonly signaling: AnySignaling,
@@ -71,7 +75,9 @@ export class MediaClient {
       this.#send = await this.#createTransport('send');
       for (const track of stream.getTracks()) await this.#produce(track);
     }
-    for (const p of joined.producers) await this.consume(p);
+    this.#ready = true;
+    // Producers from the join answer, plus any announced while we were setting up.
+    for (const p of [...joined.producers, ...this.#early.splice(0)]) await this.consume(p);
   }
 
   rememberRole(participantId: string, role: Role): void {
@@ -145,13 +151,28 @@ export class MediaClient {
   }
 
   async consume(p: ProducerView): Promise<void> {
-    if (!this.#recv || this.#closed) return;
+    if (this.#closed) return;
+    if (!this.#ready) {
+      this.#early.push(p);
+      return;
+    }
+    // The same producer can be both in the join answer and announced: consume it once.
+    if (this.#consumers.has(p.producerId) || this.#consuming.has(p.producerId) || !this.#recv) return;
+    this.#consuming.add(p.producerId);
+    try {
+      await this.#consume(p, this.#recv);
+    } finally {
+      this.#consuming.delete(p.producerId);
+    }
+  }
+
+  async #consume(p: ProducerView, recv: types.Transport): Promise<void> {
     const info = await this.signaling.request('media:consume', {
-      transportId: this.#recv.id,
+      transportId: recv.id,
       producerId: p.producerId,
       rtpCapabilities: this.device.rtpCapabilities as never,
     });
-    const consumer = await this.#recv.consume({
+    const consumer = await recv.consume({
       id: info.id,
       producerId: info.producerId,
       kind: info.kind,

@@ -270,6 +270,8 @@ export interface SessionServerEvents {
 export interface CallerServerEvents extends SessionServerEvents {
   'lobby:position': (p: QueueView) => void;
   'lobby:matched': (p: { token: string }) => void;
+  /** The agent vanished during the call: the caller is back in line, first. */
+  'lobby:requeued': (p: QueueView) => void;
   'lobby:fallback': (p: FallbackView) => void;
   /** After the call: the caller may rate it, once, with this key. */
   'call:survey': (p: { surveyKey: string; language: string }) => void;

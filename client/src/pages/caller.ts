@@ -1,3 +1,4 @@
+import { INTERPRETED_LANGUAGES } from '../../../common/languages';
 import type {
   CallerServerEvents,
   EndReason,
@@ -14,27 +15,6 @@ import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
 
-/** Languages offered with an interpreter (volunteers bridge them to Korean). */
-const INTERPRETED = [
-  'vi',
-  'zh-CN',
-  'en',
-  'th',
-  'tl',
-  'km',
-  'mn',
-  'ru',
-  'ja',
-  'uz',
-  'ne',
-  'id',
-  'my',
-  'si',
-  'bn',
-  'fr',
-  'ar',
-  'ur',
-];
 /** A caller who chose a callback may close the tab: their key survives in localStorage. */
 const RESUME_KEY = 'relay.resumeKey';
 
@@ -54,7 +34,7 @@ function fillInterpreterLanguages(): void {
   const select = byId<HTMLSelectElement>('interpreter-language');
   const current = select.value || 'vi';
   select.replaceChildren(
-    ...INTERPRETED.map((tag) =>
+    ...INTERPRETED_LANGUAGES.map((tag) =>
       h('option', { value: tag, lang: tag, ...(tag === current && { selected: true }) }, languageName(tag)),
     ),
   );
@@ -117,7 +97,11 @@ function renderQueue(view: QueueView, announce: boolean): void {
   if (announce && changed) announcer.say(`${position}. ${estimate}`);
 }
 
+/** The key that holds this caller's place; kept through the call in case the agent drops out. */
+let heldKey: string | null = null;
+
 function startWaiting(view: QueueView, resumeKey?: string): void {
+  if (resumeKey) heldKey = resumeKey;
   waiting = true;
   if (resumeKey) sessionStorage.setItem(RESUME_KEY, resumeKey);
   showView('waiting');
@@ -281,6 +265,11 @@ async function resume(): Promise<boolean> {
 signaling.socket.on('lobby:position', (view) => renderQueue(view, true));
 signaling.socket.on('lobby:fallback', showFallback);
 signaling.socket.on('lobby:matched', ({ token }) => void joinCall(token));
+// The agent's connection was lost for good: the caller is back in line, at its head.
+signaling.socket.on('lobby:requeued', (view) => {
+  startWaiting(view, heldKey ?? undefined);
+  announcer.say(t('caller.requeued'), true);
+});
 signaling.socket.on('call:survey', ({ surveyKey, language }) => showSurvey(surveyKey, language));
 // socket.io reconnects by itself after a blip; the caller then takes their place back.
 signaling.socket.io.on('reconnect', () => {

@@ -3,6 +3,7 @@
  * language rows and the error display (a `role="alert"` summary plus a message tied to each field).
  */
 import { i18n, languageName, t } from '../i18n';
+import { BRIDGE_LANGUAGE, INTERPRETED_LANGUAGES, KOREAN_SIGN_LANGUAGE } from '../../../common/languages';
 import { h } from '../ui/dom';
 
 export type LanguageLevel = 'native' | 'fluent' | 'conversational';
@@ -29,30 +30,8 @@ export interface FieldIssue {
 }
 
 export const MAX_LANGUAGES = 10;
-export const BRIDGE_LANGUAGE = 'ko';
-/** Languages offered in the picker: foreign residents' most common ones, Korean Sign Language and Korean. */
-export const OFFERED_LANGUAGES = [
-  'vi',
-  'zh-CN',
-  'en',
-  'th',
-  'tl',
-  'km',
-  'mn',
-  'ru',
-  'ja',
-  'uz',
-  'ne',
-  'id',
-  'my',
-  'si',
-  'bn',
-  'fr',
-  'ar',
-  'ur',
-  'kvk',
-  'ko',
-];
+/** Languages offered in the picker: the interpreted ones, Korean Sign Language and Korean. */
+export const OFFERED_LANGUAGES = [...INTERPRETED_LANGUAGES, KOREAN_SIGN_LANGUAGE, BRIDGE_LANGUAGE];
 
 export class VolunteerApiError extends Error {
   constructor(

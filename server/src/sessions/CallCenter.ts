@@ -38,6 +38,8 @@ export type CallCenterEvents = {
   'caller-position': [callerId: string, view: QueueView];
   'caller-fallback': [callerId: string, view: FallbackView];
   'caller-matched': [callerId: string, token: string];
+  /** The caller's agent vanished: they are back in line, at its head. */
+  'caller-requeued': [callerId: string, view: QueueView];
   'agent-offer': [agentId: string, offer: OfferView];
   'agent-offer-ended': [agentId: string, offerId: string, reason: 'expired' | 'withdrawn' | 'taken'];
   'agent-presence': [agentId: string, presence: AgentPresence, reason?: 'missed-offers'];
@@ -107,6 +109,8 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   /** Agent → the record they must wrap up. */
   readonly #wrapUps = new Map<string, string>();
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
+  /** Sessions whose agent was lost: their caller is put back in line instead of the call ending. */
+  readonly #requeued = new Set<string>();
   /** Survey key → the record a caller may rate, once, for a while after the call. */
   readonly #surveys = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
@@ -302,6 +306,10 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     reason: EndReason,
   ): void {
     for (const p of session.participants) this.#clearGrace(p.participantId);
+    if (this.#requeued.delete(session.id)) {
+      this.#putBackInLine(session, agentId, callerId);
+      return;
+    }
     this.#callers.remove(callerId);
     const r = this.#lobby.endMatch(session.matchId);
     if (r.ok) this.#apply(r.events);
@@ -322,6 +330,30 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       setTimeout(() => this.#surveys.delete(surveyKey), 30 * 60_000).unref();
       this.safeEmit('caller-survey', caller.participantId, { surveyKey, language: session.language });
     }
+  }
+
+  #putBackInLine(session: Session, agentId: string, callerId: string): void {
+    const back = this.#lobby.requeueCaller(session.matchId);
+    // The lobby sets an agent who vanished offline; no wrap-up is owed for a call they left.
+    this.#agents.setPresence(agentId, 'offline');
+    this.safeEmit('agent-presence', agentId, 'offline');
+    for (const p of session.participants) {
+      if (p.role === 'interpreter' && p.accountId) this.#setVolunteerPresence(p.accountId, 'available');
+    }
+    const entry = this.#callers.get(callerId);
+    if (!back.ok || !entry) {
+      this.#callers.remove(callerId);
+      return;
+    }
+    entry.token = null;
+    this.#apply(back.events);
+    const view = this.#lobby.callerView(callerId);
+    this.#log.info(
+      { sessionId: session.id, callerId, agentId },
+      'agent lost: caller back at the head of the line',
+    );
+    if (view) this.safeEmit('caller-requeued', callerId, view);
+    this.safeEmit('session-ended', session, 'participant-lost');
   }
 
   /** The caller's rating of the call (1–5), in their own language; one per call. */
@@ -480,10 +512,20 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       const p = session.participant(participantId);
       if (!p || p.connected || session.ended) return;
       if (p.role === 'interpreter') this.#interpreterGone(session, participantId, true);
+      else if (p.role === 'agent') this.#agentLost(session);
       else session.end('participant-lost');
     }, withinMs);
     timer.unref();
     this.#graceTimers.set(participantId, timer);
+  }
+
+  /**
+   * The agent vanished and did not come back: the caller goes back to the head of the line (keeping
+   * the time they waited) rather than being dropped, and the call's media is released.
+   */
+  #agentLost(session: Session): void {
+    this.#requeued.add(session.id);
+    session.end('participant-lost');
   }
 
   #clearGrace(participantId: string): void {

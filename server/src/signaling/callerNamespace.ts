@@ -77,6 +77,9 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
   calls.on('caller-fallback', (callerId, view) =>
     nsp.to(rooms.caller(callerId)).emit('lobby:fallback', view),
   );
+  calls.on('caller-requeued', (callerId, view) =>
+    nsp.to(rooms.caller(callerId)).emit('lobby:requeued', view),
+  );
   calls.on('caller-survey', (participantId, survey) =>
     nsp.to(rooms.participant(participantId)).emit('call:survey', survey),
   );

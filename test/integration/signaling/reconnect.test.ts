@@ -170,3 +170,29 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
     call.agent.close();
   });
 });
+
+describe('a caller whose agent vanishes goes back to the head of the line', () => {
+  it('puts the caller first in line again, keeps their wait, and offers them to the next agent', async () => {
+    const call = await establishCall(app, 'vanishing');
+    // Another caller is already waiting for kvk; ours must go before them.
+    const other = await connect(app, '/caller');
+    ok(await other.request('lobby:request', { language: 'kvk', mode: 'video' }));
+    const requeued = call.caller.next<QueueView>('lobby:requeued', 3000);
+    const ended = call.caller.next<{ reason: string }>('session:ended', 3000);
+    call.agent.close();
+    expect((await ended).reason).toBe('participant-lost');
+    expect((await requeued).position).toBe(1);
+    expect(app.calls.isWaiting('nobody')).toBe(false);
+
+    // The next agent is offered our caller first.
+    const { cookie } = await app.addAgent('next-agent', ['kvk', 'ko']);
+    const next = await connect(app, '/agent', cookie);
+    const offered = next.next<OfferView>('agent:offer');
+    ok(await next.request('agent:set-presence', { presence: 'available' }));
+    const offer = await offered;
+    const matched = call.caller.next<{ token: string }>('lobby:matched');
+    ok(await next.request('agent:accept-offer', { offerId: offer.offerId }));
+    expect((await matched).token).toBeTruthy();
+    for (const s of [call.caller, other, next]) s.close();
+  });
+});

@@ -13,8 +13,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci
 COPY . .
 # Uses mediasoup's prebuilt worker where it can be downloaded, else builds it offline.
-RUN node scripts/setup.mjs && npm run build && npm prune --omit=dev --ignore-scripts \
- && npm install --no-save tsx
+# tsx (a dependency) runs the TypeScript server; dev tools are pruned after the client is built.
+RUN node scripts/setup.mjs && npm run build && npm prune --omit=dev --ignore-scripts
 
 FROM node:22-bookworm-slim AS runtime
 RUN apt-get update \

@@ -114,6 +114,14 @@ export class CallController {
       const { producers, routerRtpCapabilities } = await this.signaling.request('media:restart', {});
       this.#joined = { ...this.#joined, producers, routerRtpCapabilities };
       await this.#startMedia(media, this.#joined, this.#stream);
+      // Muted stays muted, camera off stays off: the new producers take the buttons' state.
+      for (const [kind, id] of [
+        ['audio', 'toggle-mic'],
+        ['video', 'toggle-camera'],
+      ] as const) {
+        if (this.root.querySelector(`#${id}`)?.getAttribute('aria-pressed') === 'true')
+          await media.setPaused(kind, true);
+      }
       this.announcer.say(t('call.reconnected'), true);
     } catch (err) {
       console.error('media restart failed', err);

@@ -48,7 +48,8 @@ export function registerSessionHandlers(
     const { session, participant } = found;
     const previous = boundParticipant(socket);
     if (previous && previous.participantId !== participant.participantId) {
-      if (calls.sessions.get(previous.sessionId)) {
+      // Still a participant of a live call (not ended, not removed from it): one call at a time.
+      if (calls.sessions.get(previous.sessionId)?.participant(previous.participantId)) {
         throw new SignalingError('invalid-state', 'this connection is already in another call');
       }
       await socket.leave(rooms.participant(previous.participantId));

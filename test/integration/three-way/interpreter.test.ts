@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InvitationView, InterpreterStatus, ParticipantView } from '../../../common/protocol';
-import { startBridgedCall } from '../../helpers/calls';
+import { establishCall, startBridgedCall } from '../../helpers/calls';
 import { ok, startTestApp, type TestApp, type TestSocket } from '../../helpers/testApp';
 
 let app: TestApp;
@@ -135,5 +135,19 @@ describe('three-way interpreted calls', () => {
     expect((await removed).reason).toBe('removed');
     expect(await v.request('chat:send', { text: 'hello?' })).toMatchObject({ ok: false });
     expect(app.calls.volunteerPresenceOf(volunteer.id)).toBe('available');
+
+    // Removed from one call, the same connection can interpret the next one.
+    ok(await agent.request('session:hangup', {}));
+    const next = await establishCall(app, 'after-removal');
+    open.push(next.caller, next.agent);
+    const invitedAgain = v.next<InvitationView>('volunteer:invitation');
+    ok(await next.agent.request('agent:request-interpreter', {}));
+    const again = await invitedAgain;
+    const second = ok(
+      await v.request<{ token: string }>('volunteer:accept-invitation', { invitationId: again.invitationId }),
+    );
+    expect(ok(await v.request<{ role: string }>('session:join', { token: second.token })).role).toBe(
+      'interpreter',
+    );
   });
 });

@@ -5,22 +5,9 @@
  */
 import { z } from 'zod';
 
-export const ERROR_CODES = [
-  'invalid-payload',
-  'unknown-event',
-  'unauthenticated',
-  'forbidden',
-  'not-found',
-  'invalid-state',
-  'invalid-language',
-  'expired',
-  'taken',
-  'rate-limited',
-  'call-ended',
-  'media-rejected',
-  'internal',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+import type { ErrorCode } from './errors';
+
+export { ERROR_CODES, type ErrorCode } from './errors';
 export interface AckError {
   code: ErrorCode;
   message: string;

@@ -74,7 +74,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       void Promise.all([store.accounts.findById(accountId), store.volunteers.getProfile(accountId)])
         .then(([account, profile]) => {
           if (!account || !profile) return;
-          calls.volunteerProfileChanged({
+          calls.interpreters.profileChanged({
             id: account.id,
             displayName: account.displayName,
             languages: profile.languages.map((l) => l.tag),

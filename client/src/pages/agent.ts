@@ -54,7 +54,7 @@ function renderOffer(o: OfferView): string {
 function connect(): void {
   const s = new Signaling<AgentServerEvents>('/agent');
   signaling = s;
-  s.socket.on('connect_error', (err) => showError(err.message));
+  s.socket.on('connect_error', showError);
   s.socket.on('agent:presence', (p) => {
     presence = p.presence;
     renderPresence();

@@ -10,9 +10,10 @@ import { CallController } from '../call/CallController';
 import { formatDuration, i18n, initI18n, languageName, t, translateDom, uiLanguageFor } from '../i18n';
 import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
-import { RequestError, Signaling } from '../signaling';
+import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
+import { errorText } from '../ui/errors';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
 
 /** A caller who chose a callback may close the tab: their key survives in localStorage. */
@@ -50,8 +51,7 @@ fillInterpreterLanguages();
 
 function showError(err: unknown): void {
   const box = byId('error');
-  const message = err instanceof RequestError || err instanceof Error ? err.message : String(err);
-  box.textContent = t('caller.error', { message });
+  box.textContent = t('caller.error', { message: errorText(err) });
   box.hidden = false;
 }
 

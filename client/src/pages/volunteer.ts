@@ -49,7 +49,7 @@ function renderInvitation(inv: InvitationView): string {
 function connect(): void {
   const s = new Signaling<VolunteerServerEvents>('/volunteer');
   signaling = s;
-  s.socket.on('connect_error', (err) => showError(err.message));
+  s.socket.on('connect_error', showError);
   s.socket.on('volunteer:presence', (p) => {
     presence = p.presence;
     renderPresence();

@@ -1,12 +1,17 @@
 import { type Account, currentAccount, signIn, signOut } from '../auth';
 import { t } from '../i18n';
 import type { Announcer } from './announcer';
+import { errorText } from './errors';
 import { byId } from './dom';
 
-/** The error box every page has (`#error`, role=alert). */
+/** The error box every page has (`#error`, role=alert): a failure, said in the page's language. */
 export function showError(err: unknown): void {
+  showMessage(errorText(err));
+}
+
+export function showMessage(text: string): void {
   const box = byId('error');
-  box.textContent = err instanceof Error ? err.message : String(err);
+  box.textContent = text;
   box.hidden = false;
 }
 
@@ -36,12 +41,10 @@ export async function setUpStaffSignIn(
     const form = new FormData(event.currentTarget as HTMLFormElement);
     signIn(String(form.get('username')), String(form.get('password')))
       .then((account) => {
-        if (account.role !== role) throw new Error(t(wrongRoleKey));
-        enter(account);
+        if (account.role !== role) showMessage(t(wrongRoleKey));
+        else enter(account);
       })
-      .catch((err: unknown) =>
-        showError(t('agent.signInFailed', { message: err instanceof Error ? err.message : String(err) })),
-      );
+      .catch((err: unknown) => showMessage(t('agent.signInFailed', { message: errorText(err) })));
   });
   byId('sign-out').addEventListener('click', () => {
     void signOut().finally(() => location.reload());

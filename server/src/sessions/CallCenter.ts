@@ -11,12 +11,14 @@ import type {
   Role,
   VolunteerPresence,
 } from '../../../common/protocol';
-import type { Lobby, LobbyEvent, LobbyResult, LobbySnapshot, WeeklyHours } from '../lobby';
+import type { Lobby, LobbyEvent, LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
 import { CallMedia, type WorkerPool } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { Session } from './Session';
 import { SessionRegistry } from './SessionRegistry';
+import { CallCenterError, expectOk } from './errors';
+import { InterpreterDesk } from './InterpreterDesk';
 import { StaffDirectory, type StaffIdentity } from './StaffDirectory';
 import { newToken } from './tokens';
 import { type CallerEntry, WaitingCallers } from './WaitingCallers';
@@ -32,6 +34,19 @@ export interface CallRecords {
   ): Promise<void>;
   wrapUp(id: string, input: { category?: string; resolved: boolean; note?: string }): Promise<void>;
   rate(id: string, rating: number): Promise<void>;
+}
+
+/** What the desks share with the call centre: the lobby driver, sessions and grace timers. */
+export interface DeskContext {
+  lobby: Lobby;
+  sessions: SessionRegistry;
+  records: CallRecords;
+  log: Logger;
+  graceMs: number;
+  apply(events: LobbyEvent[]): void;
+  expectJoin(session: Session, participantId: string, withinMs: number): void;
+  clearGrace(participantId: string): void;
+  emit<K extends keyof CallCenterEvents>(event: K, ...args: CallCenterEvents[K]): void;
 }
 
 export type CallCenterEvents = {
@@ -55,18 +70,6 @@ export type CallCenterEvents = {
   'caller-survey': [participantId: string, survey: { surveyKey: string; language: string }];
 };
 
-type ErrorCode = 'not-found' | 'invalid-state' | 'invalid-language' | 'expired' | 'taken' | 'internal';
-
-export class CallCenterError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'CallCenterError';
-  }
-}
-
 export interface CallCenterDeps {
   lobby: Lobby;
   pool: WorkerPool;
@@ -79,33 +82,19 @@ export interface CallCenterDeps {
   callbackHoldMs?: number;
 }
 
-const LOBBY_ERRORS: Partial<Record<string, ErrorCode>> = {
-  'not-found': 'not-found',
-  'invalid-state': 'invalid-state',
-  'invalid-language': 'invalid-language',
-  'invalid-argument': 'invalid-state',
-  expired: 'expired',
-  taken: 'taken',
-};
-
-/** The lobby's answer, or a CallCenterError carrying its code and message. */
-function expectOk<T>(result: LobbyResult<T>): { value: T; events: LobbyEvent[] } {
-  if (!result.ok)
-    throw new CallCenterError(LOBBY_ERRORS[result.error.code] ?? 'invalid-state', result.error.message);
-  return result;
-}
-
 /**
  * Runs the pure lobby for real: feeds it what happens, relays its decisions, owns the one timer
  * that drives its deadlines, and turns matches into sessions with media. Signalling subscribes to
  * its events and delivers them to whichever sockets belong to the caller, agent or volunteer named.
  */
+export { CallCenterError } from './errors';
+
 export class CallCenter extends TypedEmitter<CallCenterEvents> {
   readonly sessions = new SessionRegistry();
+  readonly interpreters: InterpreterDesk;
   readonly #lobby: Lobby;
   readonly #callers = new WaitingCallers();
   readonly #agents = new StaffDirectory<AgentPresence>('offline');
-  readonly #volunteers = new StaffDirectory<VolunteerPresence>('offline');
   /** Agent → the record they must wrap up. */
   readonly #wrapUps = new Map<string, string>();
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
@@ -121,6 +110,17 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     super((event, error) => deps.log.error({ event, err: error }, 'call centre listener failed'));
     this.#lobby = deps.lobby;
     this.#log = deps.log.child({ module: 'calls' });
+    this.interpreters = new InterpreterDesk({
+      lobby: deps.lobby,
+      sessions: this.sessions,
+      records: deps.records,
+      log: this.#log,
+      graceMs: deps.reconnectGraceMs ?? 30_000,
+      apply: (events) => this.#apply(events),
+      expectJoin: (session, participantId, withinMs) => this.#expectJoin(session, participantId, withinMs),
+      clearGrace: (participantId) => this.#clearGrace(participantId),
+      emit: (event, ...args) => this.safeEmit(event, ...args),
+    });
   }
 
   get #graceMs(): number {
@@ -313,9 +313,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     this.#callers.remove(callerId);
     const r = this.#lobby.endMatch(session.matchId);
     if (r.ok) this.#apply(r.events);
-    for (const p of session.participants) {
-      if (p.role === 'interpreter' && p.accountId) this.#setVolunteerPresence(p.accountId, 'available');
-    }
+    this.interpreters.callEnded(session);
     this.#agents.setPresence(agentId, 'wrap-up');
     this.#wrapUps.set(agentId, session.recordId);
     this.safeEmit('agent-presence', agentId, 'wrap-up');
@@ -337,9 +335,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     // The lobby sets an agent who vanished offline; no wrap-up is owed for a call they left.
     this.#agents.setPresence(agentId, 'offline');
     this.safeEmit('agent-presence', agentId, 'offline');
-    for (const p of session.participants) {
-      if (p.role === 'interpreter' && p.accountId) this.#setVolunteerPresence(p.accountId, 'available');
-    }
+    this.interpreters.callEnded(session);
     const entry = this.#callers.get(callerId);
     if (!back.ok || !entry) {
       this.#callers.remove(callerId);
@@ -378,117 +374,6 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     return 'available';
   }
 
-  /** The agent asks for an interpreter during a two-way call (or for another language). */
-  requestInterpreter(session: Session, language?: string): void {
-    const { events } = expectOk(this.#lobby.requestInterpreter(session.matchId, language));
-    session.setInterpreter({ status: 'searching', language: language ?? session.language });
-    this.#apply(events);
-  }
-
-  /** The agent takes the interpreter out of the call; with `replace`, other volunteers are rung. */
-  removeInterpreter(session: Session, replace: boolean): void {
-    const interpreter = session.participantByRole('interpreter');
-    if (!interpreter) throw new CallCenterError('invalid-state', 'there is no interpreter in this call');
-    this.#interpreterGone(session, interpreter.participantId, replace);
-  }
-
-  #interpreterGone(session: Session, participantId: string, replace: boolean): void {
-    const p = session.participant(participantId);
-    if (!p) return;
-    this.#clearGrace(participantId);
-    session.removeParticipant(participantId);
-    if (p.accountId) this.#setVolunteerPresence(p.accountId, 'available');
-    const left = this.#lobby.interpreterLeft(session.matchId);
-    if (left.ok && replace) {
-      session.setInterpreter({ status: 'searching', language: session.language });
-      this.#apply(left.events);
-      return;
-    }
-    if (left.ok) this.#apply(left.events);
-    // Not replaced: stop ringing by ending the search the lobby just started.
-    this.#stopInterpreterSearch(session);
-  }
-
-  #stopInterpreterSearch(session: Session): void {
-    const r = this.#lobby.cancelInterpreterSearch(session.matchId);
-    if (r.ok) this.#apply(r.events);
-    session.setInterpreter({ status: 'none' });
-  }
-
-  // ── volunteers ──────────────────────────────────────────────────────────────────────────────
-
-  volunteerConnected(volunteer: StaffIdentity & { weeklyHours: WeeklyHours[] }): VolunteerPresence {
-    this.#volunteers.remember(volunteer);
-    const { events } = expectOk(
-      this.#lobby.upsertVolunteer({
-        volunteerId: volunteer.id,
-        languages: volunteer.languages,
-        weeklyHours: volunteer.weeklyHours,
-      }),
-    );
-    // New languages or hours may let a waiting caller be bridged now.
-    this.#apply(events);
-    return this.#volunteers.presence(volunteer.id);
-  }
-
-  /** A volunteer changed their languages or hours: the lobby uses the new ones at once. */
-  volunteerProfileChanged(volunteer: StaffIdentity & { weeklyHours: WeeklyHours[] }): void {
-    if (!this.#volunteers.identity(volunteer.id)) return;
-    this.volunteerConnected(volunteer);
-  }
-
-  setVolunteerPresence(volunteerId: string, presence: 'available' | 'away' | 'offline'): VolunteerPresence {
-    const current = this.#volunteers.presence(volunteerId);
-    if (current === 'in-call') throw new CallCenterError('invalid-state', 'you are interpreting a call');
-    const { events } = expectOk(this.#lobby.setVolunteerPresence(volunteerId, presence));
-    this.#volunteers.setPresence(volunteerId, presence);
-    this.#apply(events);
-    this.#log.info({ volunteerId, presence }, 'volunteer presence');
-    return this.#volunteers.presence(volunteerId);
-  }
-
-  #setVolunteerPresence(volunteerId: string, presence: VolunteerPresence): void {
-    this.#volunteers.setPresence(volunteerId, presence);
-    this.safeEmit('volunteer-presence', volunteerId, presence);
-  }
-
-  volunteerPresenceOf(volunteerId: string): VolunteerPresence {
-    return this.#volunteers.presence(volunteerId);
-  }
-
-  volunteerDisconnected(volunteerId: string): void {
-    if (['available', 'invited', 'away'].includes(this.#volunteers.presence(volunteerId))) {
-      this.setVolunteerPresence(volunteerId, 'offline');
-    }
-  }
-
-  /** First accept wins: the interpreter joins the call's router with a token of their own. */
-  acceptInvitation(volunteerId: string, invitationId: string): { token: string } {
-    const { value, events } = expectOk(this.#lobby.acceptInvitation(volunteerId, invitationId));
-    const session = this.sessions.byMatch(value.matchId);
-    if (!session || session.ended) {
-      this.#apply(events);
-      throw new CallCenterError('invalid-state', 'the call has already ended');
-    }
-    const name = this.#volunteers.identity(volunteerId)?.displayName ?? null;
-    const p = session.addParticipant('interpreter', volunteerId, name);
-    this.#volunteers.setPresence(volunteerId, 'in-call');
-    this.#apply(events);
-    this.#expectJoin(session, p.participantId, this.#graceMs);
-    this.deps.records
-      .interpreterJoined(session.recordId, volunteerId)
-      .catch((err: unknown) => this.#log.error({ err }, 'could not record the interpreter'));
-    this.#log.info({ sessionId: session.id, volunteerId }, 'interpreter accepted');
-    session.setInterpreter({ status: 'joined' });
-    return { token: p.token };
-  }
-
-  declineInvitation(volunteerId: string, invitationId: string): void {
-    const { events } = expectOk(this.#lobby.declineInvitation(volunteerId, invitationId));
-    this.#volunteers.transition(volunteerId, ['invited'], 'available');
-    this.#apply(events);
-  }
-
   // ── participants coming and going ───────────────────────────────────────────────────────────
 
   participantConnected(session: Session, participantId: string): void {
@@ -511,7 +396,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       this.#graceTimers.delete(participantId);
       const p = session.participant(participantId);
       if (!p || p.connected || session.ended) return;
-      if (p.role === 'interpreter') this.#interpreterGone(session, participantId, true);
+      if (p.role === 'interpreter') this.interpreters.interpreterGone(session, participantId, true);
       else if (p.role === 'agent') this.#agentLost(session);
       else session.end('participant-lost');
     }, withinMs);
@@ -589,16 +474,8 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
         this.safeEmit('agent-presence', e.agentId, 'away', 'missed-offers');
         return;
       case 'invitation':
-        this.#volunteers.setPresence(e.volunteerId, 'invited');
-        this.safeEmit('volunteer-invitation', e.volunteerId, {
-          invitationId: e.invitationId,
-          language: e.language,
-          expiresAt: e.expiresAt,
-        });
-        return;
       case 'invitation-withdrawn':
-        this.#volunteers.transition(e.volunteerId, ['invited'], 'available');
-        this.safeEmit('volunteer-invitation-ended', e.volunteerId, e.invitationId, e.reason);
+        this.interpreters.relay(e);
         return;
       case 'caller-left': {
         // The lobby let a caller go (e.g. the wait ran out): forget them too.

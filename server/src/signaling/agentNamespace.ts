@@ -43,12 +43,12 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     });
 
     responder.on('agent:request-interpreter', ({ language }) => {
-      calls.requestInterpreter(agentSession(), language);
+      calls.interpreters.requestInterpreter(agentSession(), language);
       return null;
     });
 
     responder.on('agent:remove-interpreter', ({ replace }) => {
-      calls.removeInterpreter(agentSession(), replace);
+      calls.interpreters.removeInterpreter(agentSession(), replace);
       return null;
     });
 

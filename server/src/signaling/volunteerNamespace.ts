@@ -18,36 +18,38 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
     registerSessionHandlers(socket, responder, ctx, slog);
 
     responder.on('volunteer:set-presence', ({ presence }) => {
-      const next = calls.setVolunteerPresence(volunteerId, presence);
+      const next = calls.interpreters.setPresence(volunteerId, presence);
       nsp.to(rooms.volunteer(volunteerId)).emit('volunteer:presence', { presence: next });
       return { presence: next };
     });
 
     responder.on('volunteer:accept-invitation', ({ invitationId }) =>
-      calls.acceptInvitation(volunteerId, invitationId),
+      calls.interpreters.acceptInvitation(volunteerId, invitationId),
     );
 
     responder.on('volunteer:decline-invitation', ({ invitationId }) => {
-      calls.declineInvitation(volunteerId, invitationId);
+      calls.interpreters.declineInvitation(volunteerId, invitationId);
       return null;
     });
 
     socket.on('disconnect', () =>
-      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), slog, () => calls.volunteerDisconnected(volunteerId)),
+      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), slog, () =>
+        calls.interpreters.disconnected(volunteerId),
+      ),
     );
 
     // Messages wait until the volunteer is known to the lobby (their hours come from the store).
     responder.after(setUp());
     async function setUp(): Promise<void> {
       const profile = await ctx.store.volunteers.getProfile(volunteerId);
-      calls.volunteerConnected({
+      calls.interpreters.connected({
         id: volunteerId,
         displayName: account.displayName,
         languages: profile?.languages.map((l) => l.tag) ?? account.languages,
         weeklyHours: profile?.weeklyHours ?? [],
       });
       await socket.join(rooms.volunteer(volunteerId));
-      socket.emit('volunteer:presence', { presence: calls.volunteerPresenceOf(volunteerId) });
+      socket.emit('volunteer:presence', { presence: calls.interpreters.presenceOf(volunteerId) });
     }
   });
 

@@ -134,7 +134,7 @@ describe('three-way interpreted calls', () => {
     ok(await agent.request('agent:remove-interpreter', { replace: false }));
     expect((await removed).reason).toBe('removed');
     expect(await v.request('chat:send', { text: 'hello?' })).toMatchObject({ ok: false });
-    expect(app.calls.volunteerPresenceOf(volunteer.id)).toBe('available');
+    expect(app.calls.interpreters.presenceOf(volunteer.id)).toBe('available');
 
     // Removed from one call, the same connection can interpret the next one.
     ok(await agent.request('session:hangup', {}));

@@ -203,6 +203,11 @@ export interface InvitationView {
   expiresAt: number;
 }
 export type VolunteerPresence = 'offline' | 'available' | 'invited' | 'in-call' | 'away';
+/** Online is not enough to be rung: only within one's weekly hours. */
+export interface VolunteerStatus {
+  presence: VolunteerPresence;
+  withinHours: boolean;
+}
 export type InterpreterStatus =
   { status: 'searching'; language: string } | { status: 'joined' } | { status: 'none' };
 export type AgentPresence = 'offline' | 'available' | 'offered' | 'in-call' | 'wrap-up' | 'away';
@@ -217,7 +222,7 @@ export interface ClientAcks {
   'call:rate': null;
   'agent:request-interpreter': null;
   'agent:remove-interpreter': null;
-  'volunteer:set-presence': { presence: VolunteerPresence };
+  'volunteer:set-presence': VolunteerStatus;
   'volunteer:accept-invitation': { token: string };
   'volunteer:decline-invitation': null;
   'agent:set-presence': { presence: AgentPresence };
@@ -274,5 +279,5 @@ export interface VolunteerServerEvents extends SessionServerEvents {
     invitationId: string;
     reason: 'taken' | 'expired' | 'cancelled';
   }) => void;
-  'volunteer:presence': (p: { presence: VolunteerPresence }) => void;
+  'volunteer:presence': (p: VolunteerStatus) => void;
 }

@@ -26,6 +26,7 @@ const incoming = new IncomingPanel(
 let signaling: Signaling<VolunteerServerEvents> | null = null;
 let presence: VolunteerPresence = 'offline';
 let invitation: InvitationView | null = null;
+let withinHours = true;
 
 mountLanguageSwitcher(byId('lang-switcher'), () => {
   document.title = pageTitle();
@@ -38,6 +39,9 @@ function renderPresence(): void {
   byId('presence').textContent = t(`volunteerPage.presence.${presence}`);
   byId<HTMLButtonElement>('go-online').disabled = presence !== 'offline' && presence !== 'away';
   byId<HTMLButtonElement>('go-away').disabled = presence !== 'available';
+  // Online outside one's weekly hours means no calls: say so rather than leave them waiting.
+  byId('hours-note').textContent =
+    presence === 'available' && !withinHours ? t('volunteerPage.outsideHours') : '';
 }
 
 function renderInvitation(inv: InvitationView): string {
@@ -52,6 +56,7 @@ function connect(): void {
   s.socket.on('connect_error', showError);
   s.socket.on('volunteer:presence', (p) => {
     presence = p.presence;
+    withinHours = p.withinHours;
     renderPresence();
   });
   s.socket.on('volunteer:invitation', (inv) => {

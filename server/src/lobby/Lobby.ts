@@ -38,6 +38,7 @@ import type {
   AgentPresence,
   CallerView,
   CallMode,
+  VolunteerPresence,
   Clock,
   EnqueueInput,
   FallbackChoice,
@@ -594,6 +595,13 @@ export class Lobby {
     if (caller === undefined) return null;
     this.ensureGraph();
     return this.viewOf(caller);
+  }
+
+  /** A volunteer's state and whether now is within their weekly hours (only then are they rung). O(1). */
+  volunteerView(volunteerId: string): { presence: VolunteerPresence; withinHours: boolean } | null {
+    const v = this.volunteers.byId.get(volunteerId);
+    if (v === undefined) return null;
+    return { presence: v.presence, withinHours: this.withinHours(v) };
   }
 
   /** Name of the shift running now per the configured calendar. */

@@ -9,7 +9,7 @@ import type {
   QueueView,
   ResumeResult,
   Role,
-  VolunteerPresence,
+  VolunteerStatus,
 } from '../../../common/protocol';
 import type { Lobby, LobbyEvent, LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
@@ -64,7 +64,7 @@ export type CallCenterEvents = {
     invitationId: string,
     reason: 'taken' | 'expired' | 'cancelled',
   ];
-  'volunteer-presence': [volunteerId: string, presence: VolunteerPresence];
+  'volunteer-presence': [volunteerId: string, status: VolunteerStatus];
   'session-started': [session: Session];
   'session-ended': [session: Session, reason: EndReason];
   'caller-survey': [participantId: string, survey: { surveyKey: string; language: string }];

@@ -1,4 +1,4 @@
-import type { InvitationView, VolunteerPresence } from '../../../common/protocol';
+import type { InvitationView, VolunteerPresence, VolunteerStatus } from '../../../common/protocol';
 import type { LobbyEvent, WeeklyHours } from '../lobby';
 import type { DeskContext } from './CallCenter';
 import { CallCenterError, expectOk } from './errors';
@@ -70,6 +70,8 @@ export class InterpreterDesk {
   profileChanged(volunteer: StaffIdentity & { weeklyHours: WeeklyHours[] }): void {
     if (!this.volunteers.identity(volunteer.id)) return;
     this.connected(volunteer);
+    // Their hours may now cover the present (or no longer): tell their page.
+    this.ctx.emit('volunteer-presence', volunteer.id, this.status(volunteer.id));
   }
 
   setPresence(volunteerId: string, presence: 'available' | 'away' | 'offline'): VolunteerPresence {
@@ -89,7 +91,15 @@ export class InterpreterDesk {
 
   #setPresence(volunteerId: string, presence: VolunteerPresence): void {
     this.volunteers.setPresence(volunteerId, presence);
-    this.ctx.emit('volunteer-presence', volunteerId, presence);
+    this.ctx.emit('volunteer-presence', volunteerId, this.status(volunteerId));
+  }
+
+  /** Presence, and whether now is within the volunteer's hours (so they can be rung). */
+  status(volunteerId: string): VolunteerStatus {
+    return {
+      presence: this.volunteers.presence(volunteerId),
+      withinHours: this.ctx.lobby.volunteerView(volunteerId)?.withinHours ?? false,
+    };
   }
 
   presenceOf(volunteerId: string): VolunteerPresence {

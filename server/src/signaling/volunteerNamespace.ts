@@ -18,9 +18,10 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
     registerSessionHandlers(socket, responder, ctx, slog);
 
     responder.on('volunteer:set-presence', ({ presence }) => {
-      const next = calls.interpreters.setPresence(volunteerId, presence);
-      nsp.to(rooms.volunteer(volunteerId)).emit('volunteer:presence', { presence: next });
-      return { presence: next };
+      calls.interpreters.setPresence(volunteerId, presence);
+      const status = calls.interpreters.status(volunteerId);
+      nsp.to(rooms.volunteer(volunteerId)).emit('volunteer:presence', status);
+      return status;
     });
 
     responder.on('volunteer:accept-invitation', ({ invitationId }) =>
@@ -49,7 +50,7 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
         weeklyHours: profile?.weeklyHours ?? [],
       });
       await socket.join(rooms.volunteer(volunteerId));
-      socket.emit('volunteer:presence', { presence: calls.interpreters.presenceOf(volunteerId) });
+      socket.emit('volunteer:presence', calls.interpreters.status(volunteerId));
     }
   });
 
@@ -59,7 +60,7 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
   calls.on('volunteer-invitation-ended', (id, invitationId, reason) =>
     nsp.to(rooms.volunteer(id)).emit('volunteer:invitation-ended', { invitationId, reason }),
   );
-  calls.on('volunteer-presence', (id, presence) =>
-    nsp.to(rooms.volunteer(id)).emit('volunteer:presence', { presence }),
+  calls.on('volunteer-presence', (id, status) =>
+    nsp.to(rooms.volunteer(id)).emit('volunteer:presence', status),
   );
 }

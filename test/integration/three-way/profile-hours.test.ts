@@ -23,7 +23,12 @@ describe("a volunteer's hours decide when they are rung", () => {
     await app.store.accounts.setApproved(account.id, true);
     const cookie = await app.login('hours', TEST_PASSWORD);
     const v = await connect(app, '/volunteer', cookie);
-    ok(await v.request('volunteer:set-presence', { presence: 'available' }));
+    // Online, but told plainly that outside their hours they will not be rung.
+    expect(ok(await v.request('volunteer:set-presence', { presence: 'available' }))).toEqual({
+      presence: 'available',
+      withinHours: false,
+    });
+    const nowWithin = v.next<{ presence: string; withinHours: boolean }>('volunteer:presence');
     // A Mongolian caller and a Korean-speaking agent: no bridge while the volunteer is off hours.
     const caller = await connect(app, '/caller');
     ok(await caller.request('lobby:request', { language: 'mn', mode: 'video' }));
@@ -45,6 +50,7 @@ describe("a volunteer's hours decide when they are rung", () => {
     });
     expect(res.status).toBe(200);
     expect(await offer).toMatchObject({ language: 'mn', needsInterpreter: true });
+    expect(await nowWithin).toEqual({ presence: 'available', withinHours: true });
     for (const s of [v, caller, agent]) s.close();
   });
 });

@@ -2,12 +2,10 @@ import type {
   AgentPresence,
   CallMode,
   EndReason,
-  FallbackChoice,
   FallbackView,
   InvitationView,
   OfferView,
   QueueView,
-  ResumeResult,
   Role,
   VolunteerStatus,
 } from '../../../common/protocol';
@@ -18,10 +16,9 @@ import { TypedEmitter } from '../util/TypedEmitter';
 import { Session } from './Session';
 import { SessionRegistry } from './SessionRegistry';
 import { CallCenterError, expectOk } from './errors';
+import { CallerLine } from './CallerLine';
 import { InterpreterDesk } from './InterpreterDesk';
 import { StaffDirectory, type StaffIdentity } from './StaffDirectory';
-import { newToken } from './tokens';
-import { type CallerEntry, WaitingCallers } from './WaitingCallers';
 
 /** What the call centre needs of the store: call records without any conversation content. */
 export interface CallRecords {
@@ -42,6 +39,7 @@ export interface DeskContext {
   sessions: SessionRegistry;
   records: CallRecords;
   log: Logger;
+  clock: () => number;
   graceMs: number;
   apply(events: LobbyEvent[]): void;
   expectJoin(session: Session, participantId: string, withinMs: number): void;
@@ -92,16 +90,14 @@ export { CallCenterError } from './errors';
 export class CallCenter extends TypedEmitter<CallCenterEvents> {
   readonly sessions = new SessionRegistry();
   readonly interpreters: InterpreterDesk;
+  readonly callers: CallerLine;
   readonly #lobby: Lobby;
-  readonly #callers = new WaitingCallers();
   readonly #agents = new StaffDirectory<AgentPresence>('offline');
   /** Agent → the record they must wrap up. */
   readonly #wrapUps = new Map<string, string>();
   readonly #graceTimers = new Map<string, NodeJS.Timeout>();
   /** Sessions whose agent was lost: their caller is put back in line instead of the call ending. */
   readonly #requeued = new Set<string>();
-  /** Survey key → the record a caller may rate, once, for a while after the call. */
-  readonly #surveys = new Map<string, string>();
   #timer: NodeJS.Timeout | null = null;
   #timerAt: number | null = null;
   readonly #log: Logger;
@@ -110,99 +106,24 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     super((event, error) => deps.log.error({ event, err: error }, 'call centre listener failed'));
     this.#lobby = deps.lobby;
     this.#log = deps.log.child({ module: 'calls' });
-    this.interpreters = new InterpreterDesk({
+    const ctx: DeskContext = {
       lobby: deps.lobby,
       sessions: this.sessions,
       records: deps.records,
       log: this.#log,
+      clock: deps.clock,
       graceMs: deps.reconnectGraceMs ?? 30_000,
       apply: (events) => this.#apply(events),
       expectJoin: (session, participantId, withinMs) => this.#expectJoin(session, participantId, withinMs),
       clearGrace: (participantId) => this.#clearGrace(participantId),
       emit: (event, ...args) => this.safeEmit(event, ...args),
-    });
+    };
+    this.interpreters = new InterpreterDesk(ctx);
+    this.callers = new CallerLine(ctx, deps.callbackHoldMs ?? 2 * 60 * 60_000);
   }
 
   get #graceMs(): number {
     return this.deps.reconnectGraceMs ?? 30_000;
-  }
-
-  // ── callers ────────────────────────────────────────────────────────────────────────────────
-
-  async requestCall(
-    callerId: string,
-    language: string,
-    mode: CallMode,
-  ): Promise<QueueView & { resumeKey: string }> {
-    const joinedAt = this.deps.clock();
-    const { value, events } = expectOk(this.#lobby.enqueueCaller({ callerId, language, mode }));
-    // The record is written after the lobby accepted, so a refused request leaves nothing behind.
-    const recordId = this.deps.records.start({ callerLanguage: language, mode }).then((r) => r.id);
-    const entry = this.#callers.add({ callerId, recordId, language, mode, joinedAt });
-    this.#apply(events);
-    await recordId;
-    this.#log.info({ callerId, language, mode }, 'caller joined the line');
-    return { ...value, resumeKey: entry.resumeKey };
-  }
-
-  cancelCall(callerId: string, reason: 'cancelled' | 'abandoned'): void {
-    const entry = this.#callers.get(callerId);
-    if (!entry || !this.#callers.isWaiting(callerId))
-      throw new CallCenterError('invalid-state', 'you are not waiting');
-    const { value, events } = expectOk(this.#lobby.cancelCaller(callerId, reason));
-    this.#callers.remove(callerId);
-    this.#apply(events);
-    entry.recordId
-      .then((id) => this.deps.records.ended(id, { outcome: 'abandoned', waitedMs: value.waitedMs }))
-      .catch((err: unknown) => this.#log.error({ err }, 'could not record an abandoned call'));
-    this.#log.info({ callerId, reason, waitedMs: value.waitedMs }, 'caller left the line');
-  }
-
-  isWaiting(callerId: string): boolean {
-    return this.#callers.isWaiting(callerId);
-  }
-
-  chooseFallback(callerId: string, choice: FallbackChoice): void {
-    const entry = this.#requireWaiting(callerId);
-    const { events } = expectOk(this.#lobby.chooseFallback(callerId, choice));
-    if (choice === 'callback') entry.callback = true;
-    if (choice === 'text') entry.mode = 'text';
-    this.#log.info({ callerId, choice }, 'caller chose a fallback');
-    this.#apply(events);
-  }
-
-  /** The caller came back on a new connection with their resume key: their place, or their call. */
-  resumeCaller(resumeKey: string): { callerId: string; result: ResumeResult } {
-    const entry = this.#callers.byResumeKey(resumeKey);
-    if (!entry) throw new CallCenterError('not-found', 'that place in line is no longer held');
-    if (entry.leaveTimer) clearTimeout(entry.leaveTimer);
-    entry.leaveTimer = null;
-    entry.connected = true;
-    if (entry.token) return { callerId: entry.callerId, result: { status: 'matched', token: entry.token } };
-    const view = this.#lobby.callerView(entry.callerId);
-    if (!view) throw new CallCenterError('not-found', 'that place in line is no longer held');
-    return { callerId: entry.callerId, result: { status: 'waiting', view } };
-  }
-
-  /** A waiting caller's connection dropped: they keep their place for a while before it counts as abandoned. */
-  callerDisconnected(callerId: string): void {
-    const entry = this.#callers.get(callerId);
-    if (!entry || entry.token) return;
-    entry.connected = false;
-    if (entry.leaveTimer) clearTimeout(entry.leaveTimer);
-    const holdMs = entry.callback ? (this.deps.callbackHoldMs ?? 2 * 60 * 60_000) : this.#graceMs;
-    entry.leaveTimer = setTimeout(() => {
-      entry.leaveTimer = null;
-      if (!entry.connected && this.#callers.isWaiting(callerId)) this.cancelCall(callerId, 'abandoned');
-    }, holdMs);
-    entry.leaveTimer.unref();
-  }
-
-  #requireWaiting(callerId: string): CallerEntry {
-    const entry = this.#callers.get(callerId);
-    if (!entry || !this.#callers.isWaiting(callerId))
-      throw new CallCenterError('invalid-state', 'you are not waiting');
-    return entry;
   }
 
   // ── agents ─────────────────────────────────────────────────────────────────────────────────
@@ -247,7 +168,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     const { value, events } = expectOk(this.#lobby.acceptOffer(agentId, offerId));
     const { matchId, callerId, needsInterpreter } = value;
     this.#agents.setPresence(agentId, 'in-call');
-    const caller = this.#callers.get(callerId);
+    const caller = this.callers.entry(callerId);
     if (!caller) throw new CallCenterError('internal', 'the caller is no longer known');
     let session: Session;
     try {
@@ -310,7 +231,6 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       this.#putBackInLine(session, agentId, callerId);
       return;
     }
-    this.#callers.remove(callerId);
     const r = this.#lobby.endMatch(session.matchId);
     if (r.ok) this.#apply(r.events);
     this.interpreters.callEnded(session);
@@ -321,13 +241,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       .ended(session.recordId, { outcome: reason === 'media-failed' ? 'failed' : 'completed', waitedMs })
       .catch((err: unknown) => this.#log.error({ err }, 'could not record the end of a call'));
     this.safeEmit('session-ended', session, reason);
-    const caller = session.participantByRole('caller');
-    if (caller) {
-      const surveyKey = newToken();
-      this.#surveys.set(surveyKey, session.recordId);
-      setTimeout(() => this.#surveys.delete(surveyKey), 30 * 60_000).unref();
-      this.safeEmit('caller-survey', caller.participantId, { surveyKey, language: session.language });
-    }
+    this.callers.callEnded(session, callerId);
   }
 
   #putBackInLine(session: Session, agentId: string, callerId: string): void {
@@ -336,9 +250,9 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     this.#agents.setPresence(agentId, 'offline');
     this.safeEmit('agent-presence', agentId, 'offline');
     this.interpreters.callEnded(session);
-    const entry = this.#callers.get(callerId);
+    const entry = this.callers.entry(callerId);
     if (!back.ok || !entry) {
-      this.#callers.remove(callerId);
+      this.callers.remove(callerId);
       return;
     }
     entry.token = null;
@@ -350,14 +264,6 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     );
     if (view) this.safeEmit('caller-requeued', callerId, view);
     this.safeEmit('session-ended', session, 'participant-lost');
-  }
-
-  /** The caller's rating of the call (1–5), in their own language; one per call. */
-  async rateCall(surveyKey: string, rating: number): Promise<void> {
-    const recordId = this.#surveys.get(surveyKey);
-    if (!recordId) throw new CallCenterError('not-found', 'this call can no longer be rated');
-    this.#surveys.delete(surveyKey);
-    await this.deps.records.rate(recordId, rating);
   }
 
   async wrapUp(
@@ -479,7 +385,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
         return;
       case 'caller-left': {
         // The lobby let a caller go (e.g. the wait ran out): forget them too.
-        if (this.#callers.isWaiting(e.callerId)) this.#callers.remove(e.callerId);
+        this.callers.left(e.callerId);
         return;
       }
       case 'matched':
@@ -511,7 +417,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   close(): void {
     if (this.#timer) clearTimeout(this.#timer);
     for (const t of this.#graceTimers.values()) clearTimeout(t);
-    this.#callers.clear();
+    this.callers.clear();
     for (const s of this.sessions.all()) s.end('hangup');
   }
 }

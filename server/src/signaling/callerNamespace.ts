@@ -27,7 +27,7 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
     const data = socket.data as CallerSocketData;
 
     responder.on('lobby:request', async ({ language, mode }) => {
-      if (data.callerId && calls.isWaiting(data.callerId)) {
+      if (data.callerId && calls.callers.isWaiting(data.callerId)) {
         throw new SignalingError('invalid-state', 'you are already waiting');
       }
       if (!ctx.callLimiter.take(socket.handshake.address)) {
@@ -35,29 +35,29 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
       }
       const callerId = newId();
       await bind(socket, callerId);
-      return calls.requestCall(callerId, language, mode);
+      return calls.callers.request(callerId, language, mode);
     });
 
     responder.on('lobby:resume', async ({ resumeKey }) => {
-      const { callerId, result } = calls.resumeCaller(resumeKey);
+      const { callerId, result } = calls.callers.resume(resumeKey);
       await bind(socket, callerId);
       return result;
     });
 
     responder.on('lobby:cancel', () => {
       if (!data.callerId) throw new SignalingError('invalid-state', 'you are not waiting');
-      calls.cancelCall(data.callerId, 'cancelled');
+      calls.callers.cancel(data.callerId, 'cancelled');
       return null;
     });
 
     responder.on('lobby:choose-fallback', ({ choice }) => {
       if (!data.callerId) throw new SignalingError('invalid-state', 'you are not waiting');
-      calls.chooseFallback(data.callerId, choice);
+      calls.callers.chooseFallback(data.callerId, choice);
       return null;
     });
 
     responder.on('call:rate', async ({ surveyKey, rating }) => {
-      await calls.rateCall(surveyKey, rating);
+      await calls.callers.rate(surveyKey, rating);
       return null;
     });
 
@@ -65,9 +65,9 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
 
     socket.on('disconnect', () => {
       const callerId = data.callerId;
-      if (!callerId || !calls.isWaiting(callerId)) return;
+      if (!callerId || !calls.callers.isWaiting(callerId)) return;
       // The same caller may already be back on a new connection.
-      whenRoomEmpty(nsp, rooms.caller(callerId), log, () => calls.callerDisconnected(callerId));
+      whenRoomEmpty(nsp, rooms.caller(callerId), log, () => calls.callers.disconnected(callerId));
     });
   });
 

@@ -182,7 +182,7 @@ describe('a caller whose agent vanishes goes back to the head of the line', () =
     call.agent.close();
     expect((await ended).reason).toBe('participant-lost');
     expect((await requeued).position).toBe(1);
-    expect(app.calls.isWaiting('nobody')).toBe(false);
+    expect(app.calls.callers.isWaiting('nobody')).toBe(false);
 
     // The next agent is offered our caller first.
     const { cookie } = await app.addAgent('next-agent', ['kvk', 'ko']);

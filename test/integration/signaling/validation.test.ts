@@ -34,7 +34,7 @@ describe('every inbound message is parsed before it touches state', () => {
         if (!ack.ok) expect(['invalid-payload', 'unknown-event']).toContain(ack.error.code);
       }
     }
-    expect(app.calls.isWaiting('anyone')).toBe(false);
+    expect(app.calls.callers.isWaiting('anyone')).toBe(false);
     expect(app.pool.routerCount).toBe(0);
     caller.close();
   });

@@ -1,13 +1,11 @@
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DuplicateUsernameError,
   NotFoundError,
   ValidationError,
   type NewAccount,
-  type Store,
 } from '../../../server/src/store';
-import { GOOD_PASSWORD, makeTempDir, manualClock, openTempStore, rawQuery } from './helpers';
+import { GOOD_PASSWORD, manualClock, rawQuery, useTempStore } from './helpers';
 
 const MINJI: NewAccount = {
   username: 'minji',
@@ -18,24 +16,11 @@ const MINJI: NewAccount = {
 };
 
 describe('accounts', () => {
-  let file: string;
-  let store: Store;
-  let cleanup: () => void;
   const clock = manualClock();
-
-  beforeEach(async () => {
-    const tmp = makeTempDir();
-    cleanup = tmp.cleanup;
-    file = path.join(tmp.dir, 'relay.sqlite');
-    store = await openTempStore(file, clock.now);
-  });
-  afterEach(async () => {
-    await store.close();
-    cleanup();
-  });
+  const db = useTempStore(clock.now);
 
   it('creates an account without exposing the hash, and stores only a hash', async () => {
-    const account = await store.accounts.create(MINJI);
+    const account = await db.store.accounts.create(MINJI);
     expect(account).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
       username: 'minji',
@@ -47,14 +32,14 @@ describe('accounts', () => {
       createdAt: clock.now(),
     });
     expect(Object.keys(account)).not.toContain('passwordHash');
-    const [row] = rawQuery<{ password_hash: string; languages: string }>(file, 'select * from accounts');
+    const [row] = rawQuery<{ password_hash: string; languages: string }>(db.file, 'select * from accounts');
     expect(row?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(row?.password_hash).not.toContain(GOOD_PASSWORD);
     expect(row?.languages).toBe('["kvk","ko"]');
   });
 
   it('normalises username case and canonicalises language tags', async () => {
-    const account = await store.accounts.create({
+    const account = await db.store.accounts.create({
       ...MINJI,
       username: '  MinJi.Kim ',
       displayName: '  Kim Min-ji ',
@@ -67,32 +52,32 @@ describe('accounts', () => {
       languages: ['kvk', 'ko-KR'],
       approved: false,
     });
-    expect(await store.accounts.findByUsername('MINJI.KIM')).toEqual(account);
+    expect(await db.store.accounts.findByUsername('MINJI.KIM')).toEqual(account);
   });
 
   it('verifies the right password and returns the account', async () => {
-    const account = await store.accounts.create(MINJI);
-    expect(await store.accounts.verifyPassword('minji', GOOD_PASSWORD)).toEqual(account);
-    expect(await store.accounts.verifyPassword('MinJi', GOOD_PASSWORD)).toEqual(account);
+    const account = await db.store.accounts.create(MINJI);
+    expect(await db.store.accounts.verifyPassword('minji', GOOD_PASSWORD)).toEqual(account);
+    expect(await db.store.accounts.verifyPassword('MinJi', GOOD_PASSWORD)).toEqual(account);
   });
 
   it('returns null for a wrong password, an unknown user and a disabled account', async () => {
-    const account = await store.accounts.create(MINJI);
-    expect(await store.accounts.verifyPassword('minji', 'not the password')).toBeNull();
-    expect(await store.accounts.verifyPassword('nobody', GOOD_PASSWORD)).toBeNull();
-    expect(await store.accounts.verifyPassword('', '')).toBeNull();
+    const account = await db.store.accounts.create(MINJI);
+    expect(await db.store.accounts.verifyPassword('minji', 'not the password')).toBeNull();
+    expect(await db.store.accounts.verifyPassword('nobody', GOOD_PASSWORD)).toBeNull();
+    expect(await db.store.accounts.verifyPassword('', '')).toBeNull();
 
-    await store.accounts.disable(account.id);
-    expect(await store.accounts.verifyPassword('minji', GOOD_PASSWORD)).toBeNull();
-    expect(await store.accounts.findById(account.id)).toMatchObject({ disabled: true });
-    await store.accounts.disable(account.id); // idempotent
+    await db.store.accounts.disable(account.id);
+    expect(await db.store.accounts.verifyPassword('minji', GOOD_PASSWORD)).toBeNull();
+    expect(await db.store.accounts.findById(account.id)).toMatchObject({ disabled: true });
+    await db.store.accounts.disable(account.id); // idempotent
   });
 
   it('spends the KDF on unknown users too, so timing does not reveal who exists', async () => {
-    await store.accounts.create(MINJI);
+    await db.store.accounts.create(MINJI);
     const time = async (username: string) => {
       const start = performance.now();
-      await store.accounts.verifyPassword(username, 'wrong password here');
+      await db.store.accounts.verifyPassword(username, 'wrong password here');
       return performance.now() - start;
     };
     const known = await time('minji');
@@ -101,14 +86,14 @@ describe('accounts', () => {
   });
 
   it('rejects a duplicate username, whatever its case, and writes nothing', async () => {
-    await store.accounts.create(MINJI);
-    const duplicate = store.accounts.create({ ...MINJI, username: 'MINJI', displayName: 'Someone else' });
+    await db.store.accounts.create(MINJI);
+    const duplicate = db.store.accounts.create({ ...MINJI, username: 'MINJI', displayName: 'Someone else' });
     await expect(duplicate).rejects.toBeInstanceOf(DuplicateUsernameError);
     await expect(duplicate).rejects.toMatchObject({
       code: 'taken',
       message: 'username "minji" is already taken',
     });
-    expect(rawQuery(file, 'select id from accounts')).toHaveLength(1);
+    expect(rawQuery(db.file, 'select id from accounts')).toHaveLength(1);
   });
 
   const badInputs: [string, Partial<NewAccount> | Record<string, unknown>, RegExp][] = [
@@ -133,18 +118,18 @@ describe('accounts', () => {
     'rejects %s with a clear ValidationError and writes nothing',
     async (_label, patch, message) => {
       const input = { ...MINJI, ...patch } as NewAccount;
-      const attempt = store.accounts.create(input);
+      const attempt = db.store.accounts.create(input);
       await expect(attempt).rejects.toBeInstanceOf(ValidationError);
       await expect(attempt).rejects.toMatchObject({
         code: 'invalid-payload',
         message: expect.stringMatching(message),
       });
-      expect(rawQuery(file, 'select id from accounts')).toHaveLength(0);
+      expect(rawQuery(db.file, 'select id from accounts')).toHaveLength(0);
     },
   );
 
   it('reports every problem at once', async () => {
-    const error = await store.accounts
+    const error = await db.store.accounts
       .create({ username: 'x', displayName: '', role: 'agent', languages: [], password: 'short' })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -157,46 +142,50 @@ describe('accounts', () => {
   });
 
   it('finds, lists by role and updates', async () => {
-    const minji = await store.accounts.create(MINJI);
-    const jun = await store.accounts.create({
+    const minji = await db.store.accounts.create(MINJI);
+    const jun = await db.store.accounts.create({
       ...MINJI,
       username: 'jun',
       role: 'volunteer',
       languages: ['ko'],
     });
-    const boss = await store.accounts.create({ ...MINJI, username: 'boss', role: 'supervisor' });
+    const boss = await db.store.accounts.create({ ...MINJI, username: 'boss', role: 'supervisor' });
 
-    expect(await store.accounts.findById(minji.id)).toEqual(minji);
-    expect(await store.accounts.findById('missing')).toBeNull();
-    expect(await store.accounts.findByUsername('nobody')).toBeNull();
-    expect((await store.accounts.list()).map((a) => a.username)).toEqual(['boss', 'jun', 'minji']);
-    expect(await store.accounts.list('volunteer')).toEqual([jun]);
-    expect(await store.accounts.list('supervisor')).toEqual([boss]);
-    await expect(store.accounts.list('admin' as 'agent')).rejects.toBeInstanceOf(ValidationError);
+    expect(await db.store.accounts.findById(minji.id)).toEqual(minji);
+    expect(await db.store.accounts.findById('missing')).toBeNull();
+    expect(await db.store.accounts.findByUsername('nobody')).toBeNull();
+    expect((await db.store.accounts.list()).map((a) => a.username)).toEqual(['boss', 'jun', 'minji']);
+    expect(await db.store.accounts.list('volunteer')).toEqual([jun]);
+    expect(await db.store.accounts.list('supervisor')).toEqual([boss]);
+    await expect(db.store.accounts.list('admin' as 'agent')).rejects.toBeInstanceOf(ValidationError);
 
-    await store.accounts.setLanguages(jun.id, ['KO', 'kvk']);
-    expect((await store.accounts.findById(jun.id))?.languages).toEqual(['ko', 'kvk']);
-    await expect(store.accounts.setLanguages(jun.id, [])).rejects.toBeInstanceOf(ValidationError);
+    await db.store.accounts.setLanguages(jun.id, ['KO', 'kvk']);
+    expect((await db.store.accounts.findById(jun.id))?.languages).toEqual(['ko', 'kvk']);
+    await expect(db.store.accounts.setLanguages(jun.id, [])).rejects.toBeInstanceOf(ValidationError);
 
-    await store.accounts.setPassword(jun.id, 'a brand new passphrase');
-    expect(await store.accounts.verifyPassword('jun', GOOD_PASSWORD)).toBeNull();
-    expect(await store.accounts.verifyPassword('jun', 'a brand new passphrase')).toMatchObject({
+    await db.store.accounts.setPassword(jun.id, 'a brand new passphrase');
+    expect(await db.store.accounts.verifyPassword('jun', GOOD_PASSWORD)).toBeNull();
+    expect(await db.store.accounts.verifyPassword('jun', 'a brand new passphrase')).toMatchObject({
       id: jun.id,
     });
   });
 
   it('setPassword keeps the old hash when the new password is invalid', async () => {
-    const minji = await store.accounts.create(MINJI);
-    await expect(store.accounts.setPassword(minji.id, 'short')).rejects.toThrow(
+    const minji = await db.store.accounts.create(MINJI);
+    await expect(db.store.accounts.setPassword(minji.id, 'short')).rejects.toThrow(
       'password: must be at least 12',
     );
-    expect(await store.accounts.verifyPassword('minji', GOOD_PASSWORD)).not.toBeNull();
+    expect(await db.store.accounts.verifyPassword('minji', GOOD_PASSWORD)).not.toBeNull();
   });
 
   it('throws NotFoundError when updating an account that does not exist', async () => {
-    await expect(store.accounts.setPassword('missing', GOOD_PASSWORD)).rejects.toBeInstanceOf(NotFoundError);
-    await expect(store.accounts.setLanguages('missing', ['ko'])).rejects.toMatchObject({ code: 'not-found' });
-    await expect(store.accounts.disable('missing')).rejects.toMatchObject({
+    await expect(db.store.accounts.setPassword('missing', GOOD_PASSWORD)).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
+    await expect(db.store.accounts.setLanguages('missing', ['ko'])).rejects.toMatchObject({
+      code: 'not-found',
+    });
+    await expect(db.store.accounts.disable('missing')).rejects.toMatchObject({
       entity: 'account',
       key: 'missing',
     });

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
+import { afterEach, beforeEach } from 'vitest';
 import { openStore, type Store } from '../../../server/src/store';
 
 /** A fresh directory under the OS temp dir; remove it with `cleanup`. */
@@ -34,3 +35,42 @@ export function rawQuery<T>(file: string, sql: string, ...params: unknown[]): T[
 }
 
 export const GOOD_PASSWORD = 'correct horse battery staple';
+
+/**
+ * A fresh SQLite file and store for each test of the enclosing describe, closed and removed after
+ * it. Read `store` and `file` inside tests (they change per test).
+ */
+export function useTempStore(clock?: () => number): {
+  readonly store: Store;
+  readonly file: string;
+  /** Closes the store and opens the same file again (what survives a restart). */
+  reopen(): Promise<Store>;
+} {
+  let store: Store | undefined;
+  let file = '';
+  let cleanup = () => {};
+  beforeEach(async () => {
+    const tmp = makeTempDir();
+    cleanup = tmp.cleanup;
+    file = path.join(tmp.dir, 'relay.sqlite');
+    store = await openTempStore(file, clock);
+  });
+  afterEach(async () => {
+    await store?.close();
+    cleanup();
+  });
+  return {
+    get store() {
+      if (!store) throw new Error('useTempStore: only inside a test');
+      return store;
+    },
+    get file() {
+      return file;
+    },
+    async reopen() {
+      await store?.close();
+      store = await openTempStore(file, clock);
+      return store;
+    },
+  };
+}

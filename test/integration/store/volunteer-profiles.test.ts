@@ -1,14 +1,12 @@
-import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   DuplicateUsernameError,
   NotFoundError,
   ValidationError,
-  type Store,
   type VolunteerRegistration,
 } from '../../../server/src/store';
-import { GOOD_PASSWORD, makeTempDir, manualClock, openTempStore, rawQuery } from './helpers';
+import { GOOD_PASSWORD, manualClock, rawQuery, useTempStore } from './helpers';
 
 const LAN: VolunteerRegistration = {
   username: 'lan.nguyen',
@@ -42,29 +40,16 @@ async function issuesOf(promise: Promise<unknown>): Promise<{ field: string; mes
 }
 
 describe('volunteer profiles', () => {
-  let file: string;
-  let store: Store;
-  let cleanup: () => void;
   const clock = manualClock();
-
-  beforeEach(async () => {
-    const tmp = makeTempDir();
-    cleanup = tmp.cleanup;
-    file = path.join(tmp.dir, 'relay.sqlite');
-    store = await openTempStore(file, clock.now);
-  });
-  afterEach(async () => {
-    await store.close();
-    cleanup();
-  });
+  const db = useTempStore(clock.now);
 
   const accountsRows = () =>
-    rawQuery<{ username: string; languages: string }>(file, 'select * from accounts');
-  const profileRows = () => rawQuery<ProfileRow>(file, 'select * from volunteer_profiles');
+    rawQuery<{ username: string; languages: string }>(db.file, 'select * from accounts');
+  const profileRows = () => rawQuery<ProfileRow>(db.file, 'select * from volunteer_profiles');
 
   describe('register', () => {
     it('creates an unapproved volunteer account and its profile, readable after reopening', async () => {
-      const account = await store.volunteers.register({ ...LAN, username: '  Lan.Nguyen ' });
+      const account = await db.store.volunteers.register({ ...LAN, username: '  Lan.Nguyen ' });
       expect(account).toEqual({
         id: expect.stringMatching(/^[0-9a-f-]{36}$/),
         username: 'lan.nguyen',
@@ -75,11 +60,10 @@ describe('volunteer profiles', () => {
         disabled: false,
         createdAt: clock.now(),
       });
-      expect(await store.accounts.verifyPassword('lan.nguyen', GOOD_PASSWORD)).toEqual(account);
+      expect(await db.store.accounts.verifyPassword('lan.nguyen', GOOD_PASSWORD)).toEqual(account);
 
-      await store.close();
-      store = await openTempStore(file, clock.now);
-      expect(await store.volunteers.getProfile(account.id)).toEqual({
+      await db.reopen();
+      expect(await db.store.volunteers.getProfile(account.id)).toEqual({
         accountId: account.id,
         languages: [
           { tag: 'vi', level: 'native' },
@@ -94,17 +78,17 @@ describe('volunteer profiles', () => {
 
     it('defaults the time zone to Asia/Seoul and a missing or blank contact to null', async () => {
       const { timeZone: _tz, contact: _c, ...bare } = LAN;
-      const a = await store.volunteers.register(bare);
-      const b = await store.volunteers.register({ ...LAN, username: 'second', contact: '   ' });
-      expect(await store.volunteers.getProfile(a.id)).toMatchObject({
+      const a = await db.store.volunteers.register(bare);
+      const b = await db.store.volunteers.register({ ...LAN, username: 'second', contact: '   ' });
+      expect(await db.store.volunteers.getProfile(a.id)).toMatchObject({
         timeZone: 'Asia/Seoul',
         contact: null,
       });
-      expect(await store.volunteers.getProfile(b.id)).toMatchObject({ contact: null });
+      expect(await db.store.volunteers.getProfile(b.id)).toMatchObject({ contact: null });
     });
 
     it('canonicalises tags and time zones', async () => {
-      const account = await store.volunteers.register({
+      const account = await db.store.volunteers.register({
         ...LAN,
         languages: [
           { tag: 'ZH-cn', level: 'native' },
@@ -113,7 +97,7 @@ describe('volunteer profiles', () => {
         timeZone: 'asia/shanghai',
       });
       expect(account.languages).toEqual(['zh-CN', 'ko']);
-      expect(await store.volunteers.getProfile(account.id)).toMatchObject({
+      expect(await db.store.volunteers.getProfile(account.id)).toMatchObject({
         languages: [
           { tag: 'zh-CN', level: 'native' },
           { tag: 'ko', level: 'conversational' },
@@ -123,8 +107,8 @@ describe('volunteer profiles', () => {
     });
 
     it('refuses a duplicate username and leaves no second account or profile', async () => {
-      await store.volunteers.register(LAN);
-      await expect(store.volunteers.register({ ...LAN, username: 'LAN.NGUYEN' })).rejects.toBeInstanceOf(
+      await db.store.volunteers.register(LAN);
+      await expect(db.store.volunteers.register({ ...LAN, username: 'LAN.NGUYEN' })).rejects.toBeInstanceOf(
         DuplicateUsernameError,
       );
       expect(accountsRows()).toHaveLength(1);
@@ -133,7 +117,7 @@ describe('volunteer profiles', () => {
 
     it('lists every bad field at once and writes nothing', async () => {
       const issues = await issuesOf(
-        store.volunteers.register({
+        db.store.volunteers.register({
           username: 'x',
           displayName: ' ',
           password: 'short',
@@ -160,9 +144,9 @@ describe('volunteer profiles', () => {
 
   describe('saveProfile', () => {
     it('saves languages, hours, time zone and contact, and keeps the account languages equal', async () => {
-      const { id } = await store.volunteers.register(LAN);
+      const { id } = await db.store.volunteers.register(LAN);
       clock.advance(60_000);
-      const saved = await store.volunteers.saveProfile(id, {
+      const saved = await db.store.volunteers.saveProfile(id, {
         languages: [
           { tag: 'ko', level: 'fluent' },
           { tag: 'en', level: 'conversational' },
@@ -193,52 +177,52 @@ describe('volunteer profiles', () => {
         contact: '+82 10-1234-5678',
         updatedAt: clock.now(),
       });
-      expect(await store.volunteers.getProfile(id)).toEqual(saved);
-      expect((await store.accounts.findById(id))?.languages).toEqual(['ko', 'en', 'vi']);
+      expect(await db.store.volunteers.getProfile(id)).toEqual(saved);
+      expect((await db.store.accounts.findById(id))?.languages).toEqual(['ko', 'en', 'vi']);
       expect(accountsRows()[0]?.languages).toBe('["ko","en","vi"]');
       expect(JSON.parse(profileRows()[0]!.weekly_hours)).toEqual(saved.weeklyHours);
     });
 
     it('keeps what is left out, and clears the contact with null', async () => {
-      const { id } = await store.volunteers.register(LAN);
-      await store.volunteers.saveProfile(id, { weeklyHours: [{ day: 3, start: '09:00', end: '12:00' }] });
-      expect(await store.volunteers.getProfile(id)).toMatchObject({
+      const { id } = await db.store.volunteers.register(LAN);
+      await db.store.volunteers.saveProfile(id, { weeklyHours: [{ day: 3, start: '09:00', end: '12:00' }] });
+      expect(await db.store.volunteers.getProfile(id)).toMatchObject({
         languages: LAN.languages,
         weeklyHours: [{ day: 3, start: '09:00', end: '12:00' }],
         timeZone: 'Asia/Ho_Chi_Minh',
         contact: 'lan@example.org',
       });
-      await store.volunteers.saveProfile(id, { contact: null });
-      expect(await store.volunteers.getProfile(id)).toMatchObject({
+      await db.store.volunteers.saveProfile(id, { contact: null });
+      expect(await db.store.volunteers.getProfile(id)).toMatchObject({
         contact: null,
         weeklyHours: [{ day: 3, start: '09:00', end: '12:00' }],
       });
     });
 
     it('accepts touching windows and Sunday 24:00 next to Monday 00:00', async () => {
-      const { id } = await store.volunteers.register(LAN);
+      const { id } = await db.store.volunteers.register(LAN);
       const hours = [
         { day: 0, start: '20:00', end: '24:00' },
         { day: 1, start: '00:00', end: '02:00' },
         { day: 1, start: '19:00', end: '21:00' },
         { day: 1, start: '21:00', end: '23:00' },
       ];
-      expect((await store.volunteers.saveProfile(id, { weeklyHours: hours })).weeklyHours).toEqual(hours);
+      expect((await db.store.volunteers.saveProfile(id, { weeklyHours: hours })).weeklyHours).toEqual(hours);
     });
 
     it('gives a CLI-made volunteer without a profile one, once languages are sent', async () => {
-      const account = await store.accounts.create({
+      const account = await db.store.accounts.create({
         username: 'cli.volunteer',
         displayName: 'From the CLI',
         role: 'volunteer',
         languages: ['en', 'ko'],
         password: GOOD_PASSWORD,
       });
-      expect(await store.volunteers.getProfile(account.id)).toBeNull();
-      expect(await issuesOf(store.volunteers.saveProfile(account.id, { timeZone: 'UTC' }))).toEqual([
+      expect(await db.store.volunteers.getProfile(account.id)).toBeNull();
+      expect(await issuesOf(db.store.volunteers.saveProfile(account.id, { timeZone: 'UTC' }))).toEqual([
         { field: 'languages', message: 'at least one language is required' },
       ]);
-      const saved = await store.volunteers.saveProfile(account.id, {
+      const saved = await db.store.volunteers.saveProfile(account.id, {
         languages: [
           { tag: 'en', level: 'native' },
           { tag: 'ko', level: 'fluent' },
@@ -249,20 +233,20 @@ describe('volunteer profiles', () => {
 
     it('refuses an unknown account and an account that is not a volunteer', async () => {
       await expect(
-        store.volunteers.saveProfile('no-such-id', { languages: LAN.languages }),
+        db.store.volunteers.saveProfile('no-such-id', { languages: LAN.languages }),
       ).rejects.toBeInstanceOf(NotFoundError);
-      const agent = await store.accounts.create({
+      const agent = await db.store.accounts.create({
         username: 'agent',
         displayName: 'Agent',
         role: 'agent',
         languages: ['kvk'],
         password: GOOD_PASSWORD,
       });
-      expect(await issuesOf(store.volunteers.saveProfile(agent.id, { languages: LAN.languages }))).toEqual([
-        { field: 'accountId', message: 'is not a volunteer account' },
-      ]);
+      expect(await issuesOf(db.store.volunteers.saveProfile(agent.id, { languages: LAN.languages }))).toEqual(
+        [{ field: 'accountId', message: 'is not a volunteer account' }],
+      );
       expect(profileRows()).toEqual([]);
-      expect((await store.accounts.findById(agent.id))?.languages).toEqual(['kvk']);
+      expect((await db.store.accounts.findById(agent.id))?.languages).toEqual(['kvk']);
     });
 
     describe('rejects, naming the field, and writes nothing', () => {
@@ -393,10 +377,10 @@ describe('volunteer profiles', () => {
         ['a contact with control characters', { contact: 'a\u0000b' }, 'contact', /control/],
       ];
       it.each(cases)('%s', async (_name, input, field, message) => {
-        const { id } = await store.volunteers.register(LAN);
+        const { id } = await db.store.volunteers.register(LAN);
         const before = profileRows();
         const accountsBefore = accountsRows();
-        const issues = await issuesOf(store.volunteers.saveProfile(id, input));
+        const issues = await issuesOf(db.store.volunteers.saveProfile(id, input));
         expect(issues.map((i) => i.field)).toContain(field);
         expect(issues.find((i) => i.field === field)?.message).toMatch(message);
         expect(profileRows()).toEqual(before);
@@ -404,10 +388,10 @@ describe('volunteer profiles', () => {
       });
 
       it('every bad field at once, and none of the good ones', async () => {
-        const { id } = await store.volunteers.register(LAN);
+        const { id } = await db.store.volunteers.register(LAN);
         const before = profileRows();
         const issues = await issuesOf(
-          store.volunteers.saveProfile(id, {
+          db.store.volunteers.saveProfile(id, {
             languages: [{ tag: 'en', level: 'native' }],
             weeklyHours: [{ day: 1, start: '10:00', end: '09:00' }],
             timeZone: 'Nowhere/Else',
@@ -422,11 +406,11 @@ describe('volunteer profiles', () => {
 
   it('never leaves an account without a profile: a failing profile insert rolls the account back', async () => {
     // Make the second statement of the transaction fail, behind the store's back.
-    const raw = new BetterSqlite3(file);
+    const raw = new BetterSqlite3(db.file);
     raw.exec(`create trigger refuse_profiles before insert on volunteer_profiles
               begin select raise(abort, 'refused by test'); end`);
     raw.close();
-    await expect(store.volunteers.register(LAN)).rejects.toThrow(/refused by test/);
+    await expect(db.store.volunteers.register(LAN)).rejects.toThrow(/refused by test/);
     expect(accountsRows()).toEqual([]);
     expect(profileRows()).toEqual([]);
   });

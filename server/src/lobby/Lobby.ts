@@ -396,6 +396,27 @@ export class Lobby {
     return this.commit(undefined);
   }
 
+  /**
+   * An agent who went offline while a wrap-up was still owed signed in again: back to wrap-up (not
+   * taking calls) until they finish it. Only from 'offline' or 'away', never mid-offer or mid-call.
+   */
+  resumeWrapUp(agentId: string): LobbyResult<void> {
+    const agent = this.agents.byId.get(agentId);
+    if (agent === undefined) return fail('not-found', `agent ${String(agentId)} is unknown`);
+    if (agent.presence === 'wrap-up') return { ok: true, value: undefined, events: [] };
+    if (agent.presence !== 'offline' && agent.presence !== 'away')
+      return fail(
+        'invalid-state',
+        `agent is ${agent.presence}: only an offline or away agent resumes a wrap-up`,
+      );
+    const now = this.begin();
+    this.changeAgent(agent, () => {
+      agent.presence = 'wrap-up';
+      agent.wrapStartedAt = now;
+    });
+    return this.commit(undefined);
+  }
+
   /** The agent vanished: the match closes, the agent goes offline, the caller returns at the head of the line. */
   requeueCaller(matchId: string): LobbyResult<void> {
     const match = this.matches.get(matchId);
@@ -597,6 +618,12 @@ export class Lobby {
     return this.viewOf(caller);
   }
 
+  /** An agent's state, as the one owner of it knows it. O(1). */
+  agentView(agentId: string): { presence: AgentPresence } | null {
+    const agent = this.agents.byId.get(agentId);
+    return agent === undefined ? null : { presence: agent.presence };
+  }
+
   /** A volunteer's state and whether now is within their weekly hours (only then are they rung). O(1). */
   volunteerView(volunteerId: string): { presence: VolunteerPresence; withinHours: boolean } | null {
     const v = this.volunteers.byId.get(volunteerId);
@@ -767,7 +794,13 @@ export class Lobby {
   }
 
   /** Ends an offer without a match; the agent goes to `next` (back of the idle line unless kept). */
-  private closeOffer(offer: OfferRec, reason: OfferEnd, next: AgentPresence, keepIdleOrder = false): void {
+  private closeOffer(
+    offer: OfferRec,
+    reason: OfferEnd,
+    next: AgentPresence,
+    keepIdleOrder = false,
+    presenceReason?: 'missed-offers',
+  ): void {
     const agent = offer.agent;
     offer.active = false;
     this.offers.delete(offer.id);
@@ -780,6 +813,7 @@ export class Lobby {
         agent.presence = next;
       },
       keepIdleOrder,
+      presenceReason,
     );
     if (offer.needsInterpreter) this.addDemand(offer.caller.language, -1);
     this.dirtyClasses.add(offer.caller.cls);
@@ -806,7 +840,7 @@ export class Lobby {
     agent.missedInRow++;
     if (agent.missedInRow >= this.config.maxMissedOffers) {
       agent.missedInRow = 0;
-      this.closeOffer(offer, 'expired', 'away');
+      this.closeOffer(offer, 'expired', 'away', false, 'missed-offers');
       this.emit({ type: 'agent-away', agentId: agent.id, reason: 'missed-offers' });
     } else {
       this.closeOffer(offer, 'expired', 'available');
@@ -835,8 +869,22 @@ export class Lobby {
     this.changeAgent(agent, () => (agent.presence = 'available'));
   }
 
-  private changeAgent(agent: AgentRec, mutate: () => void, keepIdleOrder = false): void {
+  private changeAgent(
+    agent: AgentRec,
+    mutate: () => void,
+    keepIdleOrder = false,
+    reason?: 'missed-offers',
+  ): void {
+    const before = agent.presence;
     const change = this.agents.change(agent, mutate, keepIdleOrder);
+    if (agent.presence !== before) {
+      this.emit({
+        type: 'agent-presence',
+        agentId: agent.id,
+        presence: agent.presence,
+        ...(reason === undefined ? {} : { reason }),
+      });
+    }
     if (change.becameIdle) this.newIdleAgents.add(agent);
     if (change.staffChanged) {
       this.allDirty = true;
@@ -974,7 +1022,17 @@ export class Lobby {
   // ───────────────────────────── bridging and volunteers ─────────────────────────────
 
   private changeVolunteer(v: VolunteerRec, mutate: () => void, keepIdleOrder = false): void {
+    const { presence, inHours, ranges } = v;
     const change = this.volunteers.change(v, mutate, keepIdleOrder);
+    // New hours may move "within hours" even for someone offline: their page shows it.
+    if (v.presence !== presence || v.inHours !== inHours || v.ranges !== ranges) {
+      this.emit({
+        type: 'volunteer-presence',
+        volunteerId: v.id,
+        presence: v.presence,
+        withinHours: this.withinHours(v),
+      });
+    }
     if (change.becameRingable) this.desk.volunteerRingable(v);
     for (const t of change.affectedTags)
       for (const cls of this.classesByPrefix.get(t) ?? []) this.updateBridge(cls);

@@ -106,7 +106,11 @@ export type LobbyEvent =
       options: FallbackChoice[];
       reason: 'long-wait' | 'no-capacity';
     }
-  | { type: 'caller-left'; callerId: string; reason: 'cancelled' | 'abandoned'; waitedMs: number };
+  | { type: 'caller-left'; callerId: string; reason: 'cancelled' | 'abandoned'; waitedMs: number }
+  /** The lobby is the one owner of staff presence: every change of an agent's state is told. */
+  | { type: 'agent-presence'; agentId: string; presence: AgentPresence; reason?: 'missed-offers' }
+  /** A volunteer's state, or whether they are within their weekly hours (so can be rung), changed. */
+  | { type: 'volunteer-presence'; volunteerId: string; presence: VolunteerPresence; withinHours: boolean };
 
 export type LobbyEventType = LobbyEvent['type'];
 

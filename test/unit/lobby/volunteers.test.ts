@@ -97,7 +97,11 @@ describe('volunteer invitations', () => {
     const { matchId, invitations } = bridgedCall(h, 2);
     ok(h.lobby.acceptInvitation('v1', invitations[0]?.invitationId ?? ''));
     const r = ok(h.lobby.endMatch(matchId));
-    expect(r.events).toEqual([]);
+    // No offers or invitations: only the presence the lobby now owns is told.
+    expect(r.events).toEqual([
+      { type: 'volunteer-presence', volunteerId: 'v1', presence: 'available', withinHours: true },
+      { type: 'agent-presence', agentId: 'a1', presence: 'wrap-up' },
+    ]);
     const states = h.lobby.inspect().volunteers.map((v) => [v.volunteerId, v.presence]);
     expect(states).toEqual([
       ['v1', 'available'],

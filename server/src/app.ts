@@ -10,10 +10,12 @@ import { WorkerPool } from './media';
 import { CallCenter } from './sessions/CallCenter';
 import { attachSignaling } from './signaling';
 import { openStore, type Store } from './store';
+import { realScheduler, type Scheduler } from './util/scheduler';
 
 export interface AppDeps {
   log?: Logger;
-  clock?: () => number;
+  /** Time and timers; tests pass a fake one so that waits need no sleeping. */
+  scheduler?: Scheduler;
   store?: Store;
   /** How long a dropped participant may take to come back before the call ends for them. */
   reconnectGraceMs?: number;
@@ -34,7 +36,8 @@ export interface App {
 /** The composition root: wires every part so tests can start a whole app on a random port. */
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const log = deps.log ?? createLogger(config.logLevel);
-  const clock = deps.clock ?? Date.now;
+  const scheduler = deps.scheduler ?? realScheduler();
+  const clock = scheduler.now;
   const store = deps.store ?? (await openStore({ path: config.databasePath }));
   const pool = await WorkerPool.create(
     {
@@ -50,7 +53,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     lobby,
     pool,
     records: store.calls,
-    clock,
+    scheduler,
     log,
     ...(deps.reconnectGraceMs !== undefined && { reconnectGraceMs: deps.reconnectGraceMs }),
   });
@@ -72,9 +75,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     // New languages or hours reach the matching at once, not at the volunteer's next sign-in.
     onVolunteerProfileChanged: (accountId) => {
       void Promise.all([store.accounts.findById(accountId), store.volunteers.getProfile(accountId)])
-        .then(([account, profile]) => {
+        .then(async ([account, profile]) => {
           if (!account || !profile) return;
-          calls.interpreters.profileChanged({
+          await calls.volunteers.profileChanged({
             id: account.id,
             displayName: account.displayName,
             languages: profile.languages.map((l) => l.tag),

@@ -1,5 +1,7 @@
 // Public surface of the lobby module. Nothing outside this folder should import its internals.
 export { Lobby } from './Lobby';
+export { applyCommand, LOBBY_COMMANDS } from './commands';
+export type { CommandValue, LobbyCommand, LobbyCommandName } from './commands';
 export { DEFAULT_CONFIG } from './config';
 export { DEFAULT_SHIFTS } from './shifts';
 export { canonicalLanguage, serves as languageServes } from './languages';

@@ -7,6 +7,7 @@ import type {
   Role,
   RttDraft,
 } from '../../../common/protocol';
+import { RelayError } from '../../../common/errors';
 import type { Logger } from '../logger';
 import type { CallMedia } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
@@ -154,7 +155,7 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   #requireParticipant(participantId: string): Participant {
     const p = this.#participants.get(participantId);
-    if (!p) throw new Error(`no participant ${participantId}`);
+    if (!p) throw new RelayError('forbidden', `${participantId} is not a participant of this call`);
     return p;
   }
 

@@ -1,10 +1,61 @@
-import type { Participant, Session } from './Session';
+import type { CallMode } from '../../../common/protocol';
+import type { Logger } from '../logger';
+import { CallMedia, type WorkerPool } from '../media';
+import type { Scheduler } from '../util/scheduler';
+import { type Participant, Session } from './Session';
 
-/** Finds live sessions by id or lobby match, and participants by their join token. */
+export interface SessionRegistryDeps {
+  pool: WorkerPool;
+  scheduler: Scheduler;
+  log: Logger;
+}
+
+/** Opens sessions; finds live ones by id or lobby match, and participants by their join token. */
 export class SessionRegistry {
   readonly #sessions = new Map<string, Session>();
   readonly #byMatch = new Map<string, Session>();
   readonly #byToken = new Map<string, { session: Session; participant: Participant }>();
+  readonly #opening = new Map<string, Promise<Session>>();
+
+  constructor(private readonly deps: SessionRegistryDeps) {}
+
+  /**
+   * A new call on its own router (on the least-loaded worker), tracked until it ends. It is findable
+   * by `opening(matchId)` from the first instant: the lobby's invitations for it are already out.
+   */
+  open(call: {
+    matchId: string;
+    recordId: Promise<string>;
+    language: string;
+    mode: CallMode;
+  }): Promise<Session> {
+    const opening = (async () => {
+      const recordId = await call.recordId;
+      const media = await CallMedia.create(this.deps.pool, call.matchId, this.deps.log);
+      const session = new Session(
+        call.matchId,
+        recordId,
+        call.language,
+        call.mode,
+        media,
+        this.deps.scheduler.now(),
+        this.deps.log.child({ matchId: call.matchId }),
+      );
+      this.add(session);
+      return session;
+    })();
+    this.#opening.set(call.matchId, opening);
+    const done = () => this.#opening.delete(call.matchId);
+    opening.then(done, done);
+    return opening;
+  }
+
+  /** The session of a match, once it is open (undefined if it never opens or has ended). */
+  async opening(matchId: string): Promise<Session | undefined> {
+    const pending = this.#opening.get(matchId);
+    if (!pending) return this.#byMatch.get(matchId);
+    return pending.catch(() => undefined);
+  }
 
   /** Tracks the session, and its participants as they are added or removed, until it ends. */
   add(session: Session): void {

@@ -12,28 +12,23 @@ export interface CallerEntry {
   resumeKey: string;
   callback: boolean;
   connected: boolean;
-  leaveTimer: NodeJS.Timeout | null;
   /** Set once an agent answered: the caller's join token, until they join or the call ends. */
   token: string | null;
 }
 
 /**
- * Callers from joining the line until their call starts, by caller id and by resume key. A caller
- * whose connection drops keeps their place for a grace period (longer if they asked for a callback).
+ * Callers from joining the line until their call starts, by caller id and by resume key.
  */
 export class WaitingCallers {
   readonly #byId = new Map<string, CallerEntry>();
   readonly #byResumeKey = new Map<string, CallerEntry>();
 
-  add(
-    entry: Omit<CallerEntry, 'resumeKey' | 'callback' | 'connected' | 'leaveTimer' | 'token'>,
-  ): CallerEntry {
+  add(entry: Omit<CallerEntry, 'resumeKey' | 'callback' | 'connected' | 'token'>): CallerEntry {
     const full: CallerEntry = {
       ...entry,
       resumeKey: newToken(),
       callback: false,
       connected: true,
-      leaveTimer: null,
       token: null,
     };
     this.#byId.set(full.callerId, full);
@@ -58,7 +53,6 @@ export class WaitingCallers {
   remove(callerId: string): void {
     const e = this.#byId.get(callerId);
     if (!e) return;
-    if (e.leaveTimer) clearTimeout(e.leaveTimer);
     this.#byId.delete(callerId);
     this.#byResumeKey.delete(e.resumeKey);
   }

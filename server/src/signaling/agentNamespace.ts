@@ -1,5 +1,6 @@
 import type { SignalingContext } from './context';
-import { Responder, SignalingError } from './respond';
+import { RelayError } from '../../../common/errors';
+import { Responder } from './respond';
 import { rooms } from './rooms';
 import { boundSession, registerSessionHandlers } from './sessionHandlers';
 import { requireStaff, staffAccount, whenRoomEmpty } from './staff';
@@ -15,40 +16,39 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     const agentId = account.id;
     const slog = log.child({ ns: 'agent', agentId });
     const responder = new Responder(socket, slog);
-    calls.agentConnected({ id: agentId, displayName: account.displayName, languages: account.languages });
-    void socket.join(rooms.agent(agentId));
-    socket.emit('agent:presence', { presence: calls.presenceOf(agentId) });
+    // Messages wait until the agent is known to the lobby. Every tab hears each presence change
+    // from the lobby's own events; the acks answer the tab that asked.
+    responder.after(setUp());
+    async function setUp(): Promise<void> {
+      await socket.join(rooms.agent(agentId));
+      const presence = await calls.agents.connected({
+        id: agentId,
+        displayName: account.displayName,
+        languages: account.languages,
+      });
+      socket.emit('agent:presence', { presence });
+    }
 
-    responder.on('agent:set-presence', ({ presence }) => {
-      const next = calls.setAgentPresence(agentId, presence);
-      nsp.to(rooms.agent(agentId)).emit('agent:presence', { presence: next });
-      return { presence: next };
-    });
+    responder.on('agent:set-presence', async ({ presence }) => ({
+      presence: await calls.agents.setPresence(agentId, presence),
+    }));
 
-    responder.on('agent:accept-offer', async ({ offerId }) => {
-      const result = await calls.acceptOffer(agentId, offerId);
-      nsp.to(rooms.agent(agentId)).emit('agent:presence', { presence: 'in-call' });
-      return result;
-    });
+    responder.on('agent:accept-offer', ({ offerId }) => calls.agents.acceptOffer(agentId, offerId));
 
-    responder.on('agent:decline-offer', ({ offerId }) => {
-      calls.declineOffer(agentId, offerId);
+    responder.on('agent:decline-offer', async ({ offerId }) => {
+      await calls.agents.declineOffer(agentId, offerId);
       return null;
     });
 
-    responder.on('agent:wrap-up', async (input) => {
-      const presence = await calls.wrapUp(agentId, input);
-      nsp.to(rooms.agent(agentId)).emit('agent:presence', { presence });
-      return { presence };
-    });
+    responder.on('agent:wrap-up', async (input) => ({ presence: await calls.agents.wrapUp(agentId, input) }));
 
-    responder.on('agent:request-interpreter', ({ language }) => {
-      calls.interpreters.requestInterpreter(agentSession(), language);
+    responder.on('agent:request-interpreter', async ({ language }) => {
+      await calls.volunteers.requestInterpreter(agentSession(), language);
       return null;
     });
 
-    responder.on('agent:remove-interpreter', ({ replace }) => {
-      calls.interpreters.removeInterpreter(agentSession(), replace);
+    responder.on('agent:remove-interpreter', async ({ replace }) => {
+      await calls.volunteers.removeInterpreter(agentSession(), replace);
       return null;
     });
 
@@ -56,7 +56,7 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     const agentSession = () => {
       const { session, participantId } = boundSession(socket, calls);
       if (session.participant(participantId)?.role !== 'agent') {
-        throw new SignalingError('forbidden', 'only the agent of this call can do that');
+        throw new RelayError('forbidden', 'only the agent of this call can do that');
       }
       return session;
     };
@@ -64,7 +64,11 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     registerSessionHandlers(socket, responder, ctx, slog);
 
     socket.on('disconnect', () =>
-      whenRoomEmpty(nsp, rooms.agent(agentId), slog, () => calls.agentDisconnected(agentId)),
+      whenRoomEmpty(nsp, rooms.agent(agentId), slog, () => {
+        calls.agents
+          .disconnected(agentId)
+          .catch((err: unknown) => slog.error({ err }, 'could not set an agent offline'));
+      }),
     );
   });
 

@@ -1,14 +1,11 @@
 import { newId } from '../sessions/tokens';
 import type { SignalingContext } from './context';
-import { Responder, SignalingError } from './respond';
+import { RelayError } from '../../../common/errors';
+import { Responder } from './respond';
 import { rooms } from './rooms';
 import { registerSessionHandlers } from './sessionHandlers';
 import { whenRoomEmpty } from './staff';
-import type { AnySocket, CallerNamespace } from './types';
-
-interface CallerSocketData {
-  callerId?: string;
-}
+import type { CallerNamespace, CallerSocket } from './types';
 
 /**
  * Anonymous callers: join the line, wait (and come back with a resume key after a blip, or later
@@ -16,22 +13,22 @@ interface CallerSocketData {
  */
 export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContext): void {
   const { calls, log } = ctx;
-  const bind = async (socket: AnySocket, callerId: string) => {
-    (socket.data as CallerSocketData).callerId = callerId;
+  const bind = async (socket: CallerSocket, callerId: string) => {
+    socket.data.callerId = callerId;
     await socket.join(rooms.caller(callerId));
   };
 
   nsp.on('connection', (socket) => {
     const slog = log.child({ ns: 'caller' });
     const responder = new Responder(socket, slog);
-    const data = socket.data as CallerSocketData;
+    const data = socket.data;
 
     responder.on('lobby:request', async ({ language, mode }) => {
       if (data.callerId && calls.callers.isWaiting(data.callerId)) {
-        throw new SignalingError('invalid-state', 'you are already waiting');
+        throw new RelayError('invalid-state', 'you are already waiting');
       }
       if (!ctx.callLimiter.take(socket.handshake.address)) {
-        throw new SignalingError('rate-limited', 'Too many calls from this address; please wait a minute.');
+        throw new RelayError('rate-limited', 'Too many calls from this address; please wait a minute.');
       }
       const callerId = newId();
       await bind(socket, callerId);
@@ -44,15 +41,15 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
       return result;
     });
 
-    responder.on('lobby:cancel', () => {
-      if (!data.callerId) throw new SignalingError('invalid-state', 'you are not waiting');
-      calls.callers.cancel(data.callerId, 'cancelled');
+    responder.on('lobby:cancel', async () => {
+      if (!data.callerId) throw new RelayError('invalid-state', 'you are not waiting');
+      await calls.callers.cancel(data.callerId, 'cancelled');
       return null;
     });
 
-    responder.on('lobby:choose-fallback', ({ choice }) => {
-      if (!data.callerId) throw new SignalingError('invalid-state', 'you are not waiting');
-      calls.callers.chooseFallback(data.callerId, choice);
+    responder.on('lobby:choose-fallback', async ({ choice }) => {
+      if (!data.callerId) throw new RelayError('invalid-state', 'you are not waiting');
+      await calls.callers.chooseFallback(data.callerId, choice);
       return null;
     });
 

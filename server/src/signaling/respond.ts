@@ -9,22 +9,11 @@ import {
 } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import { MediaClosedError, MediaNotFoundError, MediaRejectedError } from '../media';
-import { CallCenterError } from '../sessions/CallCenter';
-
-/** An error a handler throws on purpose; its code and message reach the client as they are. */
-export class SignalingError extends Error {
-  constructor(
-    readonly code: AckError['code'],
-    message: string,
-  ) {
-    super(message);
-    this.name = 'SignalingError';
-  }
-}
+import { RelayError } from '../../../common/errors';
 
 function toAckError(err: unknown, log: Logger, event: string): AckError {
-  if (err instanceof SignalingError || err instanceof CallCenterError)
-    return { code: err.code, message: err.message };
+  // Thrown on purpose: its code and message reach the client as they are.
+  if (err instanceof RelayError) return { code: err.code, message: err.message };
   if (err instanceof MediaNotFoundError) return { code: 'not-found', message: err.message };
   if (err instanceof MediaClosedError) return { code: 'call-ended', message: err.message };
   if (err instanceof MediaRejectedError) return { code: 'media-rejected', message: err.message };

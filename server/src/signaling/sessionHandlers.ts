@@ -4,19 +4,14 @@ import type { CallCenter } from '../sessions/CallCenter';
 import type { Session } from '../sessions/Session';
 import type { SignalingContext } from './context';
 import type { Responder } from './respond';
-import { SignalingError } from './respond';
+import { RelayError } from '../../../common/errors';
 import { rooms } from './rooms';
 import { whenRoomEmpty } from './staff';
-import type { AnySocket, SessionNamespace } from './types';
-
-export interface BoundParticipant {
-  sessionId: string;
-  participantId: string;
-}
+import type { AnySocket, BoundParticipant, SessionNamespace } from './types';
 
 /** The socket's place in a call, set by `session:join`. */
 export function boundParticipant(socket: AnySocket): BoundParticipant | undefined {
-  return (socket.data as { participant?: BoundParticipant }).participant;
+  return socket.data.participant;
 }
 
 /** The live call this socket joined, as a participant still in it; else a clear refusal. */
@@ -26,10 +21,10 @@ export function boundSession(
 ): { session: Session; participantId: string } {
   const bound = boundParticipant(socket);
   const session = bound && calls.sessions.get(bound.sessionId);
-  if (!bound || !session) throw new SignalingError('forbidden', 'join a call first');
-  if (session.ended) throw new SignalingError('call-ended', 'the call has ended');
+  if (!bound || !session) throw new RelayError('forbidden', 'join a call first');
+  if (session.ended) throw new RelayError('call-ended', 'the call has ended');
   if (!session.participant(bound.participantId))
-    throw new SignalingError('forbidden', 'you are no longer in this call');
+    throw new RelayError('forbidden', 'you are no longer in this call');
   return { session, participantId: bound.participantId };
 }
 
@@ -44,17 +39,17 @@ export function registerSessionHandlers(
   responder.on('session:join', async ({ token }) => {
     const found = calls.sessions.byToken(token);
     if (!found || found.session.ended)
-      throw new SignalingError('forbidden', 'this join token is not valid for any call');
+      throw new RelayError('forbidden', 'this join token is not valid for any call');
     const { session, participant } = found;
     const previous = boundParticipant(socket);
     if (previous && previous.participantId !== participant.participantId) {
       // Still a participant of a live call (not ended, not removed from it): one call at a time.
       if (calls.sessions.get(previous.sessionId)?.participant(previous.participantId)) {
-        throw new SignalingError('invalid-state', 'this connection is already in another call');
+        throw new RelayError('invalid-state', 'this connection is already in another call');
       }
       await socket.leave(rooms.participant(previous.participantId));
     }
-    (socket.data as { participant?: BoundParticipant }).participant = {
+    socket.data.participant = {
       sessionId: session.id,
       participantId: participant.participantId,
     };
@@ -85,13 +80,13 @@ export function registerSessionHandlers(
 
   responder.on('chat:send', ({ text }) => {
     const { session, participantId } = boundSession(socket, calls);
-    if (!textLimiter.take(participantId)) throw new SignalingError('rate-limited', 'Slow down a little.');
+    if (!textLimiter.take(participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
     return session.postMessage(participantId, text, ctx.clock());
   });
 
   responder.on('rtt:update', ({ text }) => {
     const { session, participantId } = boundSession(socket, calls);
-    if (!textLimiter.take(participantId)) throw new SignalingError('rate-limited', 'Slow down a little.');
+    if (!textLimiter.take(participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
     session.updateDraft(participantId, text);
     return null;
   });

@@ -17,25 +17,25 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
     const responder = new Responder(socket, slog);
     registerSessionHandlers(socket, responder, ctx, slog);
 
-    responder.on('volunteer:set-presence', ({ presence }) => {
-      calls.interpreters.setPresence(volunteerId, presence);
-      const status = calls.interpreters.status(volunteerId);
-      nsp.to(rooms.volunteer(volunteerId)).emit('volunteer:presence', status);
-      return status;
-    });
-
-    responder.on('volunteer:accept-invitation', ({ invitationId }) =>
-      calls.interpreters.acceptInvitation(volunteerId, invitationId),
+    // Every tab hears the change from the lobby's presence event; the ack answers this one.
+    responder.on('volunteer:set-presence', ({ presence }) =>
+      calls.volunteers.setPresence(volunteerId, presence),
     );
 
-    responder.on('volunteer:decline-invitation', ({ invitationId }) => {
-      calls.interpreters.declineInvitation(volunteerId, invitationId);
+    responder.on('volunteer:accept-invitation', ({ invitationId }) =>
+      calls.volunteers.acceptInvitation(volunteerId, invitationId),
+    );
+
+    responder.on('volunteer:decline-invitation', async ({ invitationId }) => {
+      await calls.volunteers.declineInvitation(volunteerId, invitationId);
       return null;
     });
 
     socket.on('disconnect', () =>
       whenRoomEmpty(nsp, rooms.volunteer(volunteerId), slog, () =>
-        calls.interpreters.disconnected(volunteerId),
+        calls.volunteers
+          .disconnected(volunteerId)
+          .catch((err: unknown) => slog.error({ err }, 'could not set a volunteer offline')),
       ),
     );
 
@@ -43,14 +43,14 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
     responder.after(setUp());
     async function setUp(): Promise<void> {
       const profile = await ctx.store.volunteers.getProfile(volunteerId);
-      calls.interpreters.connected({
+      await socket.join(rooms.volunteer(volunteerId));
+      const status = await calls.volunteers.connected({
         id: volunteerId,
         displayName: account.displayName,
         languages: profile?.languages.map((l) => l.tag) ?? account.languages,
         weeklyHours: profile?.weeklyHours ?? [],
       });
-      await socket.join(rooms.volunteer(volunteerId));
-      socket.emit('volunteer:presence', calls.interpreters.status(volunteerId));
+      socket.emit('volunteer:presence', status);
     }
   });
 

@@ -1,12 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FallbackView, OfferView, QueueView, ResumeResult } from '../../../common/protocol';
 import { establishCall } from '../../helpers/calls';
+import { FakeScheduler } from '../../helpers/FakeScheduler';
 import { connect, fakeRtpParameters, ok, startTestApp, type TestApp } from '../../helpers/testApp';
 
+// Time moves only when a test says so: grace periods lapse without any sleeping.
+const GRACE_MS = 400;
+const scheduler = new FakeScheduler();
 let app: TestApp;
 beforeAll(async () => {
-  // Short grace so the tests see both sides of it.
-  app = await startTestApp({}, { reconnectGraceMs: 400 });
+  app = await startTestApp({}, { reconnectGraceMs: GRACE_MS, scheduler });
 });
 afterAll(async () => {
   await app.stop();
@@ -20,12 +23,14 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
     const other = await connect(app, '/caller');
     const mine = ok(await first.request<Request>('lobby:request', { language: 'kvk', mode: 'video' }));
     ok(await other.request('lobby:request', { language: 'kvk', mode: 'video' }));
+    const held = scheduler.timerSet(GRACE_MS);
     first.close();
-    await new Promise((r) => setTimeout(r, 100));
+    await held;
+    scheduler.advance(GRACE_MS / 4);
     const again = await connect(app, '/caller');
     const back = ok(await again.request<ResumeResult>('lobby:resume', { resumeKey: mine.resumeKey }));
     expect(back).toEqual({ status: 'waiting', view: { position: 1, estimatedWaitMs: null } });
-    await new Promise((r) => setTimeout(r, 600));
+    scheduler.advance(GRACE_MS * 2);
     // Still in line after the grace period: the new connection holds the place.
     expect(ok(await again.request<ResumeResult>('lobby:resume', { resumeKey: mine.resumeKey })).status).toBe(
       'waiting',
@@ -41,8 +46,10 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
     const { resumeKey } = ok(
       await caller.request<Request>('lobby:request', { language: 'ko', mode: 'video' }),
     );
+    const held = scheduler.timerSet(GRACE_MS);
     caller.close();
-    await new Promise((r) => setTimeout(r, 700));
+    await held;
+    scheduler.advance(GRACE_MS);
     const later = await connect(app, '/caller');
     expect(await later.request('lobby:resume', { resumeKey })).toMatchObject({
       ok: false,
@@ -60,9 +67,11 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
     );
     expect(await fallback).toEqual({ options: ['wait', 'text', 'callback'], reason: 'no-capacity' });
     ok(await caller.request('lobby:choose-fallback', { choice: 'callback' }));
+    const held = scheduler.timerSet();
     caller.close();
-    // Away longer than the ordinary grace: a callback caller keeps their place.
-    await new Promise((r) => setTimeout(r, 700));
+    await held;
+    // Away an hour, far past the ordinary grace: a callback caller keeps their place (for 2 hours).
+    scheduler.advance(60 * 60_000);
 
     // An agent who speaks Khmer comes on; the offer says it is a callback.
     const { cookie } = await app.addAgent('khmer-agent', ['km', 'ko']);
@@ -124,7 +133,7 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
     expect(joined.participantId).toBe(call.callerJoin.participantId);
     expect((await back).participantId).toBe(call.callerJoin.participantId);
     // Past the grace period the call is still on, and the caller can act in it.
-    await new Promise((r) => setTimeout(r, 600));
+    scheduler.advance(GRACE_MS * 2);
     expect(app.calls.sessions.get(call.callerJoin.sessionId)?.ended).toBe(false);
     ok(await again.request('chat:send', { text: 'back again' }));
     ok(await again.request('session:hangup', {}));
@@ -134,8 +143,13 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
 
   it('ends the call when a participant does not come back within the grace period', async () => {
     const call = await establishCall(app, 'gone');
-    const ended = call.agent.next<{ reason: string }>('session:ended', 3000);
+    const ended = call.agent.next<{ reason: string }>('session:ended');
+    const left = call.agent.next('session:participant-left');
     call.caller.close();
+    await left;
+    scheduler.advance(GRACE_MS - 1);
+    expect(app.calls.sessions.get(call.callerJoin.sessionId)?.ended).toBe(false);
+    scheduler.advance(1);
     expect((await ended).reason).toBe('participant-lost');
     call.agent.close();
   });
@@ -177,12 +191,16 @@ describe('a caller whose agent vanishes goes back to the head of the line', () =
     // Another caller is already waiting for kvk; ours must go before them.
     const other = await connect(app, '/caller');
     ok(await other.request('lobby:request', { language: 'kvk', mode: 'video' }));
-    const requeued = call.caller.next<QueueView>('lobby:requeued', 3000);
-    const ended = call.caller.next<{ reason: string }>('session:ended', 3000);
+    const requeued = call.caller.next<QueueView>('lobby:requeued');
+    const ended = call.caller.next<{ reason: string }>('session:ended');
+    const left = call.caller.next('session:participant-left');
     call.agent.close();
+    await left;
+    scheduler.advance(GRACE_MS);
     expect((await ended).reason).toBe('participant-lost');
     expect((await requeued).position).toBe(1);
-    expect(app.calls.callers.isWaiting('nobody')).toBe(false);
+    // Both callers are in line again.
+    expect(app.calls.overview().callersWaiting).toBe(2);
 
     // The next agent is offered our caller first.
     const { cookie } = await app.addAgent('next-agent', ['kvk', 'ko']);

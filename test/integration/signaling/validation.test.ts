@@ -34,7 +34,9 @@ describe('every inbound message is parsed before it touches state', () => {
         if (!ack.ok) expect(['invalid-payload', 'unknown-event']).toContain(ack.error.code);
       }
     }
-    expect(app.calls.callers.isWaiting('anyone')).toBe(false);
+    // Nothing reached the lobby, the store or the media workers.
+    expect(app.calls.overview().callersWaiting).toBe(0);
+    expect(await app.store.calls.list()).toEqual([]);
     expect(app.pool.routerCount).toBe(0);
     caller.close();
   });
@@ -48,7 +50,9 @@ describe('every inbound message is parsed before it touches state', () => {
         expect(ack.ok, `${event} ${JSON.stringify(payload)}`).toBe(false);
       }
     }
-    expect(app.calls.presenceOf((await app.store.accounts.findByUsername('validator'))!.id)).toBe('offline');
+    expect(app.calls.agents.presenceOf((await app.store.accounts.findByUsername('validator'))!.id)).toBe(
+      'offline',
+    );
     agent.close();
   });
 

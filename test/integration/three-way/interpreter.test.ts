@@ -1,12 +1,20 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InvitationView, InterpreterStatus, ParticipantView } from '../../../common/protocol';
 import { establishCall, startBridgedCall } from '../../helpers/calls';
+import { FakeScheduler } from '../../helpers/FakeScheduler';
 import { ok, startTestApp, type TestApp, type TestSocket } from '../../helpers/testApp';
 
+// Invitation deadlines and grace periods pass on a fake clock, without sleeping.
+const INVITATION_MS = 1500;
+const GRACE_MS = 300;
+const scheduler = new FakeScheduler();
 let app: TestApp;
 let open: TestSocket[] = [];
 beforeAll(async () => {
-  app = await startTestApp({ INVITATION_TIMEOUT_MS: '1500' }, { reconnectGraceMs: 300 });
+  app = await startTestApp(
+    { INVITATION_TIMEOUT_MS: String(INVITATION_MS) },
+    { reconnectGraceMs: GRACE_MS, scheduler },
+  );
 });
 afterEach(async () => {
   for (const s of open) s.close();
@@ -48,8 +56,8 @@ describe('three-way interpreted calls', () => {
     const call = await startBridgedCall(app, 'late', 1);
     open.push(call.caller, call.agent, ...call.volunteers);
     const v = call.volunteers[0]!;
-    const ended = v.next<{ reason: string }>('volunteer:invitation-ended', 4000);
-    await new Promise((r) => setTimeout(r, 1600));
+    const ended = v.next<{ reason: string }>('volunteer:invitation-ended');
+    scheduler.advance(INVITATION_MS);
     expect(
       await v.request('volunteer:accept-invitation', { invitationId: call.invitations[0]!.invitationId }),
     ).toMatchObject({
@@ -85,10 +93,11 @@ describe('three-way interpreted calls', () => {
     );
     ok(await first.request('session:join', { token }));
     const left = call.caller.next<{ participantId: string }>('session:participant-left');
-    const searching = call.agent.next<InterpreterStatus>('session:interpreter', 4000);
-    const rungAgain = second.next<InvitationView>('volunteer:invitation', 4000);
+    const searching = call.agent.next<InterpreterStatus>('session:interpreter');
+    const rungAgain = second.next<InvitationView>('volunteer:invitation');
     first.disconnect();
     await left;
+    scheduler.advance(GRACE_MS);
     expect(await searching).toEqual({ status: 'searching', language: 'vi' });
     expect((await rungAgain).language).toBe('vi');
     const session = app.calls.sessions.get(call.callerJoin.sessionId)!;
@@ -134,7 +143,7 @@ describe('three-way interpreted calls', () => {
     ok(await agent.request('agent:remove-interpreter', { replace: false }));
     expect((await removed).reason).toBe('removed');
     expect(await v.request('chat:send', { text: 'hello?' })).toMatchObject({ ok: false });
-    expect(app.calls.interpreters.presenceOf(volunteer.id)).toBe('available');
+    expect(app.calls.volunteers.presenceOf(volunteer.id)).toBe('available');
 
     // Removed from one call, the same connection can interpret the next one.
     ok(await agent.request('session:hangup', {}));

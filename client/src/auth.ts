@@ -1,4 +1,6 @@
 /** Staff sign-in over the HTTP API (an HttpOnly cookie carries the session). */
+import { api } from './api';
+
 export interface Account {
   id: string;
   displayName: string;
@@ -6,29 +8,7 @@ export interface Account {
   languages: string[];
 }
 
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-export async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(path, {
-    ...init,
-    headers: { 'content-type': 'application/json', ...init.headers },
-    credentials: 'same-origin',
-  });
-  const body = (await res.json().catch(() => ({}))) as T & { error?: { code: string; message: string } };
-  if (!res.ok)
-    throw new ApiError(res.status, body.error?.code ?? 'internal', body.error?.message ?? res.statusText);
-  return body;
-}
-
+/** @throws RequestError: `unauthenticated` (wrong password), `forbidden` (not approved yet), `rate-limited`… */
 export async function signIn(username: string, password: string): Promise<Account> {
   const { account } = await api<{ account: Account }>('/api/auth/login', {
     method: 'POST',

@@ -1,7 +1,7 @@
 import { io, type Socket } from 'socket.io-client';
+import { RelayError } from '../../common/errors';
 import type {
   Ack,
-  AckError,
   AgentServerEvents,
   CallerServerEvents,
   ClientAcks,
@@ -10,20 +10,11 @@ import type {
   ClientPayload,
   ClientToServerEvents,
 } from '../../common/protocol';
-
-export class RequestError extends Error {
-  constructor(
-    readonly code: AckError['code'] | 'timeout' | 'disconnected',
-    message: string,
-  ) {
-    super(message);
-    this.name = 'RequestError';
-  }
-}
+import type { RequestErrorCode } from './requestError';
 
 type ServerEvents = CallerServerEvents | AgentServerEvents | VolunteerServerEvents;
 
-/** A typed socket.io connection to one role's namespace: requests resolve with data or throw RequestError. */
+/** A typed socket.io connection to one role's namespace: requests resolve with data or reject with a RelayError. */
 export class Signaling<S extends ServerEvents> {
   readonly socket: Socket<S, ClientToServerEvents>;
 
@@ -45,9 +36,10 @@ export class Signaling<S extends ServerEvents> {
         emit(n: K, p: ClientPayload<K>, cb: (err: Error | null, res: Ack<ClientAcks[K]>) => void): void;
       };
       timed.emit(name, payload, (err, res) => {
-        if (err) return reject(new RequestError('timeout', `${name}: no answer from the server`));
+        if (err)
+          return reject(new RelayError<RequestErrorCode>('timeout', `${name}: no answer from the server`));
         if (res.ok) resolve(res.data);
-        else reject(new RequestError(res.error.code, res.error.message));
+        else reject(new RelayError<RequestErrorCode>(res.error.code, res.error.message));
       });
     });
   }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Config } from './config';
-import { AuthSessions } from './http/AuthSessions';
+import { AuthSessions } from './auth/AuthSessions';
 import { createHttpApp } from './http/createHttpApp';
 import { Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';

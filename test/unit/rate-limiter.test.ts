@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { RateLimiter } from '../../server/src/signaling/RateLimiter';
-import { AuthSessions } from '../../server/src/http/AuthSessions';
+import { AuthSessions } from '../../server/src/auth/AuthSessions';
 
 describe('RateLimiter', () => {
   it('allows a burst, refuses the flood, and refills with time, per key', () => {

@@ -8,7 +8,8 @@ import type {
 } from '../../../common/protocol';
 import { languageName, t } from '../i18n';
 import { MediaClient, type RemoteTrack } from '../media/MediaClient';
-import { RequestError, type Signaling } from '../signaling';
+import { isRequestError } from '../requestError';
+import type { Signaling } from '../signaling';
 import type { Announcer } from '../ui/announcer';
 import { h } from '../ui/dom';
 import { ChatPanel } from './ChatPanel';
@@ -284,7 +285,7 @@ export class CallController {
       await this.signaling.request('session:hangup', {});
     } catch (err) {
       // The server may already have ended the call; either way it is over here.
-      if (!(err instanceof RequestError && err.code === 'call-ended')) console.error('hang-up failed', err);
+      if (!isRequestError(err, 'call-ended')) console.error('hang-up failed', err);
     }
     this.#finish('hangup');
   }

@@ -1,5 +1,7 @@
-import { type Account, api, ApiError, currentAccount, signIn, signOut } from '../auth';
+import { api } from '../api';
+import { type Account, currentAccount, signIn, signOut } from '../auth';
 import { i18n, initI18n, languageName, t, translateDom } from '../i18n';
+import { isRequestError } from '../requestError';
 import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
@@ -288,9 +290,9 @@ async function setApproval(v: Volunteer, approved: boolean, button: HTMLButtonEl
       true,
     );
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return signedOut();
-    const message =
-      err instanceof ApiError && err.status === 404 ? t('supervisor:volunteers.notFound') : messageOf(err);
+    // Signed out, disabled or no longer approved: the dashboard is closed either way.
+    if (isRequestError(err, 'unauthenticated', 'forbidden')) return signedOut();
+    const message = isRequestError(err, 'not-found') ? t('supervisor:volunteers.notFound') : messageOf(err);
     announcer.say(t('supervisor:volunteers.actionFailed', { name: v.displayName, message }), true);
   }
   try {
@@ -323,11 +325,7 @@ async function poll(): Promise<void> {
   ]).finally(() => (inFlight = false));
   if (!polling) return;
   for (const r of [figures, list]) {
-    if (
-      r.status === 'rejected' &&
-      r.reason instanceof ApiError &&
-      (r.reason.status === 401 || r.reason.status === 403)
-    ) {
+    if (r.status === 'rejected' && isRequestError(r.reason, 'unauthenticated', 'forbidden')) {
       return signedOut();
     }
   }
@@ -386,11 +384,9 @@ function signedOut(): void {
 }
 
 function signInFailure(err: unknown): string {
-  if (err instanceof ApiError) {
-    if (err.status === 401) return t('supervisor:signIn.wrongPassword');
-    if (err.status === 403) return t('supervisor:signIn.notApproved');
-    if (err.status === 429) return t('supervisor:signIn.rateLimited');
-  }
+  if (isRequestError(err, 'unauthenticated')) return t('supervisor:signIn.wrongPassword');
+  if (isRequestError(err, 'forbidden')) return t('supervisor:signIn.notApproved');
+  if (isRequestError(err, 'rate-limited')) return t('supervisor:signIn.rateLimited');
   return t('supervisor:signIn.unknownError', { message: messageOf(err) });
 }
 

@@ -1,18 +1,15 @@
-import { ERROR_CODES } from '../../../common/errors';
+import { CLIENT_ERROR_CODES, ERROR_CODES, RelayError } from '../../../common/errors';
 import { t } from '../i18n';
 
-/** Client-side failures that have no server code. */
-const CLIENT_CODES = ['timeout', 'disconnected', 'media-devices'] as const;
-const KNOWN = new Set<string>([...ERROR_CODES, ...CLIENT_CODES]);
+const KNOWN = new Set<string>([...ERROR_CODES, ...CLIENT_ERROR_CODES]);
 
 /**
  * What to tell a person about a failure, in their language. Server messages are English and for
  * logs; the user sees the translation of the error's code (`errors.<code>` in the locale files).
  */
 export function errorText(err: unknown): string {
-  const code =
-    typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : '';
-  if (KNOWN.has(code)) return t(`errors.${code}`);
+  // Every request rejects with a RelayError (see requestError.ts): its code says what happened.
+  if (err instanceof RelayError && KNOWN.has(err.code)) return t(`errors.${err.code}`);
   // socket.io handshake refusals carry the code as their message.
   const message = err instanceof Error ? err.message : '';
   if (KNOWN.has(message)) return t(`errors.${message}`);

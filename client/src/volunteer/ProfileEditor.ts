@@ -2,10 +2,11 @@
  * A signed-in volunteer edits their languages, weekly hours (in Korea time, each slot also shown in
  * their own time zone), time zone and contact: `GET` then `PUT /api/volunteer/profile`.
  */
+import { api } from '../api';
 import { i18n, t } from '../i18n';
+import { isRequestError } from '../requestError';
 import { h } from '../ui/dom';
 import {
-  callApi,
   field,
   type FieldIssue,
   type FieldTarget,
@@ -15,7 +16,6 @@ import {
   onLanguageChange,
   Texts,
   uid,
-  VolunteerApiError,
   type VolunteerProfileView,
 } from './fields';
 import {
@@ -121,9 +121,9 @@ export async function mountProfileEditor(
 
   let profile: VolunteerProfileView | null;
   try {
-    ({ profile } = await callApi<{ profile: VolunteerProfileView }>('/api/volunteer/profile', 'GET'));
+    ({ profile } = await api<{ profile: VolunteerProfileView }>('/api/volunteer/profile'));
   } catch (err) {
-    if (err instanceof VolunteerApiError && err.status === 404) {
+    if (isRequestError(err, 'not-found')) {
       profile = null; // Made with the accounts CLI: no profile yet, so start from a blank one.
     } else {
       loading.remove();
@@ -425,7 +425,10 @@ export async function mountProfileEditor(
     };
     save.disabled = true;
     save.setAttribute('aria-busy', 'true');
-    callApi<{ profile: VolunteerProfileView }>('/api/volunteer/profile', 'PUT', body)
+    api<{ profile: VolunteerProfileView }>('/api/volunteer/profile', {
+      method: 'PUT',
+      body: JSON.stringify(body),
+    })
       .then(({ profile: saved }) => {
         render(saved);
         const time = new Intl.DateTimeFormat(i18n.language, { timeStyle: 'short' }).format(saved.updatedAt);
@@ -434,8 +437,8 @@ export async function mountProfileEditor(
       })
       .catch((err: unknown) => {
         const serverIssues =
-          err instanceof VolunteerApiError && err.status === 400 && err.issues.length
-            ? err.issues
+          isRequestError(err, 'invalid-payload') && err.issues.length
+            ? [...err.issues]
             : [{ field: 'save', message: loadFailure(err) }];
         errors.show(serverIssues, resolve, t('volunteer:errors.summary'));
       })
@@ -458,9 +461,7 @@ export async function mountProfileEditor(
 }
 
 function loadFailure(err: unknown): string {
-  if (err instanceof VolunteerApiError) {
-    if (err.status === 401 || err.status === 403) return t('volunteer:errors.notSignedIn');
-    return t('volunteer:errors.server', { message: err.message });
-  }
-  return t('volunteer:errors.network');
+  if (!isRequestError(err) || err.code === 'disconnected') return t('volunteer:errors.network');
+  if (err.code === 'unauthenticated' || err.code === 'forbidden') return t('volunteer:errors.notSignedIn');
+  return t('volunteer:errors.server', { message: err.message });
 }

@@ -2,10 +2,11 @@
  * A volunteer interpreter registers: name, username, password (twice), an optional contact and their
  * languages with a level each. The account waits for a supervisor's approval (`POST /api/volunteers`).
  */
+import { api } from '../api';
 import { t } from '../i18n';
+import { isRequestError } from '../requestError';
 import { h } from '../ui/dom';
 import {
-  callApi,
   field,
   type FieldIssue,
   type FieldTarget,
@@ -15,7 +16,6 @@ import {
   onLanguageChange,
   Texts,
   uid,
-  VolunteerApiError,
 } from './fields';
 import { browserTimeZone } from './hours';
 
@@ -123,26 +123,28 @@ export function mountRegistrationForm(container: HTMLElement, onRegistered: () =
   }
 
   function serverIssues(err: unknown): FieldIssue[] {
-    if (err instanceof VolunteerApiError) {
-      if (err.status === 409) return [{ field: 'username', message: t('volunteer:errors.usernameTaken') }];
-      if (err.status === 429) return [{ field: 'form', message: t('volunteer:errors.rateLimited') }];
-      if (err.issues.length) return err.issues;
-      return [{ field: 'form', message: t('volunteer:errors.server', { message: err.message }) }];
+    if (!isRequestError(err) || err.code === 'disconnected') {
+      return [{ field: 'form', message: t('volunteer:errors.network') }];
     }
-    return [{ field: 'form', message: t('volunteer:errors.network') }];
+    if (err.code === 'taken') return [{ field: 'username', message: t('volunteer:errors.usernameTaken') }];
+    if (err.code === 'rate-limited') return [{ field: 'form', message: t('volunteer:errors.rateLimited') }];
+    if (err.issues.length) return [...err.issues];
+    return [{ field: 'form', message: t('volunteer:errors.server', { message: err.message }) }];
   }
 
   const heading = () => t('volunteer:errors.summary');
 
+  const post = (body: unknown) => api('/api/volunteers', { method: 'POST', body: JSON.stringify(body) });
+
   /** Sends the browser's time zone too; one only this browser knows is not worth a refusal, so retry without it. */
   async function register(body: { timeZone?: string }): Promise<unknown> {
     try {
-      return await callApi('/api/volunteers', 'POST', body);
+      return await post(body);
     } catch (err) {
-      if (!(err instanceof VolunteerApiError) || err.status !== 400) throw err;
+      if (!isRequestError(err, 'invalid-payload')) throw err;
       if (err.issues.length === 0 || err.issues.some((i) => i.field !== 'timeZone')) throw err;
       const { timeZone: _unknown, ...rest } = body;
-      return callApi('/api/volunteers', 'POST', rest);
+      return post(rest);
     }
   }
 

@@ -1,10 +1,14 @@
 /**
- * What the registration form and the profile editor share: the API call, labelled fields, the
- * language rows and the error display (a `role="alert"` summary plus a message tied to each field).
+ * What the registration form and the profile editor share: labelled fields, the language rows and
+ * the error display (a `role="alert"` summary plus a message tied to each field).
  */
+import type { FieldIssue } from '../../../common/errors';
 import { i18n, languageName, t } from '../i18n';
 import { BRIDGE_LANGUAGE, INTERPRETED_LANGUAGES, KOREAN_SIGN_LANGUAGE } from '../../../common/languages';
 import { h } from '../ui/dom';
+
+/** One problem with one field: an API path ('languages.1.level', 'weeklyHours.0.end'…) or a form's own. */
+export type { FieldIssue };
 
 export type LanguageLevel = 'native' | 'fluent' | 'conversational';
 export const LEVELS: readonly LanguageLevel[] = ['native', 'fluent', 'conversational'];
@@ -23,50 +27,9 @@ export interface VolunteerProfileView {
   updatedAt: number;
 }
 
-export interface FieldIssue {
-  /** The API's field path: 'username', 'languages', 'languages.1.level', 'weeklyHours.0.end'… */
-  field: string;
-  message: string;
-}
-
 export const MAX_LANGUAGES = 10;
 /** Languages offered in the picker: the interpreted ones, Korean Sign Language and Korean. */
 export const OFFERED_LANGUAGES = [...INTERPRETED_LANGUAGES, KOREAN_SIGN_LANGUAGE, BRIDGE_LANGUAGE];
-
-export class VolunteerApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly issues: FieldIssue[],
-  ) {
-    super(message);
-    this.name = 'VolunteerApiError';
-  }
-}
-
-/** JSON in and out; a refusal throws with the API's code and its per-field issues. */
-export async function callApi<T>(path: string, method: 'GET' | 'POST' | 'PUT', body?: unknown): Promise<T> {
-  const res = await fetch(path, {
-    method,
-    headers: { 'content-type': 'application/json' },
-    credentials: 'same-origin',
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  const data = (await res.json().catch(() => ({}))) as T & {
-    error?: { code?: string; message?: string; issues?: FieldIssue[] };
-  };
-  if (!res.ok) {
-    const e = data.error ?? {};
-    throw new VolunteerApiError(
-      res.status,
-      e.code ?? 'internal',
-      e.message ?? res.statusText,
-      e.issues ?? [],
-    );
-  }
-  return data;
-}
 
 let sequence = 0;
 /** Ids unique on the page, so labels, hints and errors can point at their controls. */

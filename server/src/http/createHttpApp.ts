@@ -1,10 +1,13 @@
-import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import express, { type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
+import { RelayError } from '../../../common/errors';
+import { type AuthSessions, SESSION_COOKIE } from '../auth/AuthSessions';
 import type { Logger } from '../logger';
-import type { Store } from '../store';
-import { type AuthSessions, SESSION_COOKIE } from './AuthSessions';
+import { ACCOUNT_ROLES, type Store } from '../store';
+import { errorMiddleware, unknownApi } from './errors';
+import { accountMiddleware, accountOf } from './requireAccount';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { createVolunteerRouter } from './volunteerRoutes';
 
@@ -27,10 +30,6 @@ const LoginBody = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })
   .strict();
 
-function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
-}
-
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
@@ -52,6 +51,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }),
   );
   app.use(express.json({ limit: '16kb' }));
+  const requireAccount = accountMiddleware(deps);
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', ...deps.health() });
@@ -64,22 +64,23 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     skipSuccessfulRequests: true,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) => sendError(res, 429, 'rate-limited', 'Too many sign-in attempts; wait a minute.'),
+    handler: (_req, _res, next) =>
+      next(new RelayError('rate-limited', 'Too many sign-in attempts; wait a minute.')),
   });
 
   app.post('/api/auth/login', loginLimiter, async (req: Request, res: Response) => {
     const body = LoginBody.safeParse(req.body);
-    if (!body.success) return sendError(res, 400, 'invalid-payload', 'username and password are required');
+    if (!body.success) throw new RelayError('invalid-payload', 'username and password are required');
     const account = await deps.store.accounts.verifyPassword(
       body.data.username.toLowerCase(),
       body.data.password,
     );
     if (!account) {
       deps.log.info({ username: body.data.username }, 'failed sign-in');
-      return sendError(res, 401, 'unauthenticated', 'Wrong username or password.');
+      throw new RelayError('unauthenticated', 'Wrong username or password.');
     }
     if (!account.approved) {
-      return sendError(res, 403, 'forbidden', 'Your account is waiting for a supervisor’s approval.');
+      throw new RelayError('forbidden', 'Your account is waiting for a supervisor’s approval.');
     }
     const id = deps.auth.create({ accountId: account.id, role: account.role });
     res.cookie(SESSION_COOKIE, id, {
@@ -99,40 +100,27 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ ok: true });
   });
 
-  app.get('/api/auth/me', async (req, res) => {
-    const who = deps.auth.fromCookieHeader(req.headers.cookie);
-    const account = who ? await deps.store.accounts.findById(who.accountId) : null;
-    // Disabled or no longer approved: access ends at once, whatever cookie is still held.
-    if (!account || account.disabled || !account.approved) {
-      return sendError(res, 401, 'unauthenticated', 'Not signed in.');
-    }
-    res.json({ account: publicAccount(account) });
+  // Any role: the staff pages ask who is signed in before they choose what to show.
+  app.get('/api/auth/me', requireAccount(ACCOUNT_ROLES), (_req, res) => {
+    res.json({ account: publicAccount(accountOf(res)) });
   });
 
   app.use(
     '/api/supervisor',
-    createSupervisorRouter({ store: deps.store, auth: deps.auth, log: deps.log, overview: deps.overview }),
+    createSupervisorRouter({
+      store: deps.store,
+      requireAccount,
+      log: deps.log,
+      overview: deps.overview,
+    }),
   );
 
-  app.use('/api', createVolunteerRouter(deps));
-  app.use('/api', (_req, res) => sendError(res, 404, 'not-found', 'No such API.'));
+  app.use('/api', createVolunteerRouter({ ...deps, requireAccount }));
+  app.use('/api', unknownApi);
 
   app.use(express.static(deps.clientDir, { index: 'index.html', maxAge: '1h' }));
 
-  const onError: ErrorRequestHandler = (err: unknown, _req, res, _next) => {
-    if (
-      err instanceof SyntaxError ||
-      (typeof err === 'object' && err !== null && 'type' in err && err.type === 'entity.parse.failed')
-    ) {
-      return sendError(res, 400, 'invalid-payload', 'The request body is not valid JSON.');
-    }
-    if (typeof err === 'object' && err !== null && 'type' in err && err.type === 'entity.too.large') {
-      return sendError(res, 413, 'invalid-payload', 'The request body is too large.');
-    }
-    deps.log.error({ err }, 'http request failed');
-    sendError(res, 500, 'internal', 'Something went wrong on our side.');
-  };
-  app.use(onError);
+  app.use(errorMiddleware(deps.log));
   return app;
 }
 

@@ -1,16 +1,17 @@
-import { type NextFunction, type Request, type Response, Router } from 'express';
+import { type Request, type Response, Router } from 'express';
 import { z } from 'zod';
+import { RelayError } from '../../../common/errors';
 import type { LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
 import { type Account, NotFoundError, type Store } from '../store';
-import type { AuthSessions } from './AuthSessions';
+import { accountOf, type RequireAccount } from './requireAccount';
 
 /** What the supervisor's page polls: the lobby's aggregates plus the number of live call sessions. */
 export type SupervisorOverview = LobbySnapshot & { sessions: number };
 
 export interface SupervisorDeps {
   store: Store;
-  auth: AuthSessions;
+  requireAccount: RequireAccount;
   log: Logger;
   overview: () => SupervisorOverview;
 }
@@ -27,10 +28,6 @@ export interface VolunteerView {
 }
 
 const ApprovalBody = z.object({ approved: z.boolean() }).strict();
-
-function sendError(res: Response, status: number, code: string, message: string): void {
-  res.status(status).json({ error: { code, message } });
-}
 
 function volunteerView(a: Account): VolunteerView {
   return {
@@ -52,21 +49,11 @@ function byUrgency(a: Account, b: Account): number {
 
 /**
  * `/api/supervisor/*`: the live figures and volunteer approval. Every route needs a signed-in,
- * not-disabled supervisor; the account is re-read on each request so disabling takes effect at once.
+ * enabled, approved supervisor (the account is re-read on each request, so a change takes effect at once).
  */
 export function createSupervisorRouter(deps: SupervisorDeps): Router {
   const router = Router();
-
-  router.use(async (req: Request, res: Response, next: NextFunction) => {
-    const who = deps.auth.fromCookieHeader(req.headers.cookie);
-    const account = who ? await deps.store.accounts.findById(who.accountId) : null;
-    if (!account || account.disabled) return sendError(res, 401, 'unauthenticated', 'Not signed in.');
-    if (account.role !== 'supervisor') {
-      return sendError(res, 403, 'forbidden', 'Only supervisors may use this.');
-    }
-    res.locals['supervisorId'] = account.id;
-    next();
-  });
+  router.use(deps.requireAccount('supervisor'));
 
   router.get('/overview', (_req, res) => {
     res.set('cache-control', 'no-store');
@@ -82,24 +69,20 @@ export function createSupervisorRouter(deps: SupervisorDeps): Router {
   router.post('/volunteers/:id/approval', async (req: Request<{ id: string }>, res: Response) => {
     const body = ApprovalBody.safeParse(req.body);
     if (!body.success) {
-      return sendError(
-        res,
-        400,
-        'invalid-payload',
-        'The body must be {"approved": true} or {"approved": false}.',
-      );
+      throw new RelayError('invalid-payload', 'The body must be {"approved": true} or {"approved": false}.');
     }
     const { id } = req.params;
     const target = await findVolunteer(id);
-    if (!target) return sendError(res, 404, 'not-found', 'No such volunteer.');
+    if (!target) throw noSuchVolunteer();
     try {
       await deps.store.accounts.setApproved(target.id, body.data.approved);
     } catch (error) {
-      if (error instanceof NotFoundError) return sendError(res, 404, 'not-found', 'No such volunteer.');
+      // Deleted between the read and the write: the same answer as never having existed.
+      if (error instanceof NotFoundError) throw noSuchVolunteer({ cause: error });
       throw error;
     }
     deps.log.info(
-      { supervisorId: res.locals['supervisorId'], volunteerId: target.id, approved: body.data.approved },
+      { supervisorId: accountOf(res).id, volunteerId: target.id, approved: body.data.approved },
       'volunteer approval changed',
     );
     res.json({ volunteer: volunteerView({ ...target, approved: body.data.approved }) });
@@ -112,4 +95,8 @@ export function createSupervisorRouter(deps: SupervisorDeps): Router {
   }
 
   return router;
+}
+
+function noSuchVolunteer(options?: ErrorOptions): RelayError {
+  return new RelayError('not-found', 'No such volunteer.', options);
 }

@@ -1,37 +1,20 @@
 import { type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { z } from 'zod';
+import { type FieldIssue, RelayError } from '../../../common/errors';
 import type { Logger } from '../logger';
-import {
-  type Account,
-  DuplicateUsernameError,
-  NotFoundError,
-  type Store,
-  ValidationError,
-  type ValidationIssue,
-  type VolunteerProfile,
-} from '../store';
+import { type Account, NotFoundError, type Store, type VolunteerProfile } from '../store';
 import { VolunteerProfilePatch, VolunteerRegistrationInput } from '../store/validation';
-import type { AuthSessions } from './AuthSessions';
+import { accountOf, type RequireAccount } from './requireAccount';
 
 export interface VolunteerRouterDeps {
   store: Store;
-  auth: AuthSessions;
+  requireAccount: RequireAccount;
   log: Logger;
   /** Called after a volunteer saved their profile, so the live lobby can pick up languages and hours. */
   onVolunteerProfileChanged?: (accountId: string) => void;
   /** Registrations per IP and window; defaults to 5 per 10 minutes. */
   registrationLimit?: { windowMs: number; limit: number };
-}
-
-/** The error body every route sends: `{ error: { code, message, issues? } }`, issues naming each bad field. */
-function sendError(res: Response, status: number, code: string, message: string, issues?: ValidationIssue[]) {
-  res.status(status).json({ error: { code, message, ...(issues && { issues }) } });
-}
-
-function sendInvalid(res: Response, issues: readonly ValidationIssue[]): void {
-  const message = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
-  sendError(res, 400, 'invalid-payload', message, [...issues]);
 }
 
 /** Bodies are parsed with the store's own rules, so the API and the store can never disagree. */
@@ -40,7 +23,15 @@ const ProfileBody = VolunteerProfilePatch.strict().refine((b) => Object.keys(b).
   message: 'send at least one of languages, weeklyHours, timeZone, contact',
 });
 
-function issuesOf(error: z.ZodError): ValidationIssue[] {
+/** A refused body: `invalid-payload` naming each bad field, worded as the store words its own refusals. */
+function invalidBody(error: z.ZodError): RelayError {
+  const issues = issuesOf(error);
+  return new RelayError('invalid-payload', issues.map((i) => `${i.field}: ${i.message}`).join('; '), {
+    issues,
+  });
+}
+
+function issuesOf(error: z.ZodError): FieldIssue[] {
   return error.issues.map((issue) => ({
     field:
       issue.code === 'unrecognized_keys'
@@ -70,72 +61,47 @@ export function createVolunteerRouter(deps: VolunteerRouterDeps): Router {
     limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    handler: (_req, res) =>
-      sendError(res, 429, 'rate-limited', 'Too many registrations from this address; try again later.'),
+    handler: (_req, _res, next) =>
+      next(new RelayError('rate-limited', 'Too many registrations from this address; try again later.')),
   });
 
+  // The store's own refusals (ValidationError, DuplicateUsernameError: 409 taken on `username`) are
+  // RelayErrors and reach the client through the error middleware as they are.
   router.post('/volunteers', registrationLimiter, async (req: Request, res: Response) => {
     const body = RegisterBody.safeParse(req.body ?? {});
-    if (!body.success) return sendInvalid(res, issuesOf(body.error));
-    try {
-      const account = await deps.store.volunteers.register(body.data);
-      deps.log.info({ accountId: account.id }, 'volunteer registered');
-      res.status(201).json({ account: publicVolunteer(account) });
-    } catch (error) {
-      if (error instanceof DuplicateUsernameError) {
-        return sendError(res, 409, 'taken', 'This username is already taken; choose another.', [
-          { field: 'username', message: 'is already taken' },
-        ]);
-      }
-      if (error instanceof ValidationError) return sendInvalid(res, error.issues);
-      throw error;
-    }
+    if (!body.success) throw invalidBody(body.error);
+    const account = await deps.store.volunteers.register(body.data);
+    deps.log.info({ accountId: account.id }, 'volunteer registered');
+    res.status(201).json({ account: publicVolunteer(account) });
   });
 
-  /** The signed-in volunteer, or null after an error response has been sent. */
-  async function volunteerOf(req: Request, res: Response): Promise<Account | null> {
-    const who = deps.auth.fromCookieHeader(req.headers.cookie);
-    // Re-read on every request, so disabling or revoking an account takes effect at once.
-    const account = who ? await deps.store.accounts.findById(who.accountId) : null;
-    if (!account || account.disabled) {
-      sendError(res, 401, 'unauthenticated', 'Not signed in.');
-      return null;
-    }
-    if (account.role !== 'volunteer') {
-      sendError(res, 403, 'forbidden', 'Only volunteer interpreters have a profile here.');
-      return null;
-    }
-    if (!account.approved) {
-      sendError(res, 403, 'forbidden', 'Your account is waiting for a supervisor’s approval.');
-      return null;
-    }
-    return account;
-  }
+  // Only the signed-in, approved volunteer; re-read on every request, so revoking takes effect at once.
+  const volunteerOnly = deps.requireAccount('volunteer');
 
-  router.get('/volunteer/profile', async (req: Request, res: Response) => {
-    const account = await volunteerOf(req, res);
-    if (!account) return;
+  router.get('/volunteer/profile', volunteerOnly, async (_req: Request, res: Response) => {
+    const account = accountOf(res);
     // Personal data (the contact): never cached anywhere.
     res.set('cache-control', 'no-store');
     const profile = await deps.store.volunteers.getProfile(account.id);
     if (!profile) {
-      return sendError(res, 404, 'not-found', 'You have no profile yet: add your languages and save.');
+      throw new RelayError('not-found', 'You have no profile yet: add your languages and save.');
     }
     res.json({ profile: profileView(profile) });
   });
 
-  router.put('/volunteer/profile', async (req: Request, res: Response) => {
-    const account = await volunteerOf(req, res);
-    if (!account) return;
+  router.put('/volunteer/profile', volunteerOnly, async (req: Request, res: Response) => {
+    const account = accountOf(res);
     res.set('cache-control', 'no-store');
     const body = ProfileBody.safeParse(req.body ?? {});
-    if (!body.success) return sendInvalid(res, issuesOf(body.error));
+    if (!body.success) throw invalidBody(body.error);
     let profile: VolunteerProfile;
     try {
       profile = await deps.store.volunteers.saveProfile(account.id, body.data);
     } catch (error) {
-      if (error instanceof ValidationError) return sendInvalid(res, error.issues);
-      if (error instanceof NotFoundError) return sendError(res, 401, 'unauthenticated', 'Not signed in.');
+      // The account vanished after the sign-in check: as good as signed out.
+      if (error instanceof NotFoundError) {
+        throw new RelayError('unauthenticated', 'Not signed in.', { cause: error });
+      }
       throw error;
     }
     deps.log.info({ accountId: account.id }, 'volunteer profile saved');

@@ -1,4 +1,4 @@
-import type { AuthSessions } from '../http/AuthSessions';
+import type { AuthSessions } from '../auth/AuthSessions';
 import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
 import type { Store } from '../store';

@@ -1,5 +1,5 @@
 import type { Server } from 'socket.io';
-import type { AuthSessions } from '../http/AuthSessions';
+import type { AuthSessions } from '../auth/AuthSessions';
 import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
 import type { Store } from '../store';

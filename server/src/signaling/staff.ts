@@ -1,38 +1,38 @@
-import type { Namespace, Socket } from 'socket.io';
+import type { Namespace } from 'socket.io';
+import { RelayError } from '../../../common/errors';
+import { requireAccount } from '../auth/requireAccount';
 import type { Logger } from '../logger';
 import type { Account, AccountRole } from '../store';
 import type { SignalingContext } from './context';
-
-interface StaffSocketData {
-  account: Account;
-}
+import type { AgentNamespace, StaffSocket, VolunteerNamespace } from './types';
 
 /**
- * Only signed-in staff of one role may connect: the handshake must carry a session cookie of an
- * enabled, approved account of that role. Anything else is refused before any event is handled.
+ * Only signed-in staff of one role may connect: the handshake passes the same check as every staff
+ * HTTP route (`auth/requireAccount`). Anything else is refused before any event is handled, with an
+ * Error whose message is the code (`unauthenticated`, `forbidden`): the client shows `errors.<code>`.
  */
-export function requireStaff(nsp: Namespace, ctx: SignalingContext, role: AccountRole): void {
+export function requireStaff(
+  nsp: AgentNamespace | VolunteerNamespace,
+  ctx: SignalingContext,
+  role: AccountRole,
+): void {
   nsp.use((socket, next) => {
-    const who = ctx.auth.fromCookieHeader(socket.handshake.headers.cookie);
-    if (!who) return next(new Error('unauthenticated'));
-    if (who.role !== role) return next(new Error('forbidden'));
-    ctx.store.accounts
-      .findById(who.accountId)
-      .then((account) => {
-        // A disabled account loses access at once, whatever cookie it still holds.
-        if (!account || account.disabled || !account.approved) return next(new Error('unauthenticated'));
-        (socket.data as StaffSocketData).account = account;
+    requireAccount(ctx, socket.handshake.headers.cookie, role).then(
+      (account) => {
+        socket.data.account = account;
         next();
-      })
-      .catch((err: unknown) => {
+      },
+      (err: unknown) => {
+        if (err instanceof RelayError && err.code !== 'internal') return next(new Error(err.code));
         ctx.log.error({ err }, 'staff handshake failed');
         next(new Error('internal'));
-      });
+      },
+    );
   });
 }
 
-export function staffAccount(socket: Socket): Account {
-  return (socket.data as StaffSocketData).account;
+export function staffAccount(socket: StaffSocket): Account {
+  return socket.data.account;
 }
 
 /** Runs `then` once the last socket in `room` has gone (a member may have several tabs open). */

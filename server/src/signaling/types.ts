@@ -67,3 +67,9 @@ export type CallerSocket = Socket<
   DefaultEventsMap,
   CallerSocketData
 >;
+export type StaffSocket = Socket<
+  ClientToServerEvents,
+  AgentServerEvents | VolunteerServerEvents,
+  DefaultEventsMap,
+  StaffSocketData
+>;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AccountRole } from '../../../server/src/store';
-import { SESSION_COOKIE } from '../../../server/src/http/AuthSessions';
+import { SESSION_COOKIE } from '../../../server/src/auth/AuthSessions';
 import { connect, ok, startTestApp, TEST_PASSWORD, type TestApp } from '../../helpers/testApp';
 
 let app: TestApp;

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuthSessions, SESSION_COOKIE } from '../../../server/src/http/AuthSessions';
+import { AuthSessions, SESSION_COOKIE } from '../../../server/src/auth/AuthSessions';
 import { createHttpApp } from '../../../server/src/http/createHttpApp';
 import { createLogger } from '../../../server/src/logger';
 import { openStore, type AccountRole, type Store } from '../../../server/src/store';

@@ -3,6 +3,7 @@
  * schema for every message a client may send. Types are not validation: the server parses every
  * inbound payload with these schemas before it touches state.
  */
+import type { types as mediasoup } from 'mediasoup';
 import { z } from 'zod';
 
 import type { ErrorCode } from './errors';
@@ -41,7 +42,44 @@ export const CHAT_MAX_LENGTH = 2000;
 // socket.io sends a missing payload as null.
 const Empty = z.object({}).strict().nullish();
 
-// mediasoup validates these deeply itself; here we check the shape so garbage never reaches it.
+// Media payloads: shaped exactly like mediasoup's own types (each schema `satisfies` one), so what
+// parses is what the server's mediasoup takes, with nothing cast. Unknown keys are stripped (browsers
+// add some mediasoup ignores); every array and string is bounded so hostile payloads stop here.
+const MediaKind = z.enum(['audio', 'video']);
+const PayloadType = z.number().int().min(0).max(127);
+const Ssrc = z.number().int().min(0).max(0xffff_ffff);
+const ExtensionId = z.number().int().min(1).max(255);
+const MimeType = z.string().max(50);
+const ClockRate = z.number().int().positive();
+const Channels = z.number().int().min(1).max(16);
+
+/** Every header extension mediasoup knows; it refuses any other (test/unit/media-protocol checks the list). */
+const HEADER_EXTENSION_URIS = [
+  'urn:ietf:params:rtp-hdrext:sdes:mid',
+  'urn:ietf:params:rtp-hdrext:sdes:rtp-stream-id',
+  'urn:ietf:params:rtp-hdrext:sdes:repaired-rtp-stream-id',
+  'urn:ietf:params:rtp-hdrext:ssrc-audio-level',
+  'urn:3gpp:video-orientation',
+  'urn:ietf:params:rtp-hdrext:toffset',
+  'http://www.ietf.org/id/draft-holmer-rmcat-transport-wide-cc-extensions-01',
+  'http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time',
+  'http://www.webrtc.org/experiments/rtp-hdrext/abs-capture-time',
+  'http://www.webrtc.org/experiments/rtp-hdrext/playout-delay',
+  'https://aomediacodec.github.io/av1-rtp-spec/#dependency-descriptor-rtp-header-extension',
+] as const satisfies readonly mediasoup.RtpHeaderExtensionUri[];
+// Any string in (mediasoup-client types its URIs differently), only mediasoup's URIs out.
+const HeaderExtensionUri = z.string().max(200).pipe(z.enum(HEADER_EXTENSION_URIS));
+
+/**
+ * Codec and header-extension parameters. Both libraries type the values `unknown`, so anything goes
+ * in; what comes out is what mediasoup takes: a handful of strings and numbers.
+ */
+const MediaParameters = z
+  .record(z.string().max(100), z.unknown())
+  .refine((p) => Object.keys(p).length <= 30, 'at most 30 parameters')
+  .pipe(z.record(z.string(), z.union([z.string().max(500), z.number()])));
+const RtcpFeedback = z.object({ type: z.string().max(50), parameter: z.string().max(50).optional() });
+
 const DtlsParameters = z.object({
   role: z.enum(['auto', 'client', 'server']).optional(),
   fingerprints: z
@@ -53,25 +91,79 @@ const DtlsParameters = z.object({
     )
     .min(1)
     .max(10),
-});
-const RtpCodec = z.looseObject({ mimeType: z.string().max(50), clockRate: z.number().int().positive() });
-const RtpParameters = z.looseObject({
+}) satisfies z.ZodType<mediasoup.DtlsParameters>;
+
+const RtpParameters = z.object({
+  mid: z.string().max(20).optional(),
   codecs: z
-    .array(RtpCodec.extend({ payloadType: z.number().int().min(0).max(127) }))
+    .array(
+      z.object({
+        mimeType: MimeType,
+        payloadType: PayloadType,
+        clockRate: ClockRate,
+        channels: Channels.optional(),
+        parameters: MediaParameters.optional(),
+        rtcpFeedback: z.array(RtcpFeedback).max(20).optional(),
+      }),
+    )
     .min(1)
     .max(20),
-  encodings: z.array(z.looseObject({})).max(10).optional(),
   headerExtensions: z
-    .array(z.looseObject({ uri: z.string().max(200), id: z.number().int() }))
+    .array(
+      z.object({
+        uri: HeaderExtensionUri,
+        id: ExtensionId,
+        encrypt: z.boolean().optional(),
+        parameters: MediaParameters.optional(),
+      }),
+    )
     .max(30)
     .optional(),
-  mid: z.string().max(20).optional(),
-  rtcp: z.looseObject({}).optional(),
-});
-const RtpCapabilities = z.looseObject({
-  codecs: z.array(RtpCodec.extend({ kind: z.enum(['audio', 'video']) })).max(100),
-  headerExtensions: z.array(z.looseObject({})).max(100).optional(),
-});
+  encodings: z
+    .array(
+      z.object({
+        ssrc: Ssrc.optional(),
+        rid: z.string().max(32).optional(),
+        codecPayloadType: PayloadType.optional(),
+        rtx: z.object({ ssrc: Ssrc }).optional(),
+        dtx: z.boolean().optional(),
+        scalabilityMode: z.string().max(20).optional(),
+        maxBitrate: z.number().nonnegative().max(0xffff_ffff).optional(),
+      }),
+    )
+    .max(10)
+    .optional(),
+  rtcp: z.object({ cname: z.string().max(100).optional(), reducedSize: z.boolean().optional() }).optional(),
+}) satisfies z.ZodType<mediasoup.RtpParameters>;
+
+const RtpCapabilities = z.object({
+  // Required, unlike in mediasoup's type: a loaded device always has codecs.
+  codecs: z
+    .array(
+      z.object({
+        kind: MediaKind,
+        mimeType: MimeType,
+        preferredPayloadType: PayloadType,
+        clockRate: ClockRate,
+        channels: Channels.optional(),
+        parameters: MediaParameters.optional(),
+        rtcpFeedback: z.array(RtcpFeedback).max(20).optional(),
+      }),
+    )
+    .max(100),
+  headerExtensions: z
+    .array(
+      z.object({
+        kind: MediaKind,
+        uri: HeaderExtensionUri,
+        preferredId: ExtensionId,
+        preferredEncrypt: z.boolean().optional(),
+        direction: z.enum(['sendrecv', 'sendonly', 'recvonly', 'inactive']).optional(),
+      }),
+    )
+    .max(100)
+    .optional(),
+}) satisfies z.ZodType<mediasoup.RtpCapabilities>;
 
 export const ClientMessages = {
   // lobby, caller side
@@ -109,7 +201,7 @@ export const ClientMessages = {
   'media:produce': z
     .object({
       transportId: Id,
-      kind: z.enum(['audio', 'video']),
+      kind: MediaKind,
       rtpParameters: RtpParameters,
       source: z.enum(['camera', 'microphone']),
     })
@@ -147,7 +239,7 @@ export interface JoinedSession {
   role: Role;
   language: string;
   mode: CallMode;
-  routerRtpCapabilities: unknown;
+  routerRtpCapabilities: RouterRtpCapabilities;
   participants: ParticipantView[];
   /** Messages so far in this call (kept in memory for the call only, for someone who joins late). */
   chat: ChatMessage[];
@@ -165,17 +257,20 @@ export interface RttDraft {
   role: Role;
   text: string;
 }
+// What the server's mediasoup hands out, in its types. mediasoup-client's types differ slightly (see
+// client/src/media/wire.ts), so the client adapts them in one place.
+export type RouterRtpCapabilities = mediasoup.RtpCapabilities;
 export interface TransportView {
   id: string;
-  iceParameters: unknown;
-  iceCandidates: unknown[];
-  dtlsParameters: unknown;
+  iceParameters: mediasoup.IceParameters;
+  iceCandidates: mediasoup.IceCandidate[];
+  dtlsParameters: mediasoup.DtlsParameters;
 }
 export interface ConsumerView {
   id: string;
   producerId: string;
-  kind: 'audio' | 'video';
-  rtpParameters: unknown;
+  kind: mediasoup.MediaKind;
+  rtpParameters: mediasoup.RtpParameters;
 }
 export interface QueueView {
   position: number;
@@ -237,7 +332,7 @@ export interface ClientAcks {
   'media:consume': ConsumerView;
   'media:resume-consumer': null;
   'media:set-producer-paused': null;
-  'media:restart': { producers: ProducerView[]; routerRtpCapabilities: unknown };
+  'media:restart': { producers: ProducerView[]; routerRtpCapabilities: RouterRtpCapabilities };
   'chat:send': ChatMessage;
   'rtt:update': null;
 }

@@ -1,10 +1,13 @@
 import type {
+  AgentServerEvents,
+  CallerServerEvents,
   EndReason,
   InterpreterStatus,
   JoinedSession,
   ProducerView,
   Role,
   SessionServerEvents,
+  VolunteerServerEvents,
 } from '../../../common/protocol';
 import { languageName, t } from '../i18n';
 import { MediaClient, type RemoteTrack } from '../media/MediaClient';
@@ -17,6 +20,26 @@ import { exposeStats, outboundVideoStats } from './stats';
 import { Tiles } from './Tiles';
 
 type Joined = JoinedSession & { producers: ProducerView[] };
+
+/** Any role's connection: the in-call events are the same in every namespace. */
+type InCallSignaling = Signaling<CallerServerEvents | AgentServerEvents | VolunteerServerEvents>;
+
+/** An in-call event with its handler, as one pair: the union keeps each event with its own handler. */
+type Subscription = {
+  [K in keyof SessionServerEvents]: [event: K, handler: SessionServerEvents[K]];
+}[keyof SessionServerEvents];
+
+/** Listens to one in-call event; returns what stops it. */
+function listen<K extends keyof SessionServerEvents>(
+  socket: InCallSignaling['socket'],
+  event: K,
+  handler: SessionServerEvents[K],
+): () => void;
+// Implemented over the pairs: socket.io's typings accept those, but not a handler for a generic K.
+function listen(socket: InCallSignaling['socket'], ...[event, handler]: Subscription): () => void {
+  socket.on(event, handler);
+  return () => socket.off(event, handler);
+}
 
 /**
  * The in-call screen for any role: joins the session with its token, sends the local camera and
@@ -44,7 +67,7 @@ export class CallController {
   readonly #interpreterListeners: ((status: InterpreterStatus) => void)[] = [];
 
   constructor(
-    private readonly signaling: Signaling<never>,
+    private readonly signaling: InCallSignaling,
     private readonly root: HTMLElement,
     private readonly announcer: Announcer,
     private readonly onEnded: (reason: EndReason) => void,
@@ -153,14 +176,8 @@ export class CallController {
     const onReconnect = () => void this.#resume();
     this.signaling.socket.io.on('reconnect', onReconnect);
     this.#unsubscribe.push(() => this.signaling.socket.io.off('reconnect', onReconnect));
-    // The socket is typed per namespace; these events are the same in every one.
-    const socket = this.signaling.socket as unknown as {
-      on<K extends keyof SessionServerEvents>(e: K, f: SessionServerEvents[K]): void;
-      off<K extends keyof SessionServerEvents>(e: K, f: SessionServerEvents[K]): void;
-    };
     const on = <K extends keyof SessionServerEvents>(event: K, handler: SessionServerEvents[K]) => {
-      socket.on(event, handler);
-      this.#unsubscribe.push(() => socket.off(event, handler));
+      this.#unsubscribe.push(listen(this.signaling.socket, event, handler));
     };
     on('session:producer-added', (p) => {
       void this.#media?.consume(p).catch((err: unknown) => console.error('consume failed', err));

@@ -1,6 +1,7 @@
 import { Device, type types } from 'mediasoup-client';
 import type { JoinedSession, ProducerView, Role } from '../../../common/protocol';
 import type { Signaling } from '../signaling';
+import { consumerParameters, deviceCapabilities, recvCapabilities } from './wire';
 
 type AnySignaling = Signaling<never>;
 
@@ -69,7 +70,7 @@ export class MediaClient {
     stream: MediaStream | null,
   ): Promise<void> {
     this.#roles = new Map(joined.participants.map((p) => [p.participantId, p.role]));
-    await this.device.load({ routerRtpCapabilities: joined.routerRtpCapabilities as types.RtpCapabilities });
+    await this.device.load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) });
     this.#recv = await this.#createTransport('recv');
     if (stream) {
       this.#send = await this.#createTransport('send');
@@ -86,29 +87,24 @@ export class MediaClient {
 
   async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
     const info = await this.signaling.request('media:create-transport', { direction });
-    const options = info as unknown as types.TransportOptions;
     const transport =
-      direction === 'send'
-        ? this.device.createSendTransport(options)
-        : this.device.createRecvTransport(options);
+      direction === 'send' ? this.device.createSendTransport(info) : this.device.createRecvTransport(info);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.signaling
-        .request('media:connect-transport', {
-          transportId: transport.id,
-          dtlsParameters: dtlsParameters as never,
-        })
+        .request('media:connect-transport', { transportId: transport.id, dtlsParameters })
         .then(() => callback())
         .catch(errback);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
+        // Set by #produce below; mediasoup-client hands appData back untyped.
+        const source = appData['source'];
+        if (source !== 'camera' && source !== 'microphone') {
+          errback(new Error(`a ${kind} track without a source`));
+          return;
+        }
         this.signaling
-          .request('media:produce', {
-            transportId: transport.id,
-            kind,
-            rtpParameters: rtpParameters as never,
-            source: appData['source'] as 'camera' | 'microphone',
-          })
+          .request('media:produce', { transportId: transport.id, kind, rtpParameters, source })
           .then(({ producerId }) => callback({ id: producerId }))
           .catch(errback);
       });
@@ -170,13 +166,13 @@ export class MediaClient {
     const info = await this.signaling.request('media:consume', {
       transportId: recv.id,
       producerId: p.producerId,
-      rtpCapabilities: this.device.rtpCapabilities as never,
+      rtpCapabilities: recvCapabilities(this.device.rtpCapabilities),
     });
     const consumer = await recv.consume({
       id: info.id,
       producerId: info.producerId,
       kind: info.kind,
-      rtpParameters: info.rtpParameters as types.RtpParameters,
+      rtpParameters: consumerParameters(info.rtpParameters),
       appData: { participantId: p.participantId, role: this.#roles.get(p.participantId) ?? null },
     });
     this.#consumers.set(p.producerId, consumer);

@@ -1,7 +1,9 @@
 import type { types } from 'mediasoup';
+import type { RelayError } from '../../../common/errors';
 import type { Logger } from '../logger';
 import { TypedEmitter } from '../util/TypedEmitter';
-import { MediaClosedError, MediaNotFoundError, MediaRejectedError } from './errors';
+import { MediaClosedError, MediaNotFoundError, MediaRejectedError, MediaStateError } from './errors';
+import { refusalFor } from './refusals';
 import type { WorkerPool } from './WorkerPool';
 
 export type Direction = 'send' | 'recv';
@@ -29,9 +31,21 @@ export interface ConsumerInfo {
   rtpParameters: types.RtpParameters;
 }
 
+interface TransportAppData extends types.AppData {
+  participantId: string;
+  direction: Direction;
+  /** connect() was called: mediasoup allows it once per transport. */
+  connected: boolean;
+}
+
+interface ProducerAppData extends types.AppData {
+  participantId: string;
+  source: MediaSource;
+}
+
 interface ParticipantMedia {
-  transports: Map<string, types.WebRtcTransport>;
-  producers: Map<string, types.Producer>;
+  transports: Map<string, types.WebRtcTransport<TransportAppData>>;
+  producers: Map<string, types.Producer<ProducerAppData>>;
   consumers: Map<string, types.Consumer>;
 }
 
@@ -50,6 +64,9 @@ export type CallMediaEvents = {
  * The media of one call: one router, and per participant their transports, producers and consumers.
  * Every operation names the participant, and only that participant's own objects are looked up,
  * so one participant can never touch another's transports, let alone another call's.
+ *
+ * What a client can get wrong (parameters, order, stale ids) fails as a RelayError with the code
+ * it should hear, logged at warn; a raw error out of here is a failure of ours.
  */
 export class CallMedia extends TypedEmitter<CallMediaEvents> {
   readonly #participants = new Map<string, ParticipantMedia>();
@@ -111,13 +128,13 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
 
   async createTransport(participantId: string, direction: Direction): Promise<TransportInfo> {
     const p = this.#participant(participantId);
-    const transport = await this.#router.createWebRtcTransport({
+    const transport = await this.#router.createWebRtcTransport<TransportAppData>({
       webRtcServer: this.#webRtcServer,
       enableUdp: true,
       enableTcp: true,
       preferUdp: true,
       initialAvailableOutgoingBitrate: 1_000_000,
-      appData: { participantId, direction },
+      appData: { participantId, direction, connected: false },
     });
     p.transports.set(transport.id, transport);
     transport.observer.once('close', () => p.transports.delete(transport.id));
@@ -133,12 +150,49 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
     };
   }
 
-  #transport(p: ParticipantMedia, transportId: string, direction?: Direction): types.WebRtcTransport {
+  #transport(
+    p: ParticipantMedia,
+    transportId: string,
+    direction?: Direction,
+  ): types.WebRtcTransport<TransportAppData> {
     const t = p.transports.get(transportId);
-    if (!t || (direction && t.appData['direction'] !== direction)) {
+    if (!t || (direction && t.appData.direction !== direction)) {
       throw new MediaNotFoundError(`no ${direction ? `${direction} ` : ''}transport ${transportId} of yours`);
     }
     return t;
+  }
+
+  /**
+   * Runs one mediasoup request for a participant. A failure the client caused (see refusalFor)
+   * becomes its RelayError and a warning; anything else is thrown as it is.
+   */
+  async #request<T>(
+    participantId: string,
+    what: string,
+    target: { readonly closed: boolean },
+    run: () => Promise<T>,
+    refusal: (err: unknown) => RelayError | undefined = (err) => refusalFor(err, what, target),
+  ): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      // mediasoup passes the worker's notifications on a turn after its responses: let a close the
+      // worker did first (a consumer whose producer went) land before judging whose failure it is.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      const refused = this.#closed
+        ? new MediaClosedError('the call has ended', { cause: err })
+        : refusal(err);
+      if (!refused) throw err;
+      this.#refused(participantId, refused);
+      throw refused;
+    }
+  }
+
+  #refused(participantId: string, refusal: RelayError): void {
+    this.log.warn(
+      { participantId, code: refusal.code, reason: refusal.message, err: refusal.cause ?? refusal },
+      'media request refused',
+    );
   }
 
   async connectTransport(
@@ -147,7 +201,15 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
     dtlsParameters: types.DtlsParameters,
   ): Promise<void> {
     const t = this.#transport(this.#participant(participantId), transportId);
-    await t.connect({ dtlsParameters });
+    if (t.appData.connected) {
+      const refusal = new MediaStateError(`transport ${transportId} is already connected`);
+      this.#refused(participantId, refusal);
+      throw refusal;
+    }
+    // Marked before the await: even a failed connect() may count for the worker, and a second
+    // request (another tab) must not race the first. A transport whose connect failed is spent.
+    t.appData.connected = true;
+    await this.#request(participantId, 'transport', t, () => t.connect({ dtlsParameters }));
   }
 
   async produce(
@@ -162,7 +224,9 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
     if ((source === 'camera') !== (kind === 'video')) {
       throw new MediaRejectedError(`a ${source} cannot send ${kind}`);
     }
-    const producer = await t.produce({ kind, rtpParameters, appData: { participantId, source } });
+    const producer = await this.#request(participantId, 'transport', t, () =>
+      t.produce<ProducerAppData>({ kind, rtpParameters, appData: { participantId, source } }),
+    );
     p.producers.set(producer.id, producer);
     producer.observer.once('close', () => {
       p.producers.delete(producer.id);
@@ -189,7 +253,7 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
           producerId: producer.id,
           participantId: owner,
           kind: producer.kind,
-          source: producer.appData['source'] as MediaSource,
+          source: producer.appData.source,
           paused: producer.paused,
         });
       }
@@ -220,12 +284,17 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
     if (!this.#router.canConsume({ producerId, rtpCapabilities })) {
       throw new MediaRejectedError('your browser cannot decode this media');
     }
-    const consumer = await t.consume({
-      producerId,
-      rtpCapabilities,
-      paused: true,
-      appData: { participantId },
-    });
+    const consumer = await this.#request(
+      participantId,
+      'transport',
+      t,
+      () => t.consume({ producerId, rtpCapabilities, paused: true, appData: { participantId } }),
+      // The producer may close while the consumer is being made: then there is nothing to consume.
+      (err) =>
+        found.producer.closed
+          ? new MediaNotFoundError(`no producer ${producerId} to consume`, { cause: err })
+          : refusalFor(err, 'transport', t),
+    );
     p.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => p.consumers.delete(consumer.id));
     consumer.on('producerclose', () => {
@@ -238,15 +307,16 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
   async resumeConsumer(participantId: string, consumerId: string): Promise<void> {
     const c = this.#participant(participantId).consumers.get(consumerId);
     if (!c) throw new MediaNotFoundError(`no consumer ${consumerId} of yours`);
-    await c.resume();
+    await this.#request(participantId, 'consumer', c, () => c.resume());
   }
 
   /** Mute and camera-off pause the producer on the server too, so nothing is forwarded. */
   async setProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<void> {
     const producer = this.#participant(participantId).producers.get(producerId);
     if (!producer) throw new MediaNotFoundError(`no producer ${producerId} of yours`);
-    if (paused) await producer.pause();
-    else await producer.resume();
+    await this.#request(participantId, 'producer', producer, () =>
+      paused ? producer.pause() : producer.resume(),
+    );
     this.safeEmit('producer-paused', { producerId, participantId, paused });
   }
 

@@ -7,4 +7,4 @@ export {
   type ProducerInfo,
   type TransportInfo,
 } from './CallMedia';
-export { MediaClosedError, MediaNotFoundError, MediaRejectedError } from './errors';
+export { MediaClosedError, MediaNotFoundError, MediaRejectedError, MediaStateError } from './errors';

@@ -1,4 +1,3 @@
-import type { ProducerView } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
 import type { Session } from '../sessions/Session';
@@ -63,7 +62,7 @@ export function registerSessionHandlers(
       mode: session.mode,
       routerRtpCapabilities: session.media.rtpCapabilities,
       participants: session.participants.map((p) => session.view(p)),
-      producers: session.media.producersFor(participant.participantId) as ProducerView[],
+      producers: session.media.producersFor(participant.participantId),
       chat: [...session.chat],
       interpreter: session.interpreter,
     };
@@ -73,7 +72,7 @@ export function registerSessionHandlers(
     const { session, participantId } = boundSession(socket, calls);
     session.media.resetParticipant(participantId);
     return {
-      producers: session.media.producersFor(participantId) as ProducerView[],
+      producers: session.media.producersFor(participantId),
       routerRtpCapabilities: session.media.rtpCapabilities,
     };
   });
@@ -110,24 +109,13 @@ export function registerSessionHandlers(
 
   responder.on('media:produce', async ({ transportId, kind, rtpParameters, source }) => {
     const { session, participantId } = boundSession(socket, calls);
-    const producerId = await session.media.produce(
-      participantId,
-      transportId,
-      kind,
-      rtpParameters as unknown as Parameters<Session['media']['produce']>[3],
-      source,
-    );
+    const producerId = await session.media.produce(participantId, transportId, kind, rtpParameters, source);
     return { producerId };
   });
 
   responder.on('media:consume', async ({ transportId, producerId, rtpCapabilities }) => {
     const { session, participantId } = boundSession(socket, calls);
-    return session.media.consume(
-      participantId,
-      transportId,
-      producerId,
-      rtpCapabilities as unknown as Parameters<Session['media']['consume']>[3],
-    );
+    return session.media.consume(participantId, transportId, producerId, rtpCapabilities);
   });
 
   responder.on('media:resume-consumer', async ({ consumerId }) => {

@@ -8,20 +8,15 @@ import {
   ClientMessages,
 } from '../../../common/protocol';
 import type { Logger } from '../logger';
-import { MediaClosedError, MediaNotFoundError, MediaRejectedError } from '../media';
 import { RelayError } from '../../../common/errors';
 
+/**
+ * A RelayError is thrown on purpose (the media layer turns the client's own bad parameters into
+ * one): its code and message reach the client as they are. Anything else is our fault: logged, and
+ * answered without detail.
+ */
 function toAckError(err: unknown, log: Logger, event: string): AckError {
-  // Thrown on purpose: its code and message reach the client as they are.
-  if (err instanceof RelayError) return { code: err.code, message: err.message };
-  if (err instanceof MediaNotFoundError) return { code: 'not-found', message: err.message };
-  if (err instanceof MediaClosedError) return { code: 'call-ended', message: err.message };
-  if (err instanceof MediaRejectedError) return { code: 'media-rejected', message: err.message };
-  // mediasoup rejects parameters it cannot use with TypeError; the detail stays in our log.
-  if (err instanceof TypeError) {
-    log.warn({ event, err }, 'media parameters rejected');
-    return { code: 'media-rejected', message: 'The media parameters were not accepted.' };
-  }
+  if (err instanceof RelayError && err.code !== 'internal') return { code: err.code, message: err.message };
   log.error({ event, err }, 'handler failed');
   return { code: 'internal', message: 'Something went wrong on our side.' };
 }

@@ -206,10 +206,7 @@ describe('over signalling, a second connect', () => {
     await app.stop();
   });
 
-  // Pending on the signalling refactor: respond.ts still maps only the three older media errors
-  // by class, so this invalid-state RelayError answers `internal` (logged at error) until it maps
-  // any RelayError by its code. Then this fails as "expected to fail": make it a plain it().
-  it.fails('answers a second connect of the same transport with invalid-state', async () => {
+  it('answers a second connect of the same transport with invalid-state', async () => {
     const call = await establishCall(app, 'second-connect');
     const send = ok(
       await call.agent.request<{ id: string }>('media:create-transport', { direction: 'send' }),

@@ -119,7 +119,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     auth,
     async close() {
       calls.close();
-      await new Promise<void>((resolve) => io.close(() => resolve()));
+      await io.close();
       pool.close();
       if (!deps.store) await store.close();
     },

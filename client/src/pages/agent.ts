@@ -140,15 +140,15 @@ function mountInterpreterControls(
     { type: 'button', id: 'remove-interpreter', hidden: true },
     t('agent.interpreter.remove'),
   );
-  request.addEventListener('click', () =>
-    s.request('agent:request-interpreter', { language }).catch(showError),
-  );
-  replace.addEventListener('click', () =>
-    s.request('agent:remove-interpreter', { replace: true }).catch(showError),
-  );
-  remove.addEventListener('click', () =>
-    s.request('agent:remove-interpreter', { replace: false }).catch(showError),
-  );
+  request.addEventListener('click', () => {
+    s.request('agent:request-interpreter', { language }).catch(showError);
+  });
+  replace.addEventListener('click', () => {
+    s.request('agent:remove-interpreter', { replace: true }).catch(showError);
+  });
+  remove.addEventListener('click', () => {
+    s.request('agent:remove-interpreter', { replace: false }).catch(showError);
+  });
   call.onInterpreterChange(({ status }) => {
     request.hidden = status !== 'none';
     replace.hidden = status !== 'joined';

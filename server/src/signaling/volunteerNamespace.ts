@@ -32,11 +32,11 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
     });
 
     socket.on('disconnect', () =>
-      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), slog, () =>
+      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), slog, () => {
         calls.volunteers
           .disconnected(volunteerId)
-          .catch((err: unknown) => slog.error({ err }, 'could not set a volunteer offline')),
-      ),
+          .catch((err: unknown) => slog.error({ err }, 'could not set a volunteer offline'));
+      }),
     );
 
     // Messages wait until the volunteer is known to the lobby (their hours come from the store).

@@ -1,6 +1,6 @@
-// The interpreter desk: which calls need a volunteer, ringing volunteers k at a time, and the fate of
+// The interpreter ringer: which calls need a volunteer, ringing volunteers k at a time, and the fate of
 // each invitation. It owns invitations; the Lobby owns everything else and is reached through
-// `DeskContext` (events, deadlines, volunteer state changes, bridge demand).
+// `RingerContext` (events, deadlines, volunteer state changes, bridge demand).
 import { languagePrefixes, serves } from './languages';
 import type { InvitationRec, MatchRec, VolunteerRec } from './records';
 import { ClosedLog, fail } from './results';
@@ -9,7 +9,7 @@ import type { VolunteerRoster } from './volunteers';
 
 export type InvitationEnd = 'accepted' | 'declined' | 'expired' | 'taken' | 'cancelled';
 
-export interface DeskContext {
+export interface RingerContext {
   readonly ringBatch: number;
   readonly invitationTimeoutMs: number;
   /** Instant of the call being processed. */
@@ -23,7 +23,7 @@ export interface DeskContext {
   addDemand(language: string, delta: 1 | -1): void;
 }
 
-export class InterpreterDesk {
+export class InterpreterRinger {
   readonly invitations = new Map<string, InvitationRec>();
   /** Calls waiting for an interpreter, by interpreter language, oldest first. */
   private readonly awaiting = new Map<string, Set<MatchRec>>();
@@ -34,7 +34,7 @@ export class InterpreterDesk {
   private readonly newRingable = new Set<VolunteerRec>();
 
   constructor(
-    private readonly ctx: DeskContext,
+    private readonly ctx: RingerContext,
     private readonly volunteers: VolunteerRoster,
   ) {}
 

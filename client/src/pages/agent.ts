@@ -110,7 +110,7 @@ byId('accept-offer').addEventListener('click', () => {
       byId('call-language').textContent = t('agent.offerLanguage', {
         language: languageName(accepted.language),
       });
-      const call = new CallController(s as Signaling<never>, byId('call-root'), announcer, () => {
+      const call = new CallController(s, byId('call-root'), announcer, () => {
         for (const track of stream?.getTracks() ?? []) track.stop();
         showView('wrapup');
       });

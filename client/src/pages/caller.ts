@@ -191,7 +191,7 @@ async function joinCall(token: string): Promise<void> {
   // A visual alert for a caller who may be looking away: the tab title changes too.
   document.title = `● ${t('caller.connecting')}`;
   announcer.say(t('caller.connecting'), true);
-  new CallController(signaling as Signaling<never>, byId('call-root'), announcer, onCallEnded)
+  new CallController(signaling, byId('call-root'), announcer, onCallEnded)
     .start(token, stream)
     .then(() => {
       document.title = t('caller.title');

@@ -111,7 +111,7 @@ byId('accept-invitation').addEventListener('click', () => {
       });
       showView('call');
       byId('call-language').textContent = renderInvitation(accepted);
-      await new CallController(s as Signaling<never>, byId('call-root'), announcer, (reason) => {
+      await new CallController(s, byId('call-root'), announcer, (reason) => {
         stop();
         byId('presence-note').textContent = t(`call.endedBy.${reason}`);
         showView('dashboard');

@@ -1,4 +1,3 @@
-import type { Role } from '../../../common/protocol';
 import type { Lobby, LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
 import type { WorkerPool } from '../media';
@@ -10,8 +9,8 @@ import { CallerLine } from './CallerLine';
 import { GraceTimers } from './GraceTimers';
 import { LobbyDriver } from './LobbyDriver';
 import type { CallCenterEvents, CallRecords, Notify } from './ports';
-import type { Session } from './Session';
 import { SessionRegistry } from './SessionRegistry';
+import { SessionDesk } from './SessionDesk';
 import { VolunteerDesk } from './VolunteerDesk';
 
 export type { CallCenterEvents, CallRecords } from './ports';
@@ -41,18 +40,18 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   readonly callers: CallerLine;
   readonly agents: AgentDesk;
   readonly volunteers: VolunteerDesk;
+  /** What participants do inside a call, by session and participant id. */
+  readonly inCall: SessionDesk;
   readonly #driver: LobbyDriver;
   readonly #attendance: Attendance;
   readonly #participantWaits: GraceTimers;
   readonly #lobby: Lobby;
-  readonly #log: Logger;
 
   constructor(deps: CallCenterDeps) {
     super((event, error) => deps.log.error({ event, err: error }, 'call centre listener failed'));
     const log = deps.log.child({ module: 'calls' });
     const graceMs = deps.reconnectGraceMs ?? 30_000;
     const notify: Notify = (event, ...args) => this.safeEmit(event, ...args);
-    this.#log = log;
     this.#lobby = deps.lobby;
     this.sessions = new SessionRegistry({ pool: deps.pool, scheduler: deps.scheduler, log: deps.log });
     this.#driver = new LobbyDriver({
@@ -99,24 +98,13 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       log,
       callbackJoinMs: CALLBACK_JOIN_MS,
     });
-  }
-
-  /** A participant's socket joined the call (first time, or back after a blip). */
-  participantConnected(session: Session, participantId: string): void {
-    this.#attendance.joined(session, participantId);
-  }
-
-  /**
-   * A dropped participant has a grace period to come back on a new socket. Past it, a caller lost
-   * ends the call, an agent lost puts the caller back in line, an interpreter lost is replaced.
-   */
-  participantDisconnected(session: Session, participantId: string): void {
-    this.#attendance.dropped(session, participantId);
-  }
-
-  endSession(session: Session, role: Role): void {
-    this.#log.info({ sessionId: session.id, by: role }, 'hang-up');
-    session.end('hangup');
+    this.inCall = new SessionDesk({
+      sessions: this.sessions,
+      attendance: this.#attendance,
+      volunteers: this.volunteers,
+      scheduler: deps.scheduler,
+      log,
+    });
   }
 
   /** The live queue and staff by state, for the supervisor: all of it the lobby's own figures. */

@@ -1,8 +1,7 @@
 import type { SignalingContext } from './context';
-import { RelayError } from '../../../common/errors';
 import { Responder } from './respond';
 import { rooms } from './rooms';
-import { boundSession, registerSessionHandlers } from './sessionHandlers';
+import { registerSessionHandlers, seatOf } from './sessionHandlers';
 import { requireStaff, staffAccount, whenRoomEmpty } from './staff';
 import type { AgentNamespace } from './types';
 
@@ -43,23 +42,14 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     responder.on('agent:wrap-up', async (input) => ({ presence: await calls.agents.wrapUp(agentId, input) }));
 
     responder.on('agent:request-interpreter', async ({ language }) => {
-      await calls.volunteers.requestInterpreter(agentSession(), language);
+      await calls.inCall.requestInterpreter(seatOf(socket), language);
       return null;
     });
 
     responder.on('agent:remove-interpreter', async ({ replace }) => {
-      await calls.volunteers.removeInterpreter(agentSession(), replace);
+      await calls.inCall.removeInterpreter(seatOf(socket), replace);
       return null;
     });
-
-    /** The call this socket is in as its agent. */
-    const agentSession = () => {
-      const { session, participantId } = boundSession(socket, calls);
-      if (session.participant(participantId)?.role !== 'agent') {
-        throw new RelayError('forbidden', 'only the agent of this call can do that');
-      }
-      return session;
-    };
 
     registerSessionHandlers(socket, responder, ctx, slog);
 

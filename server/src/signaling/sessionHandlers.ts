@@ -1,30 +1,18 @@
 import type { Logger } from '../logger';
-import type { CallCenter } from '../sessions/CallCenter';
 import type { Session } from '../sessions/Session';
 import type { SignalingContext } from './context';
 import type { Responder } from './respond';
 import { RelayError } from '../../../common/errors';
 import { rooms } from './rooms';
 import { whenRoomEmpty } from './staff';
-import type { AnySocket, BoundParticipant, SessionNamespace } from './types';
+import type { CallSeat } from '../sessions/SessionDesk';
+import type { AnySocket, SessionNamespace } from './types';
 
-/** The socket's place in a call, set by `session:join`. */
-export function boundParticipant(socket: AnySocket): BoundParticipant | undefined {
-  return socket.data.participant;
-}
-
-/** The live call this socket joined, as a participant still in it; else a clear refusal. */
-export function boundSession(
-  socket: AnySocket,
-  calls: CallCenter,
-): { session: Session; participantId: string } {
-  const bound = boundParticipant(socket);
-  const session = bound && calls.sessions.get(bound.sessionId);
-  if (!bound || !session) throw new RelayError('forbidden', 'join a call first');
-  if (session.ended) throw new RelayError('call-ended', 'the call has ended');
-  if (!session.participant(bound.participantId))
-    throw new RelayError('forbidden', 'you are no longer in this call');
-  return { session, participantId: bound.participantId };
+/** The socket's place in a call, set by `session:join`; else a clear refusal. */
+export function seatOf(socket: AnySocket): CallSeat {
+  const seat = socket.data.participant;
+  if (!seat) throw new RelayError('forbidden', 'join a call first');
+  return seat;
 }
 
 /** In-call messages, the same for every role: join with a token, then transports, produce, consume. */
@@ -34,110 +22,66 @@ export function registerSessionHandlers(
   ctx: SignalingContext,
   log: Logger,
 ): void {
-  const { calls, textLimiter } = ctx;
+  const { textLimiter } = ctx;
+  const desk = ctx.calls.inCall;
   responder.on('session:join', async ({ token }) => {
-    const found = calls.sessions.byToken(token);
-    if (!found || found.session.ended)
-      throw new RelayError('forbidden', 'this join token is not valid for any call');
-    const { session, participant } = found;
-    const previous = boundParticipant(socket);
-    if (previous && previous.participantId !== participant.participantId) {
-      // Still a participant of a live call (not ended, not removed from it): one call at a time.
-      if (calls.sessions.get(previous.sessionId)?.participant(previous.participantId)) {
-        throw new RelayError('invalid-state', 'this connection is already in another call');
-      }
+    const previous = socket.data.participant;
+    const { seat, joined } = desk.join(token, previous);
+    // A seat in a call that is over (or that removed this participant) is left behind.
+    if (previous && previous.participantId !== seat.participantId) {
       await socket.leave(rooms.participant(previous.participantId));
     }
-    socket.data.participant = {
-      sessionId: session.id,
-      participantId: participant.participantId,
-    };
-    await socket.join([rooms.session(session.id), rooms.participant(participant.participantId)]);
-    calls.participantConnected(session, participant.participantId);
-    return {
-      sessionId: session.id,
-      participantId: participant.participantId,
-      role: participant.role,
-      language: session.language,
-      mode: session.mode,
-      routerRtpCapabilities: session.media.rtpCapabilities,
-      participants: session.participants.map((p) => session.view(p)),
-      producers: session.media.producersFor(participant.participantId),
-      chat: [...session.chat],
-      interpreter: session.interpreter,
-    };
+    socket.data.participant = seat;
+    await socket.join([rooms.session(seat.sessionId), rooms.participant(seat.participantId)]);
+    return joined;
   });
 
-  responder.on('media:restart', () => {
-    const { session, participantId } = boundSession(socket, calls);
-    session.media.resetParticipant(participantId);
-    return {
-      producers: session.media.producersFor(participantId),
-      routerRtpCapabilities: session.media.rtpCapabilities,
-    };
-  });
+  responder.on('media:restart', () => desk.restartMedia(seatOf(socket)));
 
   responder.on('chat:send', ({ text }) => {
-    const { session, participantId } = boundSession(socket, calls);
-    if (!textLimiter.take(participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
-    return session.postMessage(participantId, text, ctx.clock());
+    const seat = seatOf(socket);
+    if (!textLimiter.take(seat.participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
+    return desk.chat(seat, text);
   });
 
   responder.on('rtt:update', ({ text }) => {
-    const { session, participantId } = boundSession(socket, calls);
-    if (!textLimiter.take(participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
-    session.updateDraft(participantId, text);
+    const seat = seatOf(socket);
+    if (!textLimiter.take(seat.participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
+    desk.draft(seat, text);
     return null;
   });
 
   responder.on('session:hangup', () => {
-    const { session, participantId } = boundSession(socket, calls);
-    calls.endSession(session, session.participant(participantId)?.role ?? 'caller');
+    desk.hangup(seatOf(socket));
     return null;
   });
 
-  responder.on('media:create-transport', async ({ direction }) => {
-    const { session, participantId } = boundSession(socket, calls);
-    return session.media.createTransport(participantId, direction);
-  });
+  responder.on('media:create-transport', ({ direction }) => desk.createTransport(seatOf(socket), direction));
 
-  responder.on('media:connect-transport', async ({ transportId, dtlsParameters }) => {
-    const { session, participantId } = boundSession(socket, calls);
-    await session.media.connectTransport(participantId, transportId, dtlsParameters);
+  responder.on('media:connect-transport', async (payload) => {
+    await desk.connectTransport(seatOf(socket), payload);
     return null;
   });
 
-  responder.on('media:produce', async ({ transportId, kind, rtpParameters, source }) => {
-    const { session, participantId } = boundSession(socket, calls);
-    const producerId = await session.media.produce(participantId, transportId, kind, rtpParameters, source);
-    return { producerId };
-  });
+  responder.on('media:produce', (payload) => desk.produce(seatOf(socket), payload));
 
-  responder.on('media:consume', async ({ transportId, producerId, rtpCapabilities }) => {
-    const { session, participantId } = boundSession(socket, calls);
-    return session.media.consume(participantId, transportId, producerId, rtpCapabilities);
-  });
+  responder.on('media:consume', (payload) => desk.consume(seatOf(socket), payload));
 
   responder.on('media:resume-consumer', async ({ consumerId }) => {
-    const { session, participantId } = boundSession(socket, calls);
-    await session.media.resumeConsumer(participantId, consumerId);
+    await desk.resumeConsumer(seatOf(socket), consumerId);
     return null;
   });
 
   responder.on('media:set-producer-paused', async ({ producerId, paused }) => {
-    const { session, participantId } = boundSession(socket, calls);
-    await session.media.setProducerPaused(participantId, producerId, paused);
+    await desk.setProducerPaused(seatOf(socket), producerId, paused);
     return null;
   });
 
   socket.on('disconnect', () => {
-    const bound = boundParticipant(socket);
-    const session = bound && calls.sessions.get(bound.sessionId);
-    if (!bound || !session) return;
+    const seat = socket.data.participant;
+    if (!seat) return;
     // Another tab of the same participant may still be connected.
-    whenRoomEmpty(socket.nsp, rooms.participant(bound.participantId), log, () =>
-      calls.participantDisconnected(session, bound.participantId),
-    );
+    whenRoomEmpty(socket.nsp, rooms.participant(seat.participantId), log, () => desk.dropped(seat));
   });
 }
 

@@ -6,17 +6,13 @@ import type {
   SessionServerEvents,
   VolunteerServerEvents,
 } from '../../../common/protocol';
+import type { CallSeat } from '../sessions/SessionDesk';
 import type { Account } from '../store';
-
-/** The socket's place in a call, set by `session:join`. */
-export interface BoundParticipant {
-  sessionId: string;
-  participantId: string;
-}
 
 /** What the server remembers on any socket that can join a call. */
 export interface SessionSocketData {
-  participant?: BoundParticipant;
+  /** The socket's place in a call, set by `session:join`. */
+  participant?: CallSeat;
 }
 
 export interface CallerSocketData extends SessionSocketData {

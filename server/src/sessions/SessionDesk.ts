@@ -1,0 +1,155 @@
+import { RelayError } from '../../../common/errors';
+import type { ClientAcks, ClientMessage, Role } from '../../../common/protocol';
+import type { Logger } from '../logger';
+import type { Scheduler } from '../util/scheduler';
+import type { Attendance } from './Attendance';
+import type { Session } from './Session';
+import type { SessionRegistry } from './SessionRegistry';
+import type { VolunteerDesk } from './VolunteerDesk';
+
+/** Who is asking, by our ids: the session and the participant a socket joined as. */
+export interface CallSeat {
+  sessionId: string;
+  participantId: string;
+}
+
+export interface SessionDeskDeps {
+  sessions: SessionRegistry;
+  attendance: Attendance;
+  volunteers: Pick<VolunteerDesk, 'requestInterpreter' | 'removeInterpreter'>;
+  scheduler: Scheduler;
+  log: Logger;
+}
+
+/**
+ * Everything a participant does inside a call, addressed by ids only (never by a Session object),
+ * so that the socket asking need not live in the process that hosts the call.
+ */
+export class SessionDesk {
+  constructor(private readonly deps: SessionDeskDeps) {}
+
+  /**
+   * Joins with a join token (first time, or back on a new socket): the call as the participant sees
+   * it. `current` is the seat the asking connection already holds: one call at a time.
+   */
+  join(token: string, current?: CallSeat): { seat: CallSeat; joined: ClientAcks['session:join'] } {
+    const found = this.deps.sessions.byToken(token);
+    if (!found || found.session.ended)
+      throw new RelayError('forbidden', 'this join token is not valid for any call');
+    const { session, participant } = found;
+    if (current && current.participantId !== participant.participantId && this.#isSeated(current)) {
+      throw new RelayError('invalid-state', 'this connection is already in another call');
+    }
+    this.deps.attendance.joined(session, participant.participantId);
+    return {
+      seat: { sessionId: session.id, participantId: participant.participantId },
+      joined: {
+        sessionId: session.id,
+        participantId: participant.participantId,
+        role: participant.role,
+        language: session.language,
+        mode: session.mode,
+        routerRtpCapabilities: session.media.rtpCapabilities,
+        participants: session.participants.map((p) => session.view(p)),
+        producers: session.media.producersFor(participant.participantId),
+        chat: [...session.chat],
+        interpreter: session.interpreter,
+      },
+    };
+  }
+
+  /** Still a participant of a live call (not ended, not removed from it). */
+  #isSeated(seat: CallSeat): boolean {
+    return this.deps.sessions.get(seat.sessionId)?.participant(seat.participantId) !== undefined;
+  }
+
+  restartMedia(seat: CallSeat): ClientAcks['media:restart'] {
+    const session = this.#session(seat);
+    session.media.resetParticipant(seat.participantId);
+    return {
+      producers: session.media.producersFor(seat.participantId),
+      routerRtpCapabilities: session.media.rtpCapabilities,
+    };
+  }
+
+  chat(seat: CallSeat, text: string): ClientAcks['chat:send'] {
+    return this.#session(seat).postMessage(seat.participantId, text, this.deps.scheduler.now());
+  }
+
+  draft(seat: CallSeat, text: string): void {
+    this.#session(seat).updateDraft(seat.participantId, text);
+  }
+
+  hangup(seat: CallSeat): void {
+    const session = this.#session(seat);
+    const role = session.participant(seat.participantId)?.role ?? 'caller';
+    this.deps.log.info({ sessionId: session.id, by: role }, 'hang-up');
+    session.end('hangup');
+  }
+
+  createTransport(seat: CallSeat, direction: 'send' | 'recv'): Promise<ClientAcks['media:create-transport']> {
+    return this.#session(seat).media.createTransport(seat.participantId, direction);
+  }
+
+  async connectTransport(seat: CallSeat, p: ClientMessage<'media:connect-transport'>): Promise<void> {
+    await this.#session(seat).media.connectTransport(seat.participantId, p.transportId, p.dtlsParameters);
+  }
+
+  async produce(seat: CallSeat, p: ClientMessage<'media:produce'>): Promise<ClientAcks['media:produce']> {
+    const media = this.#session(seat).media;
+    return {
+      producerId: await media.produce(seat.participantId, p.transportId, p.kind, p.rtpParameters, p.source),
+    };
+  }
+
+  consume(seat: CallSeat, p: ClientMessage<'media:consume'>): Promise<ClientAcks['media:consume']> {
+    return this.#session(seat).media.consume(
+      seat.participantId,
+      p.transportId,
+      p.producerId,
+      p.rtpCapabilities,
+    );
+  }
+
+  async resumeConsumer(seat: CallSeat, consumerId: string): Promise<void> {
+    await this.#session(seat).media.resumeConsumer(seat.participantId, consumerId);
+  }
+
+  async setProducerPaused(seat: CallSeat, producerId: string, paused: boolean): Promise<void> {
+    await this.#session(seat).media.setProducerPaused(seat.participantId, producerId, paused);
+  }
+
+  /** The agent asks for an interpreter during a two-way call (or for another language). */
+  async requestInterpreter(seat: CallSeat, language?: string): Promise<void> {
+    await this.deps.volunteers.requestInterpreter(this.#asRole(seat, 'agent'), language);
+  }
+
+  /** The agent takes the interpreter out of the call; with `replace`, other volunteers are rung. */
+  async removeInterpreter(seat: CallSeat, replace: boolean): Promise<void> {
+    await this.deps.volunteers.removeInterpreter(this.#asRole(seat, 'agent'), replace);
+  }
+
+  /** The participant's last socket went away: their grace period to come back starts. */
+  dropped(seat: CallSeat): void {
+    const session = this.deps.sessions.get(seat.sessionId);
+    if (session) this.deps.attendance.dropped(session, seat.participantId);
+  }
+
+  /** The live call of this seat, still holding the participant; else a clear refusal. */
+  #session(seat: CallSeat): Session {
+    const session = this.deps.sessions.get(seat.sessionId);
+    if (!session) throw new RelayError('forbidden', 'join a call first');
+    if (session.ended) throw new RelayError('call-ended', 'the call has ended');
+    if (!session.participant(seat.participantId))
+      throw new RelayError('forbidden', 'you are no longer in this call');
+    return session;
+  }
+
+  #asRole(seat: CallSeat, role: Role): Session {
+    const session = this.#session(seat);
+    if (session.participant(seat.participantId)?.role !== role) {
+      throw new RelayError('forbidden', `only the ${role} of this call can do that`);
+    }
+    return session;
+  }
+}

@@ -8,6 +8,7 @@ import { Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';
 import { WorkerPool } from './media';
 import { CallCenter } from './sessions/CallCenter';
+import { localControl } from './sessions/control';
 import { attachSignaling } from './signaling';
 import { openStore, type Store } from './store';
 import { realScheduler, type Scheduler } from './util/scheduler';
@@ -57,6 +58,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     log,
     ...(deps.reconnectGraceMs !== undefined && { reconnectGraceMs: deps.reconnectGraceMs }),
   });
+  const control = localControl(calls);
   const auth = new AuthSessions(clock);
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
   const httpApp = createHttpApp({
@@ -71,13 +73,13 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       sessions: calls.sessions.size,
       routers: pool.routerCount,
     }),
-    overview: () => calls.overview(),
+    overview: () => control.call('overview'),
     // New languages or hours reach the matching at once, not at the volunteer's next sign-in.
     onVolunteerProfileChanged: (accountId) => {
       void Promise.all([store.accounts.findById(accountId), store.volunteers.getProfile(accountId)])
         .then(async ([account, profile]) => {
           if (!account || !profile) return;
-          await calls.volunteers.profileChanged({
+          await control.call('volunteers.profileChanged', {
             id: account.id,
             displayName: account.displayName,
             languages: profile.languages.map((l) => l.tag),
@@ -92,6 +94,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
   attachSignaling(io, {
     calls,
+    control,
     auth,
     store,
     log,

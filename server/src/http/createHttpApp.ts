@@ -21,7 +21,7 @@ export interface HttpDeps {
   secureCookies: boolean;
   health: () => Record<string, unknown>;
   /** The live queue and staff by state, for the supervisor's page. */
-  overview: () => SupervisorOverview;
+  overview: () => Promise<SupervisorOverview>;
   /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
   onVolunteerProfileChanged?: (accountId: string) => void;
 }

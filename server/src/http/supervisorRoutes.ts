@@ -13,7 +13,7 @@ export interface SupervisorDeps {
   store: Store;
   requireAccount: RequireAccount;
   log: Logger;
-  overview: () => SupervisorOverview;
+  overview: () => Promise<SupervisorOverview>;
 }
 
 /** A volunteer as the supervisor sees them: never the password hash. */
@@ -55,9 +55,10 @@ export function createSupervisorRouter(deps: SupervisorDeps): Router {
   const router = Router();
   router.use(deps.requireAccount('supervisor'));
 
-  router.get('/overview', (_req, res) => {
+  router.get('/overview', async (_req, res) => {
+    const overview = await deps.overview();
     res.set('cache-control', 'no-store');
-    res.json(deps.overview());
+    res.json(overview);
   });
 
   router.get('/volunteers', async (_req, res) => {

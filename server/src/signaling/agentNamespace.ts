@@ -7,7 +7,7 @@ import type { AgentNamespace } from './types';
 
 /** Signed-in agents: presence, offers, the call, wrap-up, and the interpreter of their call. */
 export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext): void {
-  const { calls, log } = ctx;
+  const { calls, control, log } = ctx;
   requireStaff(nsp, ctx, 'agent');
 
   nsp.on('connection', (socket) => {
@@ -20,7 +20,7 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     responder.after(setUp());
     async function setUp(): Promise<void> {
       await socket.join(rooms.agent(agentId));
-      const presence = await calls.agents.connected({
+      const presence = await control.call('agents.connected', {
         id: agentId,
         displayName: account.displayName,
         languages: account.languages,
@@ -29,25 +29,27 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     }
 
     responder.on('agent:set-presence', async ({ presence }) => ({
-      presence: await calls.agents.setPresence(agentId, presence),
+      presence: await control.call('agents.setPresence', agentId, presence),
     }));
 
-    responder.on('agent:accept-offer', ({ offerId }) => calls.agents.acceptOffer(agentId, offerId));
+    responder.on('agent:accept-offer', ({ offerId }) => control.call('agents.acceptOffer', agentId, offerId));
 
     responder.on('agent:decline-offer', async ({ offerId }) => {
-      await calls.agents.declineOffer(agentId, offerId);
+      await control.call('agents.declineOffer', agentId, offerId);
       return null;
     });
 
-    responder.on('agent:wrap-up', async (input) => ({ presence: await calls.agents.wrapUp(agentId, input) }));
+    responder.on('agent:wrap-up', async (input) => ({
+      presence: await control.call('agents.wrapUp', agentId, input),
+    }));
 
     responder.on('agent:request-interpreter', async ({ language }) => {
-      await calls.inCall.requestInterpreter(seatOf(socket), language);
+      await control.call('inCall.requestInterpreter', seatOf(socket), language);
       return null;
     });
 
     responder.on('agent:remove-interpreter', async ({ replace }) => {
-      await calls.inCall.removeInterpreter(seatOf(socket), replace);
+      await control.call('inCall.removeInterpreter', seatOf(socket), replace);
       return null;
     });
 
@@ -55,8 +57,8 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
 
     socket.on('disconnect', () =>
       whenRoomEmpty(nsp, rooms.agent(agentId), slog, () => {
-        calls.agents
-          .disconnected(agentId)
+        control
+          .call('agents.disconnected', agentId)
           .catch((err: unknown) => slog.error({ err }, 'could not set an agent offline'));
       }),
     );

@@ -12,7 +12,7 @@ import type { CallerNamespace, CallerSocket } from './types';
  * for a callback), get a join token when an agent answers, then the call.
  */
 export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContext): void {
-  const { calls, log } = ctx;
+  const { calls, control, log } = ctx;
   const bind = async (socket: CallerSocket, callerId: string) => {
     socket.data.callerId = callerId;
     await socket.join(rooms.caller(callerId));
@@ -24,7 +24,7 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
     const data = socket.data;
 
     responder.on('lobby:request', async ({ language, mode }) => {
-      if (data.callerId && calls.callers.isWaiting(data.callerId)) {
+      if (data.callerId && (await control.call('callers.isWaiting', data.callerId))) {
         throw new RelayError('invalid-state', 'you are already waiting');
       }
       if (!ctx.callLimiter.take(socket.handshake.address)) {
@@ -32,29 +32,29 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
       }
       const callerId = newId();
       await bind(socket, callerId);
-      return calls.callers.request(callerId, language, mode);
+      return control.call('callers.request', callerId, language, mode);
     });
 
     responder.on('lobby:resume', async ({ resumeKey }) => {
-      const { callerId, result } = calls.callers.resume(resumeKey);
+      const { callerId, result } = await control.call('callers.resume', resumeKey);
       await bind(socket, callerId);
       return result;
     });
 
     responder.on('lobby:cancel', async () => {
       if (!data.callerId) throw new RelayError('invalid-state', 'you are not waiting');
-      await calls.callers.cancel(data.callerId, 'cancelled');
+      await control.call('callers.cancel', data.callerId, 'cancelled');
       return null;
     });
 
     responder.on('lobby:choose-fallback', async ({ choice }) => {
       if (!data.callerId) throw new RelayError('invalid-state', 'you are not waiting');
-      await calls.callers.chooseFallback(data.callerId, choice);
+      await control.call('callers.chooseFallback', data.callerId, choice);
       return null;
     });
 
     responder.on('call:rate', async ({ surveyKey, rating }) => {
-      await calls.callers.rate(surveyKey, rating);
+      await control.call('callers.rate', surveyKey, rating);
       return null;
     });
 
@@ -62,9 +62,13 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
 
     socket.on('disconnect', () => {
       const callerId = data.callerId;
-      if (!callerId || !calls.callers.isWaiting(callerId)) return;
-      // The same caller may already be back on a new connection.
-      whenRoomEmpty(nsp, rooms.caller(callerId), log, () => calls.callers.disconnected(callerId));
+      if (!callerId) return;
+      // The same caller may already be back on a new connection; a caller already answered keeps no place.
+      whenRoomEmpty(nsp, rooms.caller(callerId), log, () => {
+        control
+          .call('callers.disconnected', callerId)
+          .catch((err: unknown) => log.error({ err, callerId }, 'could not hold a place in line'));
+      });
     });
   });
 

@@ -1,12 +1,16 @@
 import type { AuthSessions } from '../auth/AuthSessions';
 import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
+import type { CallControl } from '../sessions/control';
 import type { Store } from '../store';
 import { RateLimiter } from './RateLimiter';
 
 /** What every namespace's handlers share. */
 export interface SignalingContext {
-  calls: CallCenter;
+  /** What happens in the call centre, to deliver to the sockets concerned. */
+  calls: Pick<CallCenter, 'on'>;
+  /** Asks call control to act; it may run on another node. */
+  control: CallControl;
   auth: AuthSessions;
   store: Store;
   log: Logger;

@@ -2,6 +2,7 @@ import type { Server } from 'socket.io';
 import type { AuthSessions } from '../auth/AuthSessions';
 import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
+import type { CallControl } from '../sessions/control';
 import type { Store } from '../store';
 import { attachAgentNamespace } from './agentNamespace';
 import { attachCallerNamespace } from './callerNamespace';
@@ -12,6 +13,7 @@ import type { AgentNamespace, CallerNamespace, SessionNamespace, VolunteerNamesp
 
 export interface SignalingDeps {
   calls: CallCenter;
+  control: CallControl;
   auth: AuthSessions;
   store: Store;
   log: Logger;

@@ -22,11 +22,10 @@ export function registerSessionHandlers(
   ctx: SignalingContext,
   log: Logger,
 ): void {
-  const { textLimiter } = ctx;
-  const desk = ctx.calls.inCall;
+  const { textLimiter, control } = ctx;
   responder.on('session:join', async ({ token }) => {
     const previous = socket.data.participant;
-    const { seat, joined } = desk.join(token, previous);
+    const { seat, joined } = await control.call('inCall.join', token, previous);
     // A seat in a call that is over (or that removed this participant) is left behind.
     if (previous && previous.participantId !== seat.participantId) {
       await socket.leave(rooms.participant(previous.participantId));
@@ -36,44 +35,46 @@ export function registerSessionHandlers(
     return joined;
   });
 
-  responder.on('media:restart', () => desk.restartMedia(seatOf(socket)));
+  responder.on('media:restart', () => control.call('inCall.restartMedia', seatOf(socket)));
 
   responder.on('chat:send', ({ text }) => {
     const seat = seatOf(socket);
     if (!textLimiter.take(seat.participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
-    return desk.chat(seat, text);
+    return control.call('inCall.chat', seat, text);
   });
 
-  responder.on('rtt:update', ({ text }) => {
+  responder.on('rtt:update', async ({ text }) => {
     const seat = seatOf(socket);
     if (!textLimiter.take(seat.participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
-    desk.draft(seat, text);
+    await control.call('inCall.draft', seat, text);
     return null;
   });
 
-  responder.on('session:hangup', () => {
-    desk.hangup(seatOf(socket));
+  responder.on('session:hangup', async () => {
+    await control.call('inCall.hangup', seatOf(socket));
     return null;
   });
 
-  responder.on('media:create-transport', ({ direction }) => desk.createTransport(seatOf(socket), direction));
+  responder.on('media:create-transport', ({ direction }) =>
+    control.call('inCall.createTransport', seatOf(socket), direction),
+  );
 
   responder.on('media:connect-transport', async (payload) => {
-    await desk.connectTransport(seatOf(socket), payload);
+    await control.call('inCall.connectTransport', seatOf(socket), payload);
     return null;
   });
 
-  responder.on('media:produce', (payload) => desk.produce(seatOf(socket), payload));
+  responder.on('media:produce', (payload) => control.call('inCall.produce', seatOf(socket), payload));
 
-  responder.on('media:consume', (payload) => desk.consume(seatOf(socket), payload));
+  responder.on('media:consume', (payload) => control.call('inCall.consume', seatOf(socket), payload));
 
   responder.on('media:resume-consumer', async ({ consumerId }) => {
-    await desk.resumeConsumer(seatOf(socket), consumerId);
+    await control.call('inCall.resumeConsumer', seatOf(socket), consumerId);
     return null;
   });
 
   responder.on('media:set-producer-paused', async ({ producerId, paused }) => {
-    await desk.setProducerPaused(seatOf(socket), producerId, paused);
+    await control.call('inCall.setProducerPaused', seatOf(socket), producerId, paused);
     return null;
   });
 
@@ -81,7 +82,11 @@ export function registerSessionHandlers(
     const seat = socket.data.participant;
     if (!seat) return;
     // Another tab of the same participant may still be connected.
-    whenRoomEmpty(socket.nsp, rooms.participant(seat.participantId), log, () => desk.dropped(seat));
+    whenRoomEmpty(socket.nsp, rooms.participant(seat.participantId), log, () => {
+      control
+        .call('inCall.dropped', seat)
+        .catch((err: unknown) => log.error({ err, seat }, 'could not start a grace period'));
+    });
   });
 }
 

@@ -7,7 +7,7 @@ import type { VolunteerNamespace } from './types';
 
 /** Signed-in, approved volunteers: online or away, invitations (first to accept wins), the call. */
 export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: SignalingContext): void {
-  const { calls, log } = ctx;
+  const { calls, control, log } = ctx;
   requireStaff(nsp, ctx, 'volunteer');
 
   nsp.on('connection', (socket) => {
@@ -19,22 +19,22 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
 
     // Every tab hears the change from the lobby's presence event; the ack answers this one.
     responder.on('volunteer:set-presence', ({ presence }) =>
-      calls.volunteers.setPresence(volunteerId, presence),
+      control.call('volunteers.setPresence', volunteerId, presence),
     );
 
     responder.on('volunteer:accept-invitation', ({ invitationId }) =>
-      calls.volunteers.acceptInvitation(volunteerId, invitationId),
+      control.call('volunteers.acceptInvitation', volunteerId, invitationId),
     );
 
     responder.on('volunteer:decline-invitation', async ({ invitationId }) => {
-      await calls.volunteers.declineInvitation(volunteerId, invitationId);
+      await control.call('volunteers.declineInvitation', volunteerId, invitationId);
       return null;
     });
 
     socket.on('disconnect', () =>
       whenRoomEmpty(nsp, rooms.volunteer(volunteerId), slog, () => {
-        calls.volunteers
-          .disconnected(volunteerId)
+        control
+          .call('volunteers.disconnected', volunteerId)
           .catch((err: unknown) => slog.error({ err }, 'could not set a volunteer offline'));
       }),
     );
@@ -44,7 +44,7 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
     async function setUp(): Promise<void> {
       const profile = await ctx.store.volunteers.getProfile(volunteerId);
       await socket.join(rooms.volunteer(volunteerId));
-      const status = await calls.volunteers.connected({
+      const status = await control.call('volunteers.connected', {
         id: volunteerId,
         displayName: account.displayName,
         languages: profile?.languages.map((l) => l.tag) ?? account.languages,

@@ -9,7 +9,7 @@ import { AgentRoster, isIdleAgent, isOnlineAgent } from './agents';
 import { BridgeCapacity } from './bridging';
 import { inRanges, weeklyRanges } from './calendar';
 import type { ZonedCalendar } from './calendar';
-import { CallerClasses } from './classes';
+import { CallerClasses, keyFor } from './classes';
 import { classStaff, regionStaff } from './competition';
 import { resolveConfig } from './config';
 import { DeadlineHeap } from './deadlines';
@@ -25,13 +25,17 @@ import type {
   AgentRec,
   CallerClass,
   CallerRec,
+  Deadline,
   InvitationRec,
   MatchRec,
   OfferRec,
   VolunteerRec,
 } from './records';
+import { installSnapshot, readSnapshot } from './restore';
 import { fail, isId, isRecord } from './results';
 import type { ShiftCalendar } from './shifts';
+import { writeSnapshot } from './snapshot';
+import type { LobbyParts, LobbyStateSnapshot } from './snapshot';
 import { PositionTracker } from './tracker';
 import { Transaction } from './transaction';
 import { isVolunteerOnline, VolunteerRoster } from './volunteers';
@@ -48,20 +52,8 @@ import type {
   LobbyInspection,
   LobbyResult,
   LobbySnapshot,
-  Priority,
   VolunteerInput,
 } from './types';
-
-type Deadline =
-  | { kind: 'offer'; offer: OfferRec }
-  | { kind: 'invitation'; invitation: InvitationRec }
-  | { kind: 'long-wait'; caller: CallerRec }
-  | { kind: 'hours'; volunteer: VolunteerRec; token: number }
-  | { kind: 'positions'; token: number };
-
-// Ordering key: every 'head' caller sorts before every 'normal' one, then arrival order.
-const NORMAL_BAND = 2 ** 45;
-const keyFor = (priority: Priority, seq: number): number => (priority === 'head' ? 0 : NORMAL_BAND) + seq;
 
 const SETTABLE_PRESENCE: ReadonlySet<string> = new Set(['available', 'away', 'offline']);
 const FALLBACK_CHOICES: ReadonlySet<string> = new Set<FallbackChoice>(['wait', 'text', 'callback']);
@@ -134,6 +126,18 @@ export class Lobby {
       },
       this.volunteers,
     );
+  }
+
+  /**
+   * Rebuilds a lobby from `snapshotState()` output (untrusted: a bad one throws TypeError/RangeError
+   * and builds nothing). It runs under the snapshot's config; `config`, if given, is the one this
+   * node expects and must resolve to the same, or the restore is refused.
+   */
+  static restore(state: unknown, config: Partial<LobbyConfig> | undefined, clock: Clock): Lobby {
+    const checked = readSnapshot(state, config);
+    const lobby = new Lobby(checked.config, clock);
+    installSnapshot(lobby.parts(), checked.snapshot);
+    return lobby;
   }
 
   // ───────────────────────────── callers ─────────────────────────────
@@ -567,6 +571,14 @@ export class Lobby {
     };
   }
 
+  /**
+   * The whole state as versioned JSON-ready data, for the replication log's periodic snapshots
+   * (README.md, "Snapshots"). Unlike `snapshot()`, O(n): it lists every caller. Changes nothing.
+   */
+  snapshotState(): LobbyStateSnapshot {
+    return writeSnapshot(this.parts());
+  }
+
   /** Current position and (rounded) estimate; null when the caller is not in line. O(classes · log n). */
   callerView(callerId: string): CallerView | null {
     const caller = this.classes.callers.get(callerId);
@@ -608,6 +620,22 @@ export class Lobby {
   }
 
   // ───────────────────────────── call plumbing ─────────────────────────────
+
+  private parts(): LobbyParts {
+    return {
+      config: this.config,
+      tx: this.tx,
+      classes: this.classes,
+      agents: this.agents,
+      volunteers: this.volunteers,
+      book: this.book,
+      ringer: this.ringer,
+      bridge: this.bridge,
+      stats: this.stats,
+      tracker: this.tracker,
+      deadlines: this.deadlines,
+    };
+  }
 
   private begin(): number {
     return this.tx.begin(this.clock());

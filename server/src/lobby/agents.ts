@@ -7,6 +7,7 @@
 import { OrderedIndex } from './ordered';
 import { primaryLanguage } from './languages';
 import type { AgentRec, AgentSig } from './records';
+import type { SnapshotAgent } from './snapshot';
 import type { AgentPresence, LanguageTag } from './types';
 
 const ONLINE: ReadonlySet<AgentPresence> = new Set<AgentPresence>([
@@ -98,6 +99,33 @@ export class AgentRoster {
       becameIdle: nowIdle && !wasIdle,
       staffChanged: wasOnline !== nowOnline || (nowOnline && sigBefore !== agent.sig),
     };
+  }
+
+  exportState(): { idleCounter: number } {
+    return { idleCounter: this.idleCounter };
+  }
+
+  /**
+   * Restore, on a fresh roster: each agent is created and brought to its state through `change`, so
+   * pools, counts and language sets are rebuilt by the same code that keeps them. Links to offers and
+   * matches are the caller's to set (they do not move an agent in or out of the pools).
+   */
+  restoreState(agents: readonly SnapshotAgent[], idleCounter: number): void {
+    for (const s of agents) {
+      const agent = this.create(s.id, [...s.languages], s.shift);
+      // keepIdleOrder: an idle agent keeps the idleSeq it had (validated > 0 and unique).
+      this.change(
+        agent,
+        () => {
+          agent.presence = s.presence;
+          agent.idleSeq = s.idleSeq;
+          agent.missedInRow = s.missedInRow;
+          agent.wrapStartedAt = s.wrapStartedAt;
+        },
+        true,
+      );
+    }
+    this.idleCounter = idleCounter;
   }
 
   /** Longest-idle agent among those declaring one of `prefixes` (a caller language's servers). */

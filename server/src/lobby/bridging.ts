@@ -69,6 +69,23 @@ export class BridgeCapacity {
     this.tracker.markDirty(cls);
   }
 
+  /**
+   * Restore: demand is exactly the bridged offers pending plus the calls awaiting an interpreter, and
+   * each class's flags follow from it and the volunteers' counts. Set quietly: nothing changed.
+   */
+  rebuild(bridgedOffers: readonly LanguageTag[], awaitingCalls: readonly LanguageTag[]): void {
+    this.demand.clear();
+    this.ready.clear();
+    for (const lang of [...bridgedOffers, ...awaitingCalls])
+      this.demand.set(lang, (this.demand.get(lang) ?? 0) + 1);
+    for (const cls of this.classes.list) {
+      if (cls.language === null) continue;
+      cls.bridgeReady = this.volunteers.freeFor(cls.prefixes) > (this.demand.get(cls.language) ?? 0);
+      cls.bridgeCapable = this.volunteers.capableFor(cls.prefixes) > 0;
+      if (cls.bridgeReady) this.ready.add(cls);
+    }
+  }
+
   /** A pruned class is no longer offered to bridge agents. */
   forget(cls: CallerClass): void {
     this.ready.delete(cls);

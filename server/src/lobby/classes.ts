@@ -4,7 +4,12 @@
 import { languagePrefixes } from './languages';
 import { OrderedIndex } from './ordered';
 import type { CallerClass, CallerRec } from './records';
-import type { CallMode, LanguageCounts, LanguageTag } from './types';
+import type { CallMode, LanguageCounts, LanguageTag, Priority } from './types';
+
+// Ordering key: every 'head' caller sorts before every 'normal' one, then arrival order.
+const NORMAL_BAND = 2 ** 45;
+export const keyFor = (priority: Priority, seq: number): number =>
+  (priority === 'head' ? 0 : NORMAL_BAND) + seq;
 
 /** Past this many caller classes, empty ones are pruned before a new one is created. */
 const MAX_IDLE_CLASSES = 128;
@@ -113,8 +118,59 @@ export class CallerClasses {
       .sort();
   }
 
+  /** Snapshot: the classes in creation order, the languages in first-seen order, the arrival counter. */
+  exportState(): {
+    arrivals: number;
+    classes: Array<{ key: string; hadCapacity: boolean }>;
+    languages: LanguageTag[];
+  } {
+    return {
+      arrivals: this.arrivals,
+      classes: this.all.map((c) => ({ key: c.key, hadCapacity: c.hadCapacity })),
+      languages: [...this.counts.keys()],
+    };
+  }
+
+  /**
+   * Restore, on a fresh instance and before any caller is added: the classes again in their order
+   * (the text class exists already) and the counts in their language order. Nobody is told: the
+   * parts that index classes are rebuilt afterwards.
+   */
+  restoreState(state: {
+    arrivals: number;
+    classes: ReadonlyArray<{ key: string; hadCapacity: boolean }>;
+    languages: readonly LanguageTag[];
+  }): void {
+    for (const { key, hadCapacity } of state.classes) {
+      const cls = this.byKey.get(key) ?? this.create(key, key === 'text' ? null : key.slice('video:'.length));
+      cls.hadCapacity = hadCapacity;
+    }
+    for (const lang of state.languages) this.counts.set(lang, { waiting: 0, text: 0, callback: 0 });
+    this.arrivals = state.arrivals;
+  }
+
+  /**
+   * A class record outside the list, for a caller in a call whose class was pruned meanwhile: only
+   * its key is read until a requeue finds (or makes) the live class.
+   */
+  detachedClass(mode: CallMode, language: LanguageTag): CallerClass {
+    return mode === 'text' ? this.text : this.makeClass(`video:${language}`, language);
+  }
+
   private create(key: string, language: LanguageTag | null): CallerClass {
-    const cls: CallerClass = {
+    const cls = this.makeClass(key, language);
+    this.byKey.set(key, cls);
+    this.all.push(cls);
+    for (const p of cls.prefixes) {
+      const list = this.byPrefix.get(p);
+      if (list === undefined) this.byPrefix.set(p, [cls]);
+      else list.push(cls);
+    }
+    return cls;
+  }
+
+  private makeClass(key: string, language: LanguageTag | null): CallerClass {
+    return {
       key,
       mode: key === 'text' ? 'text' : 'video',
       language: key === 'text' ? null : language,
@@ -129,14 +185,6 @@ export class CallerClasses {
       bridgeSigs: [],
       regionSigs: [],
     };
-    this.byKey.set(key, cls);
-    this.all.push(cls);
-    for (const p of cls.prefixes) {
-      const list = this.byPrefix.get(p);
-      if (list === undefined) this.byPrefix.set(p, [cls]);
-      else list.push(cls);
-    }
-    return cls;
   }
 
   /**

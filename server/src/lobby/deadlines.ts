@@ -19,6 +19,25 @@ export class DeadlineHeap<T> {
     return this.heap.length;
   }
 
+  /** The next tie-break number: entries pushed later sort after earlier ones due at the same time. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  /** Every entry, live or not, in heap order (a copy). */
+  entries(): DeadlineEntry<T>[] {
+    return [...this.heap];
+  }
+
+  /** Restore, on an empty heap: entries with their own tie-break numbers, then the counter. */
+  load(entries: readonly DeadlineEntry<T>[], nextSeq: number): void {
+    for (const e of entries) {
+      this.heap.push({ at: e.at, seq: e.seq, item: e.item });
+      this.up(this.heap.length - 1);
+    }
+    this.seq = nextSeq;
+  }
+
   push(at: number, item: T): void {
     this.heap.push({ at, seq: this.seq++, item });
     this.up(this.heap.length - 1);

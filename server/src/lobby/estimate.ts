@@ -44,6 +44,26 @@ export class HandleTimeStats {
     this.wrap = { mean: wrapPriorMs, square: wrapPriorMs * wrapPriorMs, count: 0 };
   }
 
+  exportState(): { talk: Moments; wrapUp: Moments; talkByClass: Array<Moments & { classKey: string }> } {
+    return {
+      talk: { ...this.talk },
+      wrapUp: { ...this.wrap },
+      talkByClass: [...this.talkByClass].map(([classKey, m]) => ({ classKey, ...m })),
+    };
+  }
+
+  restoreState(state: {
+    talk: Moments;
+    wrapUp: Moments;
+    talkByClass: ReadonlyArray<Moments & { classKey: string }>;
+  }): void {
+    const copy = ({ mean, square, count }: Moments): Moments => ({ mean, square, count });
+    Object.assign(this.talk, copy(state.talk));
+    Object.assign(this.wrap, copy(state.wrapUp));
+    this.talkByClass.clear();
+    for (const m of state.talkByClass) this.talkByClass.set(m.classKey, copy(m));
+  }
+
   recordTalk(classKey: string, ms: number): void {
     this.update(this.talk, ms);
     let m = this.talkByClass.get(classKey);

@@ -3,6 +3,8 @@ export { Lobby } from './Lobby';
 export { applyCommand, LOBBY_COMMANDS } from './commands';
 export type { CommandValue, LobbyCommand, LobbyCommandName } from './commands';
 export { DEFAULT_CONFIG } from './config';
+export { LOBBY_SNAPSHOT_VERSION } from './snapshot';
+export type { LobbyStateSnapshot } from './snapshot';
 export { DEFAULT_SHIFTS } from './shifts';
 export { canonicalLanguage, serves as languageServes } from './languages';
 export type {

@@ -44,6 +44,34 @@ export class InterpreterRinger {
     return n;
   }
 
+  /** Snapshot: the id sequence, the memory of closed invitations, the waiting calls in their order. */
+  exportState(): {
+    seq: number;
+    closed: Array<{ id: string; ownerId: string; reason: InvitationEnd }>;
+    awaiting: Array<{ language: string; matchIds: string[] }>;
+  } {
+    return {
+      seq: this.seq,
+      closed: this.closed.entries(),
+      awaiting: [...this.awaiting].map(([language, set]) => ({
+        language,
+        matchIds: [...set].map((m) => m.id),
+      })),
+    };
+  }
+
+  /** Restore, on a fresh ringer: invitations already linked to their volunteer and match. */
+  restoreState(
+    state: { seq: number; closed: ReadonlyArray<{ id: string; ownerId: string; reason: InvitationEnd }> },
+    invitations: readonly InvitationRec[],
+    awaiting: ReadonlyArray<{ language: string; matches: readonly MatchRec[] }>,
+  ): void {
+    for (const inv of invitations) this.invitations.set(inv.id, inv);
+    for (const { language, matches } of awaiting) this.awaiting.set(language, new Set(matches));
+    this.closed.load(state.closed);
+    this.seq = state.seq;
+  }
+
   hasWork(): boolean {
     return this.ringQueue.size > 0 || this.newRingable.size > 0;
   }

@@ -26,6 +26,39 @@ export class OfferBook {
     return this.matchByCaller.has(callerId);
   }
 
+  matchOfCaller(callerId: string): MatchRec | undefined {
+    return this.matchByCaller.get(callerId);
+  }
+
+  /** Snapshot: the id sequences and the memory of closed offers (the records are read through the maps). */
+  exportState(): {
+    offerSeq: number;
+    matchSeq: number;
+    closed: Array<{ id: string; ownerId: string; reason: OfferEnd }>;
+  } {
+    return { offerSeq: this.offerSeq, matchSeq: this.matchSeq, closed: this.closed.entries() };
+  }
+
+  /** Restore, on a fresh book: records already linked to callers and agents, in their map order. */
+  restoreState(
+    state: {
+      offerSeq: number;
+      matchSeq: number;
+      closed: ReadonlyArray<{ id: string; ownerId: string; reason: OfferEnd }>;
+    },
+    offers: readonly OfferRec[],
+    matches: readonly MatchRec[],
+  ): void {
+    for (const o of offers) this.offerById.set(o.id, o);
+    for (const m of matches) {
+      this.matchById.set(m.id, m);
+      this.matchByCaller.set(m.caller.id, m);
+    }
+    this.closed.load(state.closed);
+    this.offerSeq = state.offerSeq;
+    this.matchSeq = state.matchSeq;
+  }
+
   /** Records a new offer, linked to its caller (the agent side is the Lobby's, through the roster). */
   open(caller: CallerRec, agent: AgentRec, bridged: boolean, now: number, timeoutMs: number): OfferRec {
     const offer: OfferRec = {

@@ -121,3 +121,11 @@ export interface VolunteerRec {
   /** Bumped whenever the hours deadline is rescheduled, so older heap entries become stale. */
   hoursToken: number;
 }
+
+/** A pending deadline in the Lobby's heap; each knows how to tell whether it still matters. */
+export type Deadline =
+  | { kind: 'offer'; offer: OfferRec }
+  | { kind: 'invitation'; invitation: InvitationRec }
+  | { kind: 'long-wait'; caller: CallerRec }
+  | { kind: 'hours'; volunteer: VolunteerRec; token: number }
+  | { kind: 'positions'; token: number };

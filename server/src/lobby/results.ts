@@ -15,22 +15,35 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
 
+/** How many closed offers (and, apart, invitations) are remembered; the oldest is forgotten first. */
+export const CLOSED_MEMORY = 10_000;
+
 /** Remembers how recently closed offers/invitations ended, so a late reply gets the right error. */
 export class ClosedLog<R extends string> {
-  private readonly entries = new Map<string, { owner: string; reason: R }>();
+  private readonly byId = new Map<string, { owner: string; reason: R }>();
 
-  constructor(private readonly limit = 10_000) {}
+  constructor(private readonly limit = CLOSED_MEMORY) {}
 
   set(id: string, owner: string, reason: R): void {
-    if (this.entries.size >= this.limit) {
-      const oldest = this.entries.keys().next();
-      if (oldest.done !== true) this.entries.delete(oldest.value);
+    if (this.byId.size >= this.limit) {
+      const oldest = this.byId.keys().next();
+      if (oldest.done !== true) this.byId.delete(oldest.value);
     }
-    this.entries.set(id, { owner, reason });
+    this.byId.set(id, { owner, reason });
+  }
+
+  /** Oldest first: the order eviction follows. */
+  entries(): Array<{ id: string; ownerId: string; reason: R }> {
+    return [...this.byId.entries()].map(([id, e]) => ({ id, ownerId: e.owner, reason: e.reason }));
+  }
+
+  /** Restore: the same entries in the same order (on an empty log). */
+  load(entries: ReadonlyArray<{ id: string; ownerId: string; reason: R }>): void {
+    for (const e of entries) this.set(e.id, e.ownerId, e.reason);
   }
 
   reasonFor(id: string, owner: string): R | undefined {
-    const e = this.entries.get(id);
+    const e = this.byId.get(id);
     return e !== undefined && e.owner === owner ? e.reason : undefined;
   }
 }

@@ -7,6 +7,7 @@ import { rebuildCompetition } from './competition';
 import { refreshClasses, viewOf } from './positions';
 import type { ClassInputs } from './positions';
 import type { CallerClass, CallerRec } from './records';
+import type { SnapshotPositions } from './snapshot';
 import type { Transaction } from './transaction';
 import type { CallerView } from './types';
 
@@ -66,6 +67,35 @@ export class PositionTracker {
     this.builtGraphVersion = this.graphVersion;
     this.builtAgentVersion = this.agents.structureVersion;
     this.allDirty = true;
+  }
+
+  /** Snapshot: what is pending (the graph is rebuilt, but whether a rebuild is due shapes the next refresh). */
+  exportState(): SnapshotPositions {
+    return {
+      graphStale:
+        this.builtGraphVersion !== this.graphVersion ||
+        this.builtAgentVersion !== this.agents.structureVersion,
+      allDirty: this.allDirty,
+      dirty: [...this.dirty].map((c) => c.key),
+      token: this.token,
+      scheduled: this.scheduled,
+      lastRefreshAt: Number.isFinite(this.lastRefreshAt) ? this.lastRefreshAt : null,
+    };
+  }
+
+  /** Restore, once classes, agents and bridging are in place: the graph as fresh or as stale as it was. */
+  restoreState(state: SnapshotPositions, dirty: readonly CallerClass[]): void {
+    if (state.graphStale) {
+      this.builtGraphVersion = -1;
+    } else {
+      this.ensureGraph();
+    }
+    this.allDirty = state.allDirty; // after ensureGraph, which marks everything dirty
+    this.dirty.clear();
+    for (const cls of dirty) this.dirty.add(cls);
+    this.token = state.token;
+    this.scheduled = state.scheduled;
+    this.lastRefreshAt = state.lastRefreshAt ?? Number.NEGATIVE_INFINITY;
   }
 
   /** Someone joined or left a class's line: everyone competing with that class may move. */

@@ -6,6 +6,7 @@
 //   capable  — free or in a call: bridging this language is possible at all (estimates, fallback).
 import { OrderedIndex } from './ordered';
 import type { VolunteerRec } from './records';
+import type { SnapshotVolunteer } from './snapshot';
 import type { LanguageTag, VolunteerPresence } from './types';
 
 const isRingable = (v: VolunteerRec): boolean => v.inHours && v.presence === 'available';
@@ -90,6 +91,36 @@ export class VolunteerRoster {
       this.joinPools(v);
     }
     return { becameRingable: nowRingable && !wasRingable, affectedTags: [...affected] };
+  }
+
+  exportState(): { idleCounter: number } {
+    return { idleCounter: this.idleCounter };
+  }
+
+  /**
+   * Restore, on a fresh roster: each volunteer is created and brought to its state through `change`,
+   * which rebuilds the ring pools and the counts. Links to invitations and calls are the caller's.
+   */
+  restoreState(volunteers: readonly SnapshotVolunteer[], idleCounter: number): void {
+    for (const s of volunteers) {
+      const v = this.create({
+        id: s.id,
+        tags: [...s.languages],
+        ranges: s.hours.map((r) => ({ start: r.start, end: r.end })),
+      });
+      // keepIdleOrder: a ringable volunteer keeps the idleSeq they had (validated > 0 and unique).
+      this.change(
+        v,
+        () => {
+          v.presence = s.presence;
+          v.inHours = s.inHours;
+          v.idleSeq = s.idleSeq;
+          v.hoursToken = s.hoursToken;
+        },
+        true,
+      );
+    }
+    this.idleCounter = idleCounter;
   }
 
   /** Volunteers not in a call who serve a caller language (given its prefixes), within hours. */

@@ -15,18 +15,21 @@ describe('RateLimiter', () => {
 });
 
 describe('AuthSessions', () => {
-  it('knows a session until it expires or is destroyed', () => {
+  it('knows a session until it expires or is destroyed', async () => {
     let now = 0;
     const auth = new AuthSessions(() => now, 1000);
-    const id = auth.create({ accountId: 'a1', role: 'agent' });
-    expect(auth.fromCookieHeader(`other=1; relay_session=${id}`)).toEqual({ accountId: 'a1', role: 'agent' });
-    expect(auth.get('forged')).toBeNull();
+    const id = await auth.create({ accountId: 'a1', role: 'agent' });
+    expect(await auth.fromCookieHeader(`other=1; relay_session=${id}`)).toEqual({
+      accountId: 'a1',
+      role: 'agent',
+    });
+    expect(await auth.get('forged')).toBeNull();
     now = 999;
-    expect(auth.get(id)).not.toBeNull();
+    expect(await auth.get(id)).not.toBeNull();
     now = 1000;
-    expect(auth.get(id)).toBeNull();
-    const id2 = auth.create({ accountId: 'a2', role: 'agent' });
-    auth.destroy(id2);
-    expect(auth.get(id2)).toBeNull();
+    expect(await auth.get(id)).toBeNull();
+    const id2 = await auth.create({ accountId: 'a2', role: 'agent' });
+    await auth.destroy(id2);
+    expect(await auth.get(id2)).toBeNull();
   });
 });

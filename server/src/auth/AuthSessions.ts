@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { parse as parseCookies } from 'cookie';
+import { InMemorySessionBook, type SessionBook } from './SessionBook';
 
 export const SESSION_COOKIE = 'relay_session';
 
@@ -10,41 +11,37 @@ export interface StaffIdentity {
 
 /**
  * Signed-in staff, by an opaque random cookie value kept server-side (so logout and expiry are
- * immediate and nothing about the account is in the cookie). A restart signs everyone out.
+ * immediate and nothing about the account is in the cookie). Kept in a SessionBook: this process's
+ * memory by default (a restart signs everyone out), or one every node shares.
  */
 export class AuthSessions {
-  readonly #sessions = new Map<string, StaffIdentity & { expiresAt: number }>();
+  readonly #book: SessionBook;
 
   constructor(
-    private readonly clock: () => number,
+    clock: () => number,
     private readonly ttlMs = 12 * 60 * 60 * 1000,
-  ) {}
+    book?: SessionBook,
+  ) {
+    this.#book = book ?? new InMemorySessionBook(clock);
+  }
 
-  create(identity: StaffIdentity): string {
+  async create(identity: StaffIdentity): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    this.#sessions.set(id, { ...identity, expiresAt: this.clock() + this.ttlMs });
+    await this.#book.put(id, { accountId: identity.accountId, role: identity.role }, this.ttlMs);
     return id;
   }
 
-  get(id: string | undefined): StaffIdentity | null {
-    if (!id) return null;
-    const s = this.#sessions.get(id);
-    if (!s) return null;
-    if (s.expiresAt <= this.clock()) {
-      this.#sessions.delete(id);
-      return null;
-    }
-    return { accountId: s.accountId, role: s.role };
+  async get(id: string | undefined): Promise<StaffIdentity | null> {
+    return id ? this.#book.get(id) : null;
   }
 
   /** Reads the identity from a raw Cookie header (HTTP requests and socket.io handshakes alike). */
-  fromCookieHeader(header: string | undefined): StaffIdentity | null {
-    if (!header) return null;
-    return this.get(parseCookies(header)[SESSION_COOKIE]);
+  async fromCookieHeader(header: string | undefined): Promise<StaffIdentity | null> {
+    return this.get(this.cookieIdFrom(header));
   }
 
-  destroy(id: string | undefined): void {
-    if (id) this.#sessions.delete(id);
+  async destroy(id: string | undefined): Promise<void> {
+    if (id) await this.#book.delete(id);
   }
 
   cookieIdFrom(header: string | undefined): string | undefined {

@@ -23,7 +23,7 @@ export async function requireAccount(
   cookieHeader: string | undefined,
   roles: AccountRole | readonly AccountRole[],
 ): Promise<Account> {
-  const session = gate.auth.fromCookieHeader(cookieHeader);
+  const session = await gate.auth.fromCookieHeader(cookieHeader);
   const account = session ? await gate.store.accounts.findById(session.accountId) : null;
   // A disabled account is treated as signed out: whatever cookie it holds is worth nothing.
   if (!account || account.disabled) throw refusal('unauthenticated', 'Not signed in.');

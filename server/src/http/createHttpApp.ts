@@ -82,7 +82,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     if (!account.approved) {
       throw new RelayError('forbidden', 'Your account is waiting for a supervisor’s approval.');
     }
-    const id = deps.auth.create({ accountId: account.id, role: account.role });
+    const id = await deps.auth.create({ accountId: account.id, role: account.role });
     res.cookie(SESSION_COOKIE, id, {
       httpOnly: true,
       sameSite: 'strict',
@@ -94,8 +94,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     res.json({ account: publicAccount(account) });
   });
 
-  app.post('/api/auth/logout', (req, res) => {
-    deps.auth.destroy(deps.auth.cookieIdFrom(req.headers.cookie));
+  app.post('/api/auth/logout', async (req, res) => {
+    await deps.auth.destroy(deps.auth.cookieIdFrom(req.headers.cookie));
     res.clearCookie(SESSION_COOKIE, { path: '/' });
     res.json({ ok: true });
   });

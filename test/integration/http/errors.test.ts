@@ -158,7 +158,7 @@ describe('errors of the whole app', () => {
       languages: ['en', 'ko'],
       password: TEST_PASSWORD,
     });
-    const cookie = `${SESSION_COOKIE}=${app.auth.create({ accountId: account.id, role: 'volunteer' })}`;
+    const cookie = `${SESSION_COOKIE}=${await app.auth.create({ accountId: account.id, role: 'volunteer' })}`;
     const res = await fetch(`${app.url}/api/volunteer/profile`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json', cookie },

@@ -42,7 +42,7 @@ async function staff(username: string, role: AccountRole, change?: 'disable' | '
     languages: ['vi', 'ko'],
     password: TEST_PASSWORD,
   });
-  const cookie = `${SESSION_COOKIE}=${app.auth.create({ accountId: account.id, role })}`;
+  const cookie = `${SESSION_COOKIE}=${await app.auth.create({ accountId: account.id, role })}`;
   if (change === 'disable') await app.store.accounts.disable(account.id);
   if (change === 'unapprove') await app.store.accounts.setApproved(account.id, false);
   return cookie;
@@ -85,7 +85,7 @@ describe('an account that is not approved', () => {
       password: TEST_PASSWORD,
       approved: false,
     });
-    const cookie = `${SESSION_COOKIE}=${app.auth.create({ accountId: account.id, role: 'volunteer' })}`;
+    const cookie = `${SESSION_COOKIE}=${await app.auth.create({ accountId: account.id, role: 'volunteer' })}`;
     for (const [label, route] of STAFF_ROUTES) await expectRefused(await route(cookie), 403, label);
     await expect(connect(app, '/volunteer', cookie)).rejects.toThrow(/^forbidden$/);
   });

@@ -19,7 +19,10 @@ async function staff(username: string, role: AccountRole, approved = true) {
     password: TEST_PASSWORD,
     approved,
   });
-  return { id: account.id, cookie: `${SESSION_COOKIE}=${app.auth.create({ accountId: account.id, role })}` };
+  return {
+    id: account.id,
+    cookie: `${SESSION_COOKIE}=${await app.auth.create({ accountId: account.id, role })}`,
+  };
 }
 
 const get = (path: string, cookie?: string) =>

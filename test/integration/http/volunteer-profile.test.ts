@@ -60,7 +60,7 @@ const registration = (username: string) => ({
 
 /** A session cookie straight from the app's session table (sign-in itself is tested once, below). */
 async function sessionFor(accountId: string, role: AccountRole): Promise<string> {
-  return `${SESSION_COOKIE}=${app.auth.create({ accountId, role })}`;
+  return `${SESSION_COOKIE}=${await app.auth.create({ accountId, role })}`;
 }
 
 /** An approved volunteer registered through the API, with a session. */
@@ -389,7 +389,7 @@ describe('onVolunteerProfileChanged (the hook app.ts wires to the lobby)', () =>
   it('is called once after a save, never after a refused one, and a failing hook does not fail the save', async () => {
     const account = await store.volunteers.register(registration('hooked'));
     await store.accounts.setApproved(account.id, true);
-    const cookie = `${SESSION_COOKIE}=${auth.create({ accountId: account.id, role: 'volunteer' })}`;
+    const cookie = `${SESSION_COOKIE}=${await auth.create({ accountId: account.id, role: 'volunteer' })}`;
 
     expect((await put({ weeklyHours: [{ day: 1, start: '19:00', end: '23:00' }] }, cookie)).status).toBe(200);
     expect(changed).toEqual([account.id]);

@@ -30,8 +30,8 @@ const accounts = new Map(
 );
 const auth = new AuthSessions(() => 0);
 const gate = { auth, store: { accounts: { findById: async (id: string) => accounts.get(id) ?? null } } };
-const cookieOf = (accountId: string, role: AccountRole) =>
-  `${SESSION_COOKIE}=${auth.create({ accountId, role })}`;
+const cookieOf = async (accountId: string, role: AccountRole) =>
+  `${SESSION_COOKIE}=${await auth.create({ accountId, role })}`;
 
 async function refusal(cookie: string | undefined, roles: AccountRole | AccountRole[]) {
   const error = await requireAccount(gate, cookie, roles).then(
@@ -44,30 +44,34 @@ async function refusal(cookie: string | undefined, roles: AccountRole | AccountR
 
 describe('requireAccount (the one sign-in check)', () => {
   it('returns the account of a live session, of one of the roles, enabled and approved', async () => {
-    await expect(requireAccount(gate, cookieOf('boss', 'supervisor'), 'supervisor')).resolves.toMatchObject({
+    await expect(
+      requireAccount(gate, await cookieOf('boss', 'supervisor'), 'supervisor'),
+    ).resolves.toMatchObject({
       id: 'boss',
     });
     await expect(
-      requireAccount(gate, cookieOf('agent', 'agent'), ['supervisor', 'agent']),
+      requireAccount(gate, await cookieOf('agent', 'agent'), ['supervisor', 'agent']),
     ).resolves.toMatchObject({ id: 'agent' });
   });
 
   it('unauthenticated: no cookie, an unknown session, a deleted or a disabled account', async () => {
     expect(await refusal(undefined, 'agent')).toBe('unauthenticated');
     expect(await refusal(`${SESSION_COOKIE}=forged`, 'agent')).toBe('unauthenticated');
-    expect(await refusal(cookieOf('deleted', 'agent'), 'agent')).toBe('unauthenticated');
-    expect(await refusal(cookieOf('gone-agent', 'agent'), 'agent')).toBe('unauthenticated');
+    expect(await refusal(await cookieOf('deleted', 'agent'), 'agent')).toBe('unauthenticated');
+    expect(await refusal(await cookieOf('gone-agent', 'agent'), 'agent')).toBe('unauthenticated');
     // Disabled comes first: a disabled account is signed out, whatever its role or approval.
-    expect(await refusal(cookieOf('disabled-pending', 'volunteer'), 'supervisor')).toBe('unauthenticated');
+    expect(await refusal(await cookieOf('disabled-pending', 'volunteer'), 'supervisor')).toBe(
+      'unauthenticated',
+    );
   });
 
   it('forbidden: another role, or not (or no longer) approved', async () => {
-    expect(await refusal(cookieOf('agent', 'agent'), 'supervisor')).toBe('forbidden');
-    expect(await refusal(cookieOf('pending', 'volunteer'), 'volunteer')).toBe('forbidden');
-    expect(await refusal(cookieOf('former-boss', 'supervisor'), 'supervisor')).toBe('forbidden');
+    expect(await refusal(await cookieOf('agent', 'agent'), 'supervisor')).toBe('forbidden');
+    expect(await refusal(await cookieOf('pending', 'volunteer'), 'volunteer')).toBe('forbidden');
+    expect(await refusal(await cookieOf('former-boss', 'supervisor'), 'supervisor')).toBe('forbidden');
   });
 
   it("judges by the stored account's role, not the one the session was opened with", async () => {
-    expect(await refusal(cookieOf('agent', 'supervisor'), 'supervisor')).toBe('forbidden');
+    expect(await refusal(await cookieOf('agent', 'supervisor'), 'supervisor')).toBe('forbidden');
   });
 });

@@ -5,10 +5,11 @@ export default defineConfig({
     projects: [
       { test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {
-        // Against the real mediasoup worker and a real SQLite file.
+        // Against the real mediasoup worker, a real SQLite file and a throwaway PostgreSQL server.
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/globalSetup/postgres.ts'],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

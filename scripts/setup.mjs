@@ -1,5 +1,5 @@
 // Sets up whatever a fresh clone is missing, then returns: dependencies, the native SQLite
-// binding, the mediasoup worker and (for tests) Debian's Chromium. Uses Node built-ins only,
+// binding, the mediasoup worker and (for tests) Debian's Chromium, PostgreSQL and Redis. Uses Node built-ins only,
 // since it runs before node_modules exists. Safe to run again: each step checks first.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -49,24 +49,75 @@ function sqliteBinding() {
   fs.copyFileSync(target, cached);
 }
 
-function chromium() {
-  if (process.env.CHROMIUM_PATH || fs.existsSync('/usr/bin/chromium')) return;
+const PG_ROOT = '/usr/lib/postgresql';
+const hasPostgres = () =>
+  fs.existsSync(PG_ROOT) &&
+  fs.readdirSync(PG_ROOT).some((version) => fs.existsSync(path.join(PG_ROOT, version, 'bin', 'initdb')));
+const onPath = (name) =>
+  (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, name), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+/**
+ * Debian packages the tests need, each checked by the binary it provides (not dpkg, so a server
+ * installed some other way counts): Chromium for the browser tests, PostgreSQL and Redis, which the
+ * tests start themselves on free ports in temp dirs.
+ */
+const TEST_PACKAGES = [
+  {
+    name: 'chromium',
+    present: () => Boolean(process.env.CHROMIUM_PATH) || fs.existsSync('/usr/bin/chromium'),
+  },
+  { name: 'postgresql', present: hasPostgres },
+  { name: 'redis-server', present: () => onPath('redis-server') },
+];
+
+function testPackages() {
+  const missing = TEST_PACKAGES.filter((p) => !p.present()).map((p) => p.name);
+  if (missing.length === 0) return;
   if (process.getuid?.() !== 0) {
-    throw new Error(
-      'browser tests need Debian Chromium: sudo apt-get install -y chromium (or set CHROMIUM_PATH)',
-    );
+    const hint = missing.includes('chromium') ? ' (or set CHROMIUM_PATH for chromium)' : '';
+    throw new Error(`the tests need Debian packages: sudo apt-get install -y ${missing.join(' ')}${hint}`);
   }
-  log("installing Debian's chromium for the browser tests");
+  log(`installing Debian's ${missing.join(', ')} for the tests`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-qq'], { env });
-  run('apt-get', ['install', '-y', '-qq', 'chromium'], { env });
+  withoutServiceStarts(() => {
+    run('apt-get', ['update', '-qq'], { env });
+    run('apt-get', ['install', '-y', '-qq', ...missing], { env });
+  });
+}
+
+/**
+ * The postgresql and redis-server packages start their system service on install; the tests never
+ * use it. A policy-rc.d that answers 101 ("action forbidden") makes invoke-rc.d skip every start.
+ * An existing policy is left as it is.
+ */
+function withoutServiceStarts(install) {
+  const policy = '/usr/sbin/policy-rc.d';
+  const ours = !fs.existsSync(policy);
+  if (ours)
+    fs.writeFileSync(
+      policy,
+      '#!/bin/sh\n# Written by relay-centre scripts/setup.mjs during apt-get install.\nexit 101\n',
+      { mode: 0o755 },
+    );
+  try {
+    install();
+  } finally {
+    if (ours) fs.rmSync(policy, { force: true });
+  }
 }
 
 try {
   dependencies();
   if (!args.has('--worker-only')) sqliteBinding();
   await ensureWorker(root);
-  if (args.has('--for-tests')) chromium();
+  if (args.has('--for-tests')) testPackages();
 } catch (err) {
   console.error(`[setup] ${err instanceof Error ? err.message : err}`);
   process.exit(1);

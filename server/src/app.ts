@@ -39,7 +39,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const log = deps.log ?? createLogger(config.logLevel);
   const scheduler = deps.scheduler ?? realScheduler();
   const clock = scheduler.now;
-  const store = deps.store ?? (await openStore({ path: config.databasePath }));
+  const store = deps.store ?? (await openStore(config.database));
   const pool = await WorkerPool.create(
     {
       workers: config.rtc.workers,

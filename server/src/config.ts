@@ -1,5 +1,17 @@
 import os from 'node:os';
 import { z } from 'zod';
+import { isPostgresUrl, type StoreLocation } from './store/location';
+
+/** A PostgreSQL URL. The message never repeats the value: it may hold a password. */
+export const PostgresUrl = z.string().refine(isPostgresUrl, {
+  message: 'must be a postgres:// or postgresql:// URL, e.g. postgres://relay:secret@db.internal:5432/relay',
+});
+
+/** Blank counts as unset, so `DATABASE_URL=` in an env file keeps the SQLite default. */
+export const DatabaseUrl = z.preprocess(
+  (value) => (value === '' ? undefined : value),
+  PostgresUrl.optional(),
+);
 
 /** Every setting comes from the environment, is validated once at start, and is listed in the README. */
 const EnvSchema = z.object({
@@ -11,6 +23,7 @@ const EnvSchema = z.object({
   RTC_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
   MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   DATABASE_PATH: z.string().min(1).default('data/relay.sqlite'),
+  DATABASE_URL: DatabaseUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OFFER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
   INVITATION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
@@ -29,7 +42,8 @@ export interface Config {
   host: string;
   publicUrl: string | undefined;
   rtc: { listenIp: string; announcedAddress: string; port: number; workers: number };
-  databasePath: string;
+  /** PostgreSQL when DATABASE_URL is set (it wins over DATABASE_PATH), else the SQLite file. */
+  database: StoreLocation;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   lobby: {
     offerTimeoutMs: number;
@@ -66,7 +80,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       port: e.RTC_PORT,
       workers: e.MEDIA_WORKERS,
     },
-    databasePath: e.DATABASE_PATH,
+    database: e.DATABASE_URL === undefined ? { path: e.DATABASE_PATH } : { url: e.DATABASE_URL },
     logLevel: e.LOG_LEVEL,
     lobby: {
       offerTimeoutMs: e.OFFER_TIMEOUT_MS,

@@ -1,5 +1,6 @@
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { DatabaseUnreachableError } from './store';
 
 async function main(): Promise<void> {
   let config;
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err);
+  // An unreachable database is an operator's problem, not a bug: one clear line, no stack.
+  console.error(err instanceof DatabaseUnreachableError ? `error: ${err.message}` : err);
   process.exit(1);
 });

@@ -7,7 +7,7 @@ describe('configuration from the environment', () => {
     expect(c.port).toBe(3000);
     expect(c.rtc).toMatchObject({ listenIp: '0.0.0.0', announcedAddress: '127.0.0.1', port: 40000 });
     expect(c.rtc.workers).toBeGreaterThan(0);
-    expect(c.databasePath).toBe('data/relay.sqlite');
+    expect(c.database).toEqual({ path: 'data/relay.sqlite' });
     expect(c.lobby).toEqual({
       offerTimeoutMs: 20_000,
       maxMissedOffers: 3,
@@ -37,7 +37,7 @@ describe('configuration from the environment', () => {
       host: '127.0.0.1',
       publicUrl: 'https://relay.example.org',
       rtc: { listenIp: '10.0.0.5', announcedAddress: 'relay.example.org', port: 50000, workers: 4 },
-      databasePath: '/var/lib/relay/db.sqlite',
+      database: { path: '/var/lib/relay/db.sqlite' },
       logLevel: 'debug',
       lobby: { offerTimeoutMs: 15000, maxMissedOffers: 5 },
       trustProxy: true,
@@ -56,4 +56,26 @@ describe('configuration from the environment', () => {
         expect(message).toContain(name);
     }
   });
+
+  it('switches to PostgreSQL with DATABASE_URL, which wins over DATABASE_PATH', () => {
+    for (const url of ['postgres://relay:secret@db.internal:5432/relay', 'postgresql://db.internal/relay']) {
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_PATH: '/var/lib/relay/db.sqlite' }).database).toEqual({
+        url,
+      });
+    }
+    // Blank is unset (an env file's `DATABASE_URL=`): the SQLite default stays.
+    expect(loadConfig({ DATABASE_URL: '' }).database).toEqual({ path: 'data/relay.sqlite' });
+  });
+
+  it.each(['mysql://root:hunter2@db/relay', 'http://db.internal/relay', 'db.internal:5432', 'hunter2'])(
+    'refuses DATABASE_URL %j with a clear message that does not repeat it',
+    (url) => {
+      const load = () => loadConfig({ DATABASE_URL: url });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(
+        'DATABASE_URL: must be a postgres:// or postgresql:// URL, e.g. postgres://relay:secret@db.internal:5432/relay',
+      );
+      expect(load).not.toThrow(/hunter2/);
+    },
+  );
 });

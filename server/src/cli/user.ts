@@ -3,7 +3,7 @@
  * Exit codes: 0 success, 1 the command failed, 2 bad invocation, 130 cancelled at a prompt.
  */
 import type { ReadStream } from 'node:tty';
-import { openStore, StoreError, type Store } from '../store';
+import { describeStoreLocation, openStore, StoreError, type Store } from '../store';
 import { PasswordInputError, promptNewPassword, readPasswordFromStream } from './readPassword';
 import { parseUserArgs, USAGE, UsageError } from './userArgs';
 import { CommandError, runUserCommand, type CommandIo } from './userCommands';
@@ -24,10 +24,11 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
 
   let store: Store;
   try {
-    store = await openStore({ path: command.db });
+    store = await openStore(command.db);
   } catch (error) {
+    const where = describeStoreLocation(command.db);
     console.error(
-      `error: cannot open database "${command.db}": ${error instanceof Error ? error.message : String(error)}`,
+      `error: cannot open database "${where}": ${error instanceof Error ? error.message : String(error)}`,
     );
     return 1;
   }

@@ -1,6 +1,8 @@
 /** Argument parsing for the accounts CLI: pure (argv and env in, a command out) so it is unit-testable. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
+import { DatabaseUrl, PostgresUrl } from '../config';
+import type { StoreLocation } from '../store/location';
 import { ACCOUNT_ROLES, type AccountRole } from '../store/schema';
 import { AccountRoleSchema, DisplayName, Languages, Username } from '../store/validation';
 
@@ -19,7 +21,8 @@ Commands:
   disable   --username NAME
 
 Options for every command:
-  --db PATH         SQLite file (default: $DATABASE_PATH, else ${DEFAULT_DATABASE_PATH})
+  --db PATH|URL     SQLite file or postgres:// URL (default: $DATABASE_URL, else
+                    $DATABASE_PATH, else ${DEFAULT_DATABASE_PATH}), as the server reads them
   -h, --help        Show this help
 
 Passwords are never given as arguments. With --password-stdin, or when stdin is not a
@@ -37,16 +40,16 @@ export type UserCommand =
   | { kind: 'help' }
   | {
       kind: 'add';
-      db: string;
+      db: StoreLocation;
       role: AccountRole;
       username: string;
       displayName: string;
       languages: string[];
       passwordStdin: boolean;
     }
-  | { kind: 'list'; db: string; role?: AccountRole }
-  | { kind: 'passwd'; db: string; username: string; passwordStdin: boolean }
-  | { kind: 'disable'; db: string; username: string };
+  | { kind: 'list'; db: StoreLocation; role?: AccountRole }
+  | { kind: 'passwd'; db: StoreLocation; username: string; passwordStdin: boolean }
+  | { kind: 'disable'; db: StoreLocation; username: string };
 
 /** Bad invocation: the message says what is wrong; the caller prints usage hints and exits 2. */
 export class UsageError extends Error {
@@ -80,8 +83,7 @@ export function parseUserArgs(
   }
   if (!isCommandName(command)) throw new UsageError(`unknown command "${command}"`);
   const values = parseOptions(command, rest);
-  const db = optional(values, 'db') ?? (env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
-  if (db === '') throw new UsageError('--db must not be empty');
+  const db = database(optional(values, 'db'), env);
 
   switch (command) {
     case 'add':
@@ -123,6 +125,20 @@ function parseOptions(command: CommandName, args: string[]): ParsedValues {
     // parseArgs's own messages are clear ("Unknown option '--x'", "Option '--role <value>' argument missing").
     throw new UsageError(`${command}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** --db, else the server's own choice: DATABASE_URL, else DATABASE_PATH, else the default file. */
+function database(
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): StoreLocation {
+  if (flag === '') throw new UsageError('--db must not be empty');
+  if (flag !== undefined) {
+    // Anything with a scheme is meant as a URL: refuse mysql://… rather than create a file named so.
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(flag) ? { url: check(PostgresUrl, flag, '--db') } : { path: flag };
+  }
+  const url = check(DatabaseUrl, env.DATABASE_URL, 'DATABASE_URL');
+  return url === undefined ? { path: env.DATABASE_PATH || DEFAULT_DATABASE_PATH } : { url };
 }
 
 function isCommandName(name: string): name is CommandName {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
+import { constraintViolation } from './dbErrors';
 import { DuplicateUsernameError, NotFoundError } from './errors';
 import { decoyVerify, hashPassword, verifyPassword } from './passwords';
 import type { AccountRole, AccountRow, Database } from './schema';
-import { sqliteErrorCode } from './sqliteErrors';
 import { AccountRoleSchema, Id, Languages, NewAccountInput, Password, parseInput } from './validation';
 
 /** A staff account as the rest of the app sees it: never includes the password hash. */
@@ -94,8 +94,8 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
         await db.insertInto('accounts').values(row).execute();
       } catch (error) {
         // The UNIQUE constraint is the source of truth: a check-then-insert would race.
-        if (sqliteErrorCode(error) === 'SQLITE_CONSTRAINT_UNIQUE')
-          throw new DuplicateUsernameError(valid.username);
+        // The id is a fresh UUID, so the unique key that clashed is the username.
+        if (constraintViolation(error) === 'unique') throw new DuplicateUsernameError(valid.username);
         throw error;
       }
       return toAccount(row);

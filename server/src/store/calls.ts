@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CallMode } from '../../../common/protocol';
+import { constraintViolation } from './dbErrors';
 import { NotFoundError } from './errors';
 import type { CallOutcome, CallRecordRow, CallRecordsTable, Database } from './schema';
-import { sqliteErrorCode } from './sqliteErrors';
 import { CallEndInput, CallStartInput, Id, parseInput, Rating, WrapUpInput } from './validation';
 
 /** Metadata about one call, for statistics and quality follow-up. Never any conversation content. */
@@ -138,7 +138,7 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
         .where('id', '=', parseInput(Id, id, 'id'))
         .executeTakeFirst();
     } catch (error) {
-      if (accountId !== undefined && sqliteErrorCode(error) === 'SQLITE_CONSTRAINT_FOREIGNKEY') {
+      if (accountId !== undefined && constraintViolation(error) === 'foreign-key') {
         throw new NotFoundError('account', accountId);
       }
       throw error;

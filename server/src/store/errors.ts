@@ -35,3 +35,26 @@ export class NotFoundError extends StoreError<'not-found'> {
     super('not-found', `no ${entity} with id "${key}"`);
   }
 }
+
+/**
+ * The store's server could not be reached when opening it. Not a StoreError: no request is being
+ * refused; the node cannot start. The message names the address, never the credentials.
+ */
+export class DatabaseUnreachableError extends Error {
+  override name = 'DatabaseUnreachableError';
+  constructor(
+    readonly address: string,
+    cause: unknown,
+  ) {
+    super(`cannot connect to PostgreSQL at ${address}: ${describeCause(cause)}`, { cause });
+  }
+}
+
+/** Node reports a refused connection to every address of a name as an AggregateError with no message. */
+function describeCause(cause: unknown): string {
+  if (cause instanceof AggregateError && cause.message === '') {
+    return cause.errors.map(describeCause).join('; ') || 'connection failed';
+  }
+  if (cause instanceof Error) return cause.message || cause.name;
+  return String(cause);
+}

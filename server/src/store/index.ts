@@ -1,4 +1,5 @@
 export { openStore, type Store, type StoreOptions } from './openStore';
+export { describeStoreLocation, isPostgresUrl, type StoreLocation } from './location';
 export type { Account, AccountRepository, NewAccount } from './accounts';
 export type { CallRecord, CallRepository, WrapUp } from './calls';
 export type {
@@ -12,6 +13,7 @@ export type {
 } from './volunteerProfiles';
 export { ACCOUNT_ROLES, CALL_OUTCOMES, type AccountRole, type CallOutcome } from './schema';
 export {
+  DatabaseUnreachableError,
   DuplicateUsernameError,
   NotFoundError,
   StoreError,

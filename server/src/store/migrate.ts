@@ -1,23 +1,29 @@
 import { Migrator, type Kysely } from 'kysely';
-import { migrations } from './migrations/index';
+import { isSqliteBusy } from './dbErrors';
+import type { StoreEngine } from './location';
+import { migrationsFor } from './migrations/index';
 import type { Database } from './schema';
-import { sqliteErrorCode } from './sqliteErrors';
 
 const MAX_ATTEMPTS = 5;
 
 /**
  * Applies pending migrations. Safe to run on every open: applied ones are skipped.
  *
- * Two processes (the server and the accounts CLI) may open a fresh file at once. The loser of that
- * race gets SQLITE_BUSY when its transaction tries to write; by then the winner has migrated, so a
- * retry finds nothing to do.
+ * Several processes may migrate a fresh database at once (the server and the accounts CLI; on
+ * PostgreSQL, every node of a centre starting together).
+ * - PostgreSQL: Kysely's Migrator holds a session advisory lock (pg_advisory_lock) around the run
+ *   and tolerates the race on creating its own tables, so the others wait and then find nothing
+ *   to do. Any error there is real: no retry.
+ * - SQLite: there is no lock to wait on; the loser gets SQLITE_BUSY when its transaction tries to
+ *   write. By then the winner has migrated, so a retry finds nothing to do.
  */
-export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+export async function migrateToLatest(db: Kysely<Database>, engine: StoreEngine): Promise<void> {
+  const migrations = migrationsFor(engine);
   const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...migrations }) } });
   for (let attempt = 1; ; attempt++) {
     const { error } = await migrator.migrateToLatest();
     if (error === undefined) return;
-    if (attempt >= MAX_ATTEMPTS || !sqliteErrorCode(error)?.startsWith('SQLITE_BUSY')) throw error;
+    if (engine !== 'sqlite' || attempt >= MAX_ATTEMPTS || !isSqliteBusy(error)) throw error;
     await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
   }
 }

@@ -1,4 +1,7 @@
-/** Kysely's view of the tables. Timestamps are milliseconds since the Unix epoch (the store's clock). */
+/**
+ * Kysely's view of the tables. Timestamps are milliseconds since the Unix epoch (the store's clock):
+ * INTEGER on SQLite, BIGINT on PostgreSQL, read back as numbers on both.
+ */
 import type { Generated, Selectable } from 'kysely';
 import type { CallMode } from '../../../common/protocol';
 
@@ -8,8 +11,11 @@ export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 export const CALL_OUTCOMES = ['completed', 'abandoned', 'failed'] as const;
 export type CallOutcome = (typeof CALL_OUTCOMES)[number];
 
-/** SQLite has no boolean type; CHECK constraints keep these to 0 or 1. */
-export type SqliteBool = 0 | 1;
+/**
+ * Flags are integers 0 or 1 on both engines (kept so by CHECKs): SQLite has no boolean type, and one
+ * representation keeps the queries and these types the same on PostgreSQL.
+ */
+export type IntBool = 0 | 1;
 
 export interface AccountsTable {
   id: string;
@@ -19,9 +25,9 @@ export interface AccountsTable {
   /** JSON array of canonical BCP-47 tags. */
   languages: string;
   password_hash: string;
-  approved: Generated<SqliteBool>;
+  approved: Generated<IntBool>;
   created_at: number;
-  disabled: Generated<SqliteBool>;
+  disabled: Generated<IntBool>;
 }
 
 /** Metadata about a call only: no media, transcript or message content is ever stored. */
@@ -37,7 +43,7 @@ export interface CallRecordsTable {
   outcome: CallOutcome | null;
   waited_ms: number | null;
   category: string | null;
-  resolved: SqliteBool | null;
+  resolved: IntBool | null;
   wrap_note: string | null;
   rating: number | null;
 }

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { createAccountRepository, type Account } from './accounts';
 import { NotFoundError, ValidationError, type ValidationIssue } from './errors';
+import type { StoreEngine } from './location';
 import type { Database, VolunteerProfileRow } from './schema';
 import {
   DEFAULT_VOLUNTEER_TIME_ZONE,
@@ -83,6 +84,7 @@ const StoredHours = z.array(z.object({ day: z.number(), start: z.string(), end: 
 export function createVolunteerProfileRepository(
   db: Kysely<Database>,
   now: () => number,
+  engine: StoreEngine,
 ): VolunteerProfileRepository {
   return {
     async getProfile(accountId) {
@@ -96,12 +98,17 @@ export function createVolunteerProfileRepository(
 
     async saveProfile(accountId, input) {
       const patch = parseAll(VolunteerProfilePatch, input);
-      // better-sqlite3 is one connection: everything inside goes through `trx`, never `db`.
+      // Everything inside goes through `trx`, never `db`: better-sqlite3 is one connection, and on
+      // PostgreSQL `db` is another connection, outside the transaction.
       return db.transaction().execute(async (trx) => {
+        // The patch is merged into what is saved, so concurrent saves of one profile must apply one
+        // after the other. PostgreSQL: lock the account row until commit. SQLite runs one write
+        // transaction at a time already (and has no FOR UPDATE).
         const account = await trx
           .selectFrom('accounts')
           .select(['id', 'role'])
           .where('id', '=', accountId)
+          .$if(engine === 'postgres', (query) => query.forUpdate())
           .executeTakeFirst();
         if (!account) throw new NotFoundError('account', accountId);
         if (account.role !== 'volunteer') {

@@ -5,7 +5,7 @@ import {
   ValidationError,
   type NewAccount,
 } from '../../../server/src/store';
-import { GOOD_PASSWORD, manualClock, rawQuery, useTempStore } from './helpers';
+import { GOOD_PASSWORD, manualClock, STORE_ENGINES, useTempStore } from './helpers';
 
 const MINJI: NewAccount = {
   username: 'minji',
@@ -15,9 +15,9 @@ const MINJI: NewAccount = {
   password: GOOD_PASSWORD,
 };
 
-describe('accounts', () => {
+describe.each(STORE_ENGINES)('accounts (%s)', (engine) => {
   const clock = manualClock();
-  const db = useTempStore(clock.now);
+  const db = useTempStore(engine, clock.now);
 
   it('creates an account without exposing the hash, and stores only a hash', async () => {
     const account = await db.store.accounts.create(MINJI);
@@ -32,7 +32,7 @@ describe('accounts', () => {
       createdAt: clock.now(),
     });
     expect(Object.keys(account)).not.toContain('passwordHash');
-    const [row] = rawQuery<{ password_hash: string; languages: string }>(db.file, 'select * from accounts');
+    const [row] = await db.raw<{ password_hash: string; languages: string }>('select * from accounts');
     expect(row?.password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(row?.password_hash).not.toContain(GOOD_PASSWORD);
     expect(row?.languages).toBe('["kvk","ko"]');
@@ -93,7 +93,7 @@ describe('accounts', () => {
       code: 'taken',
       message: 'username "minji" is already taken',
     });
-    expect(rawQuery(db.file, 'select id from accounts')).toHaveLength(1);
+    expect(await db.raw('select id from accounts')).toHaveLength(1);
   });
 
   const badInputs: [string, Partial<NewAccount> | Record<string, unknown>, RegExp][] = [
@@ -124,7 +124,7 @@ describe('accounts', () => {
         code: 'invalid-payload',
         message: expect.stringMatching(message),
       });
-      expect(rawQuery(db.file, 'select id from accounts')).toHaveLength(0);
+      expect(await db.raw('select id from accounts')).toHaveLength(0);
     },
   );
 
@@ -168,6 +168,12 @@ describe('accounts', () => {
     expect(await db.store.accounts.verifyPassword('jun', 'a brand new passphrase')).toMatchObject({
       id: jun.id,
     });
+  });
+
+  it('lists usernames in byte order on every engine, whatever the server collation', async () => {
+    for (const username of ['ab_c', 'abc', 'ab.c', 'ab-c'])
+      await db.store.accounts.create({ ...MINJI, username });
+    expect((await db.store.accounts.list()).map((a) => a.username)).toEqual(['ab-c', 'ab.c', 'ab_c', 'abc']);
   });
 
   it('setPassword keeps the old hash when the new password is invalid', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NotFoundError, type NewAccount } from '../../../server/src/store';
-import { GOOD_PASSWORD, manualClock, rawQuery, useTempStore } from './helpers';
+import { GOOD_PASSWORD, manualClock, STORE_ENGINES, useTempStore } from './helpers';
 
 const volunteer = (username: string): NewAccount => ({
   username,
@@ -11,20 +11,20 @@ const volunteer = (username: string): NewAccount => ({
   approved: false,
 });
 
-describe('account approval', () => {
+describe.each(STORE_ENGINES)('account approval (%s)', (engine) => {
   const clock = manualClock();
-  const db = useTempStore(clock.now);
+  const db = useTempStore(engine, clock.now);
 
-  it('approves and revokes, idempotently, and writes it to the file', async () => {
+  it('approves and revokes, idempotently, and writes it to the database', async () => {
     const { id } = await db.store.accounts.create(volunteer('linh'));
     expect((await db.store.accounts.findById(id))?.approved).toBe(false);
 
     await db.store.accounts.setApproved(id, true);
     await db.store.accounts.setApproved(id, true);
     expect((await db.store.accounts.findById(id))?.approved).toBe(true);
-    expect(rawQuery<{ approved: number }>(db.file, 'select approved from accounts where id = ?', id)).toEqual(
-      [{ approved: 1 }],
-    );
+    expect(await db.raw<{ approved: number }>('select approved from accounts where id = ?', id)).toEqual([
+      { approved: 1 },
+    ]);
 
     await db.store.accounts.setApproved(id, false);
     expect((await db.store.accounts.findById(id))?.approved).toBe(false);

@@ -3,8 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import net from 'node:net';
 import { openStore } from '../../../server/src/store';
-import { GOOD_PASSWORD, makeTempDir, rawQuery } from './helpers';
+import { dropPostgresDatabase, freshPostgresDatabase, GOOD_PASSWORD, makeTempDir, rawQuery } from './helpers';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const CLI = path.join(ROOT, 'server/src/cli/user.ts');
@@ -23,7 +24,8 @@ function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
       cwd: ROOT,
-      env: { ...process.env, DATABASE_PATH: '', ...options.env },
+      // The operator's own database settings must not leak into the tests.
+      env: { ...process.env, DATABASE_PATH: '', DATABASE_URL: '', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -36,7 +38,7 @@ function runCli(
   });
 }
 
-describe('accounts CLI (end to end)', () => {
+describe('accounts CLI (end to end, sqlite)', () => {
   let dir: string;
   let db: string;
   let cleanup: () => void;
@@ -171,5 +173,71 @@ describe('accounts CLI (end to end)', () => {
     const unknown = await runCli(['disable', '--username', 'nobody'], { env });
     expect(unknown).toMatchObject({ code: 1, stderr: 'error: no account named "nobody"\n' });
     expect(rawQuery(db, 'select username from accounts')).toEqual([{ username: 'minji' }]);
+  });
+});
+
+describe('accounts CLI (end to end, postgres)', () => {
+  let url: string;
+  beforeEach(async () => {
+    url = await freshPostgresDatabase();
+  });
+  afterEach(() => dropPostgresDatabase(url));
+
+  const addJun = [
+    'add',
+    '--role',
+    'volunteer',
+    '--username',
+    'jun',
+    '--name',
+    'Park Jun',
+    '--languages',
+    'ko',
+  ];
+
+  it('reads DATABASE_URL like the server (over DATABASE_PATH), and honours --db with a URL', async () => {
+    const { dir, cleanup } = makeTempDir();
+    try {
+      const file = path.join(dir, 'unused.sqlite');
+      const env = { DATABASE_URL: url, DATABASE_PATH: file };
+      const added = await runCli([...addJun, '--password-stdin'], { stdin: `${GOOD_PASSWORD}\n`, env });
+      expect(added).toMatchObject({
+        code: 0,
+        stderr: '',
+        stdout: 'Added volunteer "jun" (Park Jun), languages ko.\n',
+      });
+      const duplicate = await runCli(addJun, { stdin: `${GOOD_PASSWORD}\n`, env });
+      expect(duplicate).toMatchObject({ code: 1, stderr: 'error: username "jun" is already taken\n' });
+      const list = await runCli(['list', '--db', url], { env: { DATABASE_PATH: file } });
+      expect(list).toMatchObject({ code: 0, stderr: '' });
+      expect(list.stdout).toContain('jun       volunteer  active  ko         Park Jun');
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      cleanup();
+    }
+
+    const store = await openStore({ url });
+    try {
+      expect(await store.accounts.verifyPassword('jun', GOOD_PASSWORD)).toMatchObject({ role: 'volunteer' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails with exit 1 naming host:port, not the password, when PostgreSQL is not there', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const server = net.createServer().listen(0, '127.0.0.1', () => {
+        const { port: free } = server.address() as net.AddressInfo;
+        server.close(() => resolve(free));
+      });
+    });
+    const result = await runCli(['list'], {
+      env: { DATABASE_URL: `postgres://relay:hunter2@127.0.0.1:${port}/relay` },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: cannot open database "postgres://relay:***@127.0.0.1:${port}/relay": ` +
+        `cannot connect to PostgreSQL at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
   });
 });

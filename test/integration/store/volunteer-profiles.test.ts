@@ -1,4 +1,3 @@
-import BetterSqlite3 from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import {
   DuplicateUsernameError,
@@ -6,7 +5,7 @@ import {
   ValidationError,
   type VolunteerRegistration,
 } from '../../../server/src/store';
-import { GOOD_PASSWORD, manualClock, rawQuery, useTempStore } from './helpers';
+import { GOOD_PASSWORD, manualClock, STORE_ENGINES, useTempStore, type StoreEngine } from './helpers';
 
 const LAN: VolunteerRegistration = {
   username: 'lan.nguyen',
@@ -18,6 +17,16 @@ const LAN: VolunteerRegistration = {
   ],
   contact: 'lan@example.org',
   timeZone: 'Asia/Ho_Chi_Minh',
+};
+
+/** A trigger that makes every profile insert fail, in each engine's dialect. */
+const REFUSE_PROFILES: Record<StoreEngine, string> = {
+  sqlite: `create trigger refuse_profiles before insert on volunteer_profiles
+           begin select raise(abort, 'refused by test'); end`,
+  postgres: `create function refuse_profiles() returns trigger language plpgsql
+               as $$ begin raise exception 'refused by test'; end $$;
+             create trigger refuse_profiles before insert on volunteer_profiles
+               for each row execute function refuse_profiles();`,
 };
 
 interface ProfileRow {
@@ -39,13 +48,12 @@ async function issuesOf(promise: Promise<unknown>): Promise<{ field: string; mes
   return [...(error as ValidationError).issues];
 }
 
-describe('volunteer profiles', () => {
+describe.each(STORE_ENGINES)('volunteer profiles (%s)', (engine) => {
   const clock = manualClock();
-  const db = useTempStore(clock.now);
+  const db = useTempStore(engine, clock.now);
 
-  const accountsRows = () =>
-    rawQuery<{ username: string; languages: string }>(db.file, 'select * from accounts');
-  const profileRows = () => rawQuery<ProfileRow>(db.file, 'select * from volunteer_profiles');
+  const accountsRows = () => db.raw<{ username: string; languages: string }>('select * from accounts');
+  const profileRows = () => db.raw<ProfileRow>('select * from volunteer_profiles');
 
   describe('register', () => {
     it('creates an unapproved volunteer account and its profile, readable after reopening', async () => {
@@ -111,8 +119,8 @@ describe('volunteer profiles', () => {
       await expect(db.store.volunteers.register({ ...LAN, username: 'LAN.NGUYEN' })).rejects.toBeInstanceOf(
         DuplicateUsernameError,
       );
-      expect(accountsRows()).toHaveLength(1);
-      expect(profileRows()).toHaveLength(1);
+      expect(await accountsRows()).toHaveLength(1);
+      expect(await profileRows()).toHaveLength(1);
     });
 
     it('lists every bad field at once and writes nothing', async () => {
@@ -137,8 +145,8 @@ describe('volunteer profiles', () => {
       expect(issues.find((i) => i.field === 'languages')?.message).toBe(
         'a volunteer interprets between a language and Korean: add ko',
       );
-      expect(accountsRows()).toEqual([]);
-      expect(profileRows()).toEqual([]);
+      expect(await accountsRows()).toEqual([]);
+      expect(await profileRows()).toEqual([]);
     });
   });
 
@@ -179,8 +187,22 @@ describe('volunteer profiles', () => {
       });
       expect(await db.store.volunteers.getProfile(id)).toEqual(saved);
       expect((await db.store.accounts.findById(id))?.languages).toEqual(['ko', 'en', 'vi']);
-      expect(accountsRows()[0]?.languages).toBe('["ko","en","vi"]');
-      expect(JSON.parse(profileRows()[0]!.weekly_hours)).toEqual(saved.weeklyHours);
+      expect((await accountsRows())[0]?.languages).toBe('["ko","en","vi"]');
+      expect(JSON.parse((await profileRows())[0]!.weekly_hours)).toEqual(saved.weeklyHours);
+    });
+
+    it('applies concurrent saves of one profile one after the other: no field is lost', async () => {
+      const { id } = await db.store.volunteers.register(LAN);
+      // Two tabs (or two nodes) saving different fields at the same moment, a few times over.
+      for (let round = 0; round < 5; round++) {
+        const contact = `lan+${String(round)}@example.org`;
+        const weeklyHours = [{ day: round, start: '09:00', end: '12:00' }];
+        await Promise.all([
+          db.store.volunteers.saveProfile(id, { contact }),
+          db.store.volunteers.saveProfile(id, { weeklyHours }),
+        ]);
+        expect(await db.store.volunteers.getProfile(id)).toMatchObject({ contact, weeklyHours });
+      }
     });
 
     it('keeps what is left out, and clears the contact with null', async () => {
@@ -245,7 +267,7 @@ describe('volunteer profiles', () => {
       expect(await issuesOf(db.store.volunteers.saveProfile(agent.id, { languages: LAN.languages }))).toEqual(
         [{ field: 'accountId', message: 'is not a volunteer account' }],
       );
-      expect(profileRows()).toEqual([]);
+      expect(await profileRows()).toEqual([]);
       expect((await db.store.accounts.findById(agent.id))?.languages).toEqual(['kvk']);
     });
 
@@ -378,18 +400,18 @@ describe('volunteer profiles', () => {
       ];
       it.each(cases)('%s', async (_name, input, field, message) => {
         const { id } = await db.store.volunteers.register(LAN);
-        const before = profileRows();
-        const accountsBefore = accountsRows();
+        const before = await profileRows();
+        const accountsBefore = await accountsRows();
         const issues = await issuesOf(db.store.volunteers.saveProfile(id, input));
         expect(issues.map((i) => i.field)).toContain(field);
         expect(issues.find((i) => i.field === field)?.message).toMatch(message);
-        expect(profileRows()).toEqual(before);
-        expect(accountsRows()).toEqual(accountsBefore);
+        expect(await profileRows()).toEqual(before);
+        expect(await accountsRows()).toEqual(accountsBefore);
       });
 
       it('every bad field at once, and none of the good ones', async () => {
         const { id } = await db.store.volunteers.register(LAN);
-        const before = profileRows();
+        const before = await profileRows();
         const issues = await issuesOf(
           db.store.volunteers.saveProfile(id, {
             languages: [{ tag: 'en', level: 'native' }],
@@ -399,19 +421,16 @@ describe('volunteer profiles', () => {
           }),
         );
         expect(issues.map((i) => i.field)).toEqual(['languages', 'weeklyHours.0.end', 'timeZone']);
-        expect(profileRows()).toEqual(before);
+        expect(await profileRows()).toEqual(before);
       });
     });
   });
 
   it('never leaves an account without a profile: a failing profile insert rolls the account back', async () => {
     // Make the second statement of the transaction fail, behind the store's back.
-    const raw = new BetterSqlite3(db.file);
-    raw.exec(`create trigger refuse_profiles before insert on volunteer_profiles
-              begin select raise(abort, 'refused by test'); end`);
-    raw.close();
+    await db.exec(REFUSE_PROFILES[engine]);
     await expect(db.store.volunteers.register(LAN)).rejects.toThrow(/refused by test/);
-    expect(accountsRows()).toEqual([]);
-    expect(profileRows()).toEqual([]);
+    expect(await accountsRows()).toEqual([]);
+    expect(await profileRows()).toEqual([]);
   });
 });

@@ -17,7 +17,7 @@ describe('parseUserArgs', () => {
   it('parses add, normalising like the store does', () => {
     expect(parseUserArgs(add, {})).toEqual({
       kind: 'add',
-      db: DEFAULT_DATABASE_PATH,
+      db: { path: DEFAULT_DATABASE_PATH },
       role: 'agent',
       username: 'minji',
       displayName: 'Kim Min-ji',
@@ -27,19 +27,37 @@ describe('parseUserArgs', () => {
     expect(parseUserArgs([...add, '--password-stdin'], {})).toMatchObject({ passwordStdin: true });
   });
 
-  it('takes the database from --db, then DATABASE_PATH, then the default', () => {
-    expect(parseUserArgs(['list', '--db', 'x.sqlite'], { DATABASE_PATH: 'env.sqlite' })).toEqual({
+  it('takes the database from --db, then DATABASE_URL, then DATABASE_PATH, then the default', () => {
+    const url = 'postgres://relay:secret@db.internal:5432/relay';
+    const env = { DATABASE_URL: url, DATABASE_PATH: 'env.sqlite' };
+    expect(parseUserArgs(['list', '--db', 'x.sqlite'], env)).toEqual({
       kind: 'list',
-      db: 'x.sqlite',
+      db: { path: 'x.sqlite' },
     });
-    expect(parseUserArgs(['list'], { DATABASE_PATH: 'env.sqlite' })).toEqual({
+    expect(parseUserArgs(['list', '--db', 'postgresql://h/other'], env)).toEqual({
       kind: 'list',
-      db: 'env.sqlite',
+      db: { url: 'postgresql://h/other' },
+    });
+    expect(parseUserArgs(['list'], env)).toEqual({ kind: 'list', db: { url } });
+    expect(parseUserArgs(['list'], { DATABASE_URL: '', DATABASE_PATH: 'env.sqlite' })).toEqual({
+      kind: 'list',
+      db: { path: 'env.sqlite' },
     });
     expect(parseUserArgs(['list'], { DATABASE_PATH: '' })).toEqual({
       kind: 'list',
-      db: DEFAULT_DATABASE_PATH,
+      db: { path: DEFAULT_DATABASE_PATH },
     });
+  });
+
+  it('refuses a database URL that is not PostgreSQL, without repeating it', () => {
+    const refuse = (argv: string[], env: Record<string, string>) => () => parseUserArgs(argv, env);
+    expect(refuse(['list', '--db', 'mysql://root:hunter2@h/db'], {})).toThrow(
+      /^--db must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(refuse(['list'], { DATABASE_URL: 'sqlite://hunter2' })).toThrow(
+      /^DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/,
+    );
+    expect(refuse(['list'], { DATABASE_URL: 'sqlite://hunter2' })).not.toThrow(/hunter2/);
   });
 
   it('parses list, passwd and disable', () => {

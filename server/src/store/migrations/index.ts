@@ -1,12 +1,18 @@
 import type { Migration } from 'kysely';
 import { initial } from './001_initial';
 import { volunteerProfiles } from './002_volunteer_profiles';
+import type { StoreEngine } from '../location';
+import { DDL } from './ddl';
 
 /**
  * Every migration, registered in code so the app never reads migration files from disk (it runs
- * from any cwd, and from a bundle). Kysely applies them in key order: keep the numeric prefix.
+ * from any cwd, and from a bundle), written for the engine at hand. Kysely applies them in key order:
+ * keep the numeric prefix.
  */
-export const migrations: Readonly<Record<string, Migration>> = {
-  '001_initial': initial,
-  '002_volunteer_profiles': volunteerProfiles,
-};
+export function migrationsFor(engine: StoreEngine): Readonly<Record<string, Migration>> {
+  const ddl = DDL[engine];
+  return {
+    '001_initial': initial(ddl),
+    '002_volunteer_profiles': volunteerProfiles(ddl),
+  };
+}

@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const MAIN = path.join(ROOT, 'server/src/main.ts');
+
+/** Starts the server as an operator would and waits for it to exit. */
+function runServer(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: '', LOG_LEVEL: 'silent', PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('a node starting against PostgreSQL', () => {
+  it('says it cannot reach PostgreSQL (host:port, no password) and exits non-zero', async () => {
+    const port = await closedPort();
+    const result = await runServer({ DATABASE_URL: `postgres://relay:hunter2@127.0.0.1:${port}/relay` });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `error: cannot connect to PostgreSQL at 127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL before opening anything (exit 2)', async () => {
+    const result = await runServer({ DATABASE_URL: 'mysql://root:hunter2@db/relay' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
+    expect(result.stderr).not.toContain('hunter2');
+  });
+});

@@ -35,6 +35,19 @@ const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  REDIS_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .refine((v) => /^rediss?:\/\/[^\s]+$/.test(v), {
+        message: 'must be a redis:// or rediss:// URL, e.g. redis://redis.internal:6379',
+      })
+      .optional(),
+  ),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'letters, digits, dot, dash or underscore (at most 63)')
+    .optional(),
 });
 
 export interface Config {
@@ -57,6 +70,11 @@ export interface Config {
   callRequestsPerMinute: number;
   /** Where the built client lives (vite build output). */
   clientDir: string;
+  /**
+   * Set by REDIS_URL: this process is one node of a cluster (Redis for the bus, the lease and the
+   * lobby's log; PostgreSQL for the store). Absent: the embedded default, one process.
+   */
+  cluster: { redisUrl: string; nodeId: string } | null;
 }
 
 export class ConfigError extends Error {
@@ -70,6 +88,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  // A cluster shares one store: each node's own SQLite file would split the centre's records.
+  if (e.REDIS_URL !== undefined && e.DATABASE_URL === undefined) {
+    throw new ConfigError(
+      'Invalid configuration:\n  DATABASE_URL: required with REDIS_URL (the nodes of a cluster share one PostgreSQL)',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -92,5 +116,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
     trustProxy: e.TRUST_PROXY,
     callRequestsPerMinute: e.CALL_REQUESTS_PER_MINUTE,
     clientDir,
+    cluster:
+      e.REDIS_URL === undefined
+        ? null
+        : { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `${os.hostname()}-${e.PORT}` },
   };
 }

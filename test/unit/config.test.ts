@@ -78,4 +78,25 @@ describe('configuration from the environment', () => {
       expect(load).not.toThrow(/hunter2/);
     },
   );
+
+  it('is one process unless REDIS_URL makes it a cluster node, which needs PostgreSQL and names itself', () => {
+    expect(loadConfig({}).cluster).toBeNull();
+    const pg = 'postgres://relay@db.internal/relay';
+    expect(
+      loadConfig({ REDIS_URL: 'redis://redis.internal:6379', DATABASE_URL: pg, NODE_ID: 'node-a' }).cluster,
+    ).toEqual({
+      redisUrl: 'redis://redis.internal:6379',
+      nodeId: 'node-a',
+    });
+    expect(
+      loadConfig({ REDIS_URL: 'rediss://r:6380', DATABASE_URL: pg, PORT: '3001' }).cluster?.nodeId,
+    ).toMatch(/-3001$/);
+    expect(() => loadConfig({ REDIS_URL: 'redis://r:6379' })).toThrow(
+      'DATABASE_URL: required with REDIS_URL',
+    );
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6379', DATABASE_URL: pg })).toThrow(
+      'REDIS_URL: must be a redis:// or rediss:// URL',
+    );
+    expect(() => loadConfig({ REDIS_URL: 'redis://r', DATABASE_URL: pg, NODE_ID: 'a b' })).toThrow('NODE_ID');
+  });
 });

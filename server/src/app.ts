@@ -9,6 +9,7 @@ import { createLogger, type Logger } from './logger';
 import { WorkerPool } from './media';
 import { CallCenter } from './sessions/CallCenter';
 import { localControl } from './sessions/control';
+import { LocalLobbyEngine } from './sessions/LobbyEngine';
 import { attachSignaling } from './signaling';
 import { openStore, type Store } from './store';
 import { realScheduler, type Scheduler } from './util/scheduler';
@@ -51,7 +52,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   );
   const lobby = new Lobby(config.lobby, clock);
   const calls = new CallCenter({
-    lobby,
+    engine: new LocalLobbyEngine(lobby, scheduler),
     pool,
     records: store.calls,
     scheduler,

@@ -1,4 +1,4 @@
-import type { Lobby, LobbySnapshot } from '../lobby';
+import type { LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
 import type { WorkerPool } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
@@ -8,6 +8,7 @@ import { Attendance } from './Attendance';
 import { CallerLine } from './CallerLine';
 import { GraceTimers } from './GraceTimers';
 import { LobbyDriver } from './LobbyDriver';
+import type { LobbyEngine } from './LobbyEngine';
 import type { CallCenterEvents, CallRecords, Notify } from './ports';
 import { SessionRegistry } from './SessionRegistry';
 import { SessionDesk } from './SessionDesk';
@@ -16,7 +17,8 @@ import { VolunteerDesk } from './VolunteerDesk';
 export type { CallCenterEvents, CallRecords } from './ports';
 
 export interface CallCenterDeps {
-  lobby: Lobby;
+  /** Where the lobby's commands are applied: this process, or a cluster's replicated log. */
+  engine: LobbyEngine;
   pool: WorkerPool;
   records: CallRecords;
   scheduler: Scheduler;
@@ -45,18 +47,15 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   readonly #driver: LobbyDriver;
   readonly #attendance: Attendance;
   readonly #participantWaits: GraceTimers;
-  readonly #lobby: Lobby;
 
   constructor(deps: CallCenterDeps) {
     super((event, error) => deps.log.error({ event, err: error }, 'call centre listener failed'));
     const log = deps.log.child({ module: 'calls' });
     const graceMs = deps.reconnectGraceMs ?? 30_000;
     const notify: Notify = (event, ...args) => this.safeEmit(event, ...args);
-    this.#lobby = deps.lobby;
     this.sessions = new SessionRegistry({ pool: deps.pool, scheduler: deps.scheduler, log: deps.log });
     this.#driver = new LobbyDriver({
-      lobby: deps.lobby,
-      scheduler: deps.scheduler,
+      engine: deps.engine,
       notify,
       onCallerLeft: (callerId) => this.callers.left(callerId),
     });
@@ -109,7 +108,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
 
   /** The live queue and staff by state, for the supervisor: all of it the lobby's own figures. */
   overview(): LobbySnapshot & { sessions: number } {
-    return { ...this.#lobby.snapshot(), sessions: this.sessions.size };
+    return { ...this.#driver.read.snapshot(), sessions: this.sessions.size };
   }
 
   close(): void {

@@ -1,14 +1,14 @@
 import { RelayError, type ErrorCode } from '../../../common/errors';
-import {
-  applyCommand,
-  type CommandValue,
-  type Lobby,
-  type LobbyCommand,
-  type LobbyCommandName,
-  type LobbyErrorCode,
-  type LobbyEvent,
+import type {
+  CommandValue,
+  Lobby,
+  LobbyCommand,
+  LobbyCommandName,
+  LobbyErrorCode,
+  LobbyEvent,
+  LobbyResult,
 } from '../lobby';
-import type { Scheduler, Timer } from '../util/scheduler';
+import type { LobbyEngine } from './LobbyEngine';
 import type { LobbyPort, LobbyReader, Notify } from './ports';
 
 /** The lobby's refusals, as the codes clients see. A bad argument is a bad payload, not a bad state. */
@@ -22,49 +22,47 @@ const LOBBY_CODES: Record<LobbyErrorCode, ErrorCode> = {
 };
 
 export interface LobbyDriverDeps {
-  lobby: Lobby;
-  scheduler: Scheduler;
+  engine: LobbyEngine;
   notify: Notify;
   /** The lobby let a caller go on its own (e.g. a held place ran out): their line entry goes too. */
   onCallerLeft: (callerId: string) => void;
 }
 
 /**
- * Runs the pure lobby for real in this process: applies commands, relays the events they return
- * and keeps one timer set to the lobby's earliest deadline.
+ * Runs the pure lobby for real: applies commands through its engine (this process, or a replicated
+ * log) and relays the events they return, and those of deadlines the engine ran on its own.
  */
 export class LobbyDriver implements LobbyPort {
-  readonly read: LobbyReader;
-  #timer: Timer | null = null;
-  #timerAt: number | null = null;
-  #closed = false;
-
   constructor(private readonly deps: LobbyDriverDeps) {
-    this.read = deps.lobby;
+    deps.engine.onDeadlines((events) => this.#relayAll(events));
+  }
+
+  get read(): LobbyReader {
+    return this.deps.engine.lobby;
   }
 
   async run<K extends LobbyCommandName>(op: K, ...args: Parameters<Lobby[K]>): Promise<CommandValue<K>> {
-    const result = applyCommand(this.deps.lobby, { op, args } as LobbyCommand);
+    const result = await this.#apply(op, args);
     if (!result.ok) throw new RelayError(LOBBY_CODES[result.error.code], result.error.message);
-    this.#apply(result.events);
     return result.value as CommandValue<K>;
   }
 
   async attempt<K extends LobbyCommandName>(op: K, ...args: Parameters<Lobby[K]>): Promise<boolean> {
-    const result = applyCommand(this.deps.lobby, { op, args } as LobbyCommand);
-    if (result.ok) this.#apply(result.events);
-    return result.ok;
+    return (await this.#apply(op, args)).ok;
   }
 
   close(): void {
-    this.#closed = true;
-    this.#timer?.cancel();
-    this.#timer = null;
+    this.deps.engine.close();
   }
 
-  #apply(events: LobbyEvent[]): void {
+  async #apply(op: LobbyCommandName, args: unknown[]): Promise<LobbyResult<unknown>> {
+    const result = await this.deps.engine.apply({ op, args } as LobbyCommand);
+    if (result.ok) this.#relayAll(result.events);
+    return result;
+  }
+
+  #relayAll(events: LobbyEvent[]): void {
     for (const e of events) this.#relay(e);
-    this.#schedule();
   }
 
   #relay(e: LobbyEvent): void {
@@ -123,20 +121,5 @@ export class LobbyDriver implements LobbyPort {
         // Handled where the offer or invitation is accepted.
         return;
     }
-  }
-
-  /** One timer, set to the lobby's earliest deadline. */
-  #schedule(): void {
-    const at = this.deps.lobby.nextDeadline();
-    if (at === this.#timerAt || this.#closed) return;
-    this.#timer?.cancel();
-    this.#timer = null;
-    this.#timerAt = at;
-    if (at === null) return;
-    this.#timer = this.deps.scheduler.after(at - this.deps.scheduler.now(), () => {
-      this.#timer = null;
-      this.#timerAt = null;
-      this.#apply(this.deps.lobby.tick());
-    });
   }
 }

@@ -3,6 +3,7 @@ import { RelayError } from '../../../common/errors';
 import { Lobby } from '../../../server/src/lobby';
 import type { CallCenterEvents } from '../../../server/src/sessions/ports';
 import { LobbyDriver } from '../../../server/src/sessions/LobbyDriver';
+import { LocalLobbyEngine } from '../../../server/src/sessions/LobbyEngine';
 import { FakeScheduler } from '../../helpers/FakeScheduler';
 
 function driver() {
@@ -11,8 +12,7 @@ function driver() {
   const told: Array<[keyof CallCenterEvents, unknown[]]> = [];
   const left: string[] = [];
   const d = new LobbyDriver({
-    lobby,
-    scheduler,
+    engine: new LocalLobbyEngine(lobby, scheduler),
     notify: (event, ...args) => told.push([event, args]),
     onCallerLeft: (id) => left.push(id),
   });

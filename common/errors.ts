@@ -14,12 +14,14 @@ export const ERROR_CODES = [
   'rate-limited',
   'call-ended',
   'media-rejected',
+  /** The part of the service that must answer is busy or changing hands (a cluster): try again. */
+  'timeout',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** Failures only a client can have: no server sends these. */
-export const CLIENT_ERROR_CODES = ['timeout', 'disconnected', 'media-devices'] as const;
+export const CLIENT_ERROR_CODES = ['disconnected', 'media-devices'] as const;
 export type ClientErrorCode = (typeof CLIENT_ERROR_CODES)[number];
 
 /** One offending input field, so a form or the CLI can point at it. */

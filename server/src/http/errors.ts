@@ -20,6 +20,7 @@ export const HTTP_STATUS = {
   'media-rejected': 422,
   'rate-limited': 429,
   internal: 500,
+  timeout: 503,
 } as const satisfies Record<ErrorCode, number>;
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -19,14 +19,15 @@ describe('the HTTP status of each error code', () => {
       'media-rejected': 422,
       'rate-limited': 429,
       internal: 500,
+      timeout: 503,
     });
   });
 
-  it('has an error status for every code, and 5xx only for internal', () => {
+  it('has an error status for every code, and 5xx only for our failures (internal, timeout)', () => {
     for (const code of ERROR_CODES) {
       const status = httpStatusOf(code);
       expect(status, code).toBeGreaterThanOrEqual(400);
-      expect(status >= 500, code).toBe(code === 'internal');
+      expect(status >= 500, code).toBe(code === 'internal' || code === 'timeout');
     }
   });
 

@@ -8,7 +8,8 @@ import { Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';
 import { WorkerPool } from './media';
 import { CallCenter } from './sessions/CallCenter';
-import { localControl } from './sessions/control';
+import { controlOps, localControl } from './sessions/control';
+import { type ClusterNode, startClusterNode } from './cluster/clusterNode';
 import { LocalLobbyEngine } from './sessions/LobbyEngine';
 import { attachSignaling } from './signaling';
 import { openStore, type Store } from './store';
@@ -32,6 +33,8 @@ export interface App {
   calls: CallCenter;
   store: Store;
   auth: AuthSessions;
+  /** This node's part in a cluster (null in the embedded default). */
+  cluster: ClusterNode | null;
   close(): Promise<void>;
 }
 
@@ -50,17 +53,21 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     },
     log,
   );
-  const lobby = new Lobby(config.lobby, clock);
+  // One process by default; with REDIS_URL one node of a cluster (shared lobby log, one leader).
+  const node = config.cluster
+    ? await startClusterNode({ ...config.cluster, lobbyConfig: config.lobby, scheduler, log })
+    : null;
   const calls = new CallCenter({
-    engine: new LocalLobbyEngine(lobby, scheduler),
+    engine: node?.engine ?? new LocalLobbyEngine(new Lobby(config.lobby, clock), scheduler),
     pool,
     records: store.calls,
     scheduler,
     log,
     ...(deps.reconnectGraceMs !== undefined && { reconnectGraceMs: deps.reconnectGraceMs }),
   });
-  const control = localControl(calls);
-  const auth = new AuthSessions(clock);
+  const local = localControl(calls);
+  const control = node ? await node.control(local, controlOps(calls)) : local;
+  const auth = new AuthSessions(clock, undefined, node?.sessionBook);
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
   const httpApp = createHttpApp({
     store,
@@ -92,7 +99,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   });
   const httpServer = http.createServer(httpApp);
   // Same origin only: no CORS. Small messages: SDP-sized payloads at most.
-  const io = new Server(httpServer, { serveClient: false, maxHttpBufferSize: 64 * 1024 });
+  const io = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    ...(node && { adapter: node.adapter }),
+  });
   attachSignaling(io, {
     calls,
     control,
@@ -121,9 +132,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     calls,
     store,
     auth,
+    cluster: node,
     async close() {
       calls.close();
       await io.close();
+      await node?.close();
       pool.close();
       if (!deps.store) await store.close();
     },

@@ -1,0 +1,131 @@
+import { createAdapter } from '@socket.io/redis-streams-adapter';
+import { Redis } from 'ioredis';
+import { RedisSessionBook } from '../auth/RedisSessionBook';
+import { Lobby, type LobbyConfig } from '../lobby';
+import type { Logger } from '../logger';
+import type { CallControl, ControlOps } from '../sessions/control';
+import type { Scheduler } from '../util/scheduler';
+import { bindLeadership } from './leadership';
+import { LeaseKeeper } from './LeaseKeeper';
+import { connectRedisBus } from './RedisBus';
+import { RedisCommandLog } from './RedisCommandLog';
+import { RedisLease } from './RedisLease';
+import { ReplicatedLobby } from './ReplicatedLobby';
+import { ReplicatedLobbyEngine } from './ReplicatedLobbyEngine';
+import { ForwardingControl } from './ForwardingControl';
+
+/** How long a node waits for the leader to answer a forwarded operation. */
+const FORWARD_TIMEOUT_MS = 5000;
+
+export interface ClusterNodeOptions {
+  redisUrl: string;
+  nodeId: string;
+  lobbyConfig: Partial<LobbyConfig>;
+  scheduler: Scheduler;
+  log: Logger;
+}
+
+/** What one node of a cluster adds to the embedded app: shared state, one leader, forwarding. */
+export interface ClusterNode {
+  nodeId: string;
+  engine: ReplicatedLobbyEngine;
+  sessionBook: RedisSessionBook;
+  /** socket.io's adapter: a room's emit reaches every node's sockets. */
+  adapter: ReturnType<typeof createAdapter>;
+  /** Whether this node leads the lobby (and so runs call control) right now. */
+  leading(): boolean;
+  /** Call control that forwards to the leader; `local` is this node's own. */
+  control(local: CallControl, ops: ControlOps): Promise<CallControl>;
+  close(): Promise<void>;
+}
+
+/** Connects to Redis (failing fast with a clear message), joins the election and follows the log. */
+export async function startClusterNode(options: ClusterNodeOptions): Promise<ClusterNode> {
+  const { nodeId, scheduler } = options;
+  const log = options.log.child({ module: 'cluster', nodeId });
+  const redis = await connect(options.redisUrl, `${nodeId}:main`);
+  const clients = [redis];
+  try {
+    const lease = new RedisLease(redis);
+    const commandLog = new RedisCommandLog(redis);
+    const config = options.lobbyConfig;
+    const replica = new ReplicatedLobby({
+      log: commandLog,
+      scheduler,
+      nodeId,
+      createLobby: (clock) => new Lobby(config, clock),
+      codec: {
+        save: (lobby) => lobby.snapshotState(),
+        restore: (state, clock) => Lobby.restore(state as never, config, clock),
+      },
+    });
+    replica.on('error', (err) => log.warn({ err }, 'lobby replica'));
+    replica.on('role', (role) => log.info({ role }, 'lobby role'));
+    const keeper = new LeaseKeeper({ lease, nodeId, scheduler });
+    keeper.on('gained', ({ epoch }) => log.info({ epoch }, 'leading the lobby'));
+    keeper.on('lost', ({ epoch, reason }) => log.warn({ epoch, reason }, 'no longer leading the lobby'));
+    keeper.on('error', (err) => log.warn({ err }, 'lease'));
+    const unbind = bindLeadership(keeper, replica);
+    await replica.start();
+    keeper.start();
+
+    const busClient = redis.duplicate();
+    clients.push(busClient);
+    const bus = await connectRedisBus(busClient, nodeId, scheduler);
+    const adapterClient = redis.duplicate();
+    clients.push(adapterClient);
+    const leading = () => keeper.epoch !== null && replica.role === 'leading';
+    const unserve: Array<() => Promise<void>> = [];
+
+    return {
+      nodeId,
+      engine: new ReplicatedLobbyEngine(replica),
+      sessionBook: new RedisSessionBook(redis),
+      adapter: createAdapter(adapterClient),
+      leading,
+      async control(local, ops) {
+        const forwarding = new ForwardingControl({
+          local,
+          ops: new Set(Object.keys(ops)),
+          bus,
+          lease,
+          leading,
+          timeoutMs: FORWARD_TIMEOUT_MS,
+          log,
+        });
+        unserve.push(await forwarding.serve());
+        return forwarding;
+      },
+      async close() {
+        for (const u of unserve) await u();
+        unbind();
+        await keeper.stop({ release: true });
+        replica.close();
+        await bus.close();
+        for (const c of clients) c.disconnect();
+      },
+    };
+  } catch (err) {
+    for (const c of clients) c.disconnect();
+    throw err;
+  }
+}
+
+/** A connected client, or a clear error naming the server (never the password) within seconds. */
+async function connect(url: string, name: string): Promise<Redis> {
+  const client = new Redis(url, { connectionName: name, lazyConnect: true, maxRetriesPerRequest: 3 });
+  try {
+    // ioredis keeps retrying a server that is not there; at start, that is a configuration error.
+    await Promise.race([
+      client.connect().then(() => client.ping()),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('no answer in 5 s')), 5000).unref()),
+    ]);
+    return client;
+  } catch (err) {
+    client.disconnect();
+    const where = new URL(url);
+    throw new Error(`cannot connect to Redis at ${where.hostname}:${where.port || '6379'}: ${String(err)}`, {
+      cause: err,
+    });
+  }
+}

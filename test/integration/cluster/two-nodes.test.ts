@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ChatMessage, OfferView, QueueView } from '../../../common/protocol';
+import { createDatabase, dropDatabase } from '../../helpers/postgres';
+import { startRedis, type TestRedis } from '../../helpers/redis';
+import { connect, ok, startTestApp, TEST_PASSWORD, type TestApp } from '../../helpers/testApp';
+
+// Two nodes of one centre on a real Redis and a real PostgreSQL, in one test process: each node is
+// a whole app (HTTP, signalling, media worker) on its own ports, as `npm run cluster` runs them.
+let redis: TestRedis;
+let databaseUrl: string;
+let a: TestApp;
+let b: TestApp;
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  redis = await startRedis();
+  databaseUrl = await createDatabase(inject('postgresUrl'));
+  const env = (nodeId: string) => ({ REDIS_URL: redis.url, DATABASE_URL: databaseUrl, NODE_ID: nodeId });
+  a = await startTestApp(env('node-a'));
+  b = await startTestApp(env('node-b'));
+  // One of them leads the lobby within the lease's first rounds.
+  await until(() => a.cluster?.leading() === true || b.cluster?.leading() === true);
+}, 60_000);
+
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  await redis?.stop();
+  if (databaseUrl) await dropDatabase(inject('postgresUrl'), databaseUrl);
+});
+
+describe('one centre on two nodes', () => {
+  it('has exactly one leader, and the same lobby on both', async () => {
+    expect([a.cluster?.leading(), b.cluster?.leading()].filter(Boolean)).toHaveLength(1);
+  });
+
+  it('a caller whose socket is on one node reaches an agent on the other; chat crosses nodes', async () => {
+    // The agent signs in on node B: the session is shared, so node A also knows it.
+    await a.store.accounts.create({
+      username: 'cross-agent',
+      displayName: 'Agent Cross',
+      role: 'agent',
+      languages: ['kvk', 'ko'],
+      password: TEST_PASSWORD,
+    });
+    const cookie = await b.login('cross-agent', TEST_PASSWORD);
+    await a.store.accounts.create({
+      username: 'cross-supervisor',
+      displayName: 'Supervisor Cross',
+      role: 'supervisor',
+      languages: ['ko'],
+      password: TEST_PASSWORD,
+    });
+    const supervisorCookie = await a.login('cross-supervisor', TEST_PASSWORD);
+    const agent = await connect(a, '/agent', cookie);
+    const caller = await connect(b, '/caller');
+    try {
+      ok(await caller.request<QueueView>('lobby:request', { language: 'kvk', mode: 'video' }));
+      const offered = agent.next<OfferView>('agent:offer');
+      ok(await agent.request('agent:set-presence', { presence: 'available' }));
+      const offer = await offered;
+      expect(offer.language).toBe('kvk');
+      const matched = caller.next<{ token: string }>('lobby:matched');
+      const { token } = ok(
+        await agent.request<{ token: string }>('agent:accept-offer', { offerId: offer.offerId }),
+      );
+      const agentJoin = ok(await agent.request<{ role: string }>('session:join', { token }));
+      const callerJoin = ok(
+        await caller.request<{ role: string; routerRtpCapabilities: unknown }>('session:join', {
+          token: (await matched).token,
+        }),
+      );
+      expect([agentJoin.role, callerJoin.role]).toEqual(['agent', 'caller']);
+      expect(callerJoin.routerRtpCapabilities).toBeTruthy();
+
+      // Call control ran on the leader only: the follower's requests were forwarded to it.
+      const [leader, follower] = a.cluster?.leading() ? [a, b] : [b, a];
+      expect(leader.calls.sessions.size).toBe(1);
+      expect(follower.calls.sessions.size).toBe(0);
+
+      const heard = agent.next<ChatMessage>('chat:message');
+      ok(await caller.request('chat:send', { text: '안녕하세요 across nodes' }));
+      expect((await heard).text).toBe('안녕하세요 across nodes');
+
+      // The supervisor's figures are the centre's, whichever node answers.
+      for (const node of [a, b]) {
+        const res = await fetch(`${node.url}/api/supervisor/overview`, {
+          headers: { cookie: supervisorCookie },
+        });
+        expect(res.status).toBe(200);
+        const overview = (await res.json()) as { sessions: number; agentsByPresence: Record<string, number> };
+        expect(overview.sessions).toBe(1);
+        expect(overview.agentsByPresence['in-call']).toBe(1);
+      }
+      const ended = agent.next<{ reason: string }>('session:ended');
+      ok(await caller.request('session:hangup', {}));
+      expect((await ended).reason).toBe('hangup');
+    } finally {
+      agent.close();
+      caller.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
+import { RedisUnreachableError } from './cluster/clusterNode';
 import { DatabaseUnreachableError } from './store';
 
 async function main(): Promise<void> {
@@ -36,7 +37,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // An unreachable database is an operator's problem, not a bug: one clear line, no stack.
-  console.error(err instanceof DatabaseUnreachableError ? `error: ${err.message}` : err);
+  // An unreachable database or Redis is an operator's problem, not a bug: one clear line, no stack.
+  const operational = err instanceof DatabaseUnreachableError || err instanceof RedisUnreachableError;
+  console.error(operational ? `error: ${err.message}` : err);
   process.exit(1);
 });

@@ -43,7 +43,7 @@ export interface ClusterNode {
 export async function startClusterNode(options: ClusterNodeOptions): Promise<ClusterNode> {
   const { nodeId, scheduler } = options;
   const log = options.log.child({ module: 'cluster', nodeId });
-  const redis = await connect(options.redisUrl, `${nodeId}:main`);
+  const redis = await connect(options.redisUrl, `${nodeId}:main`, log);
   const clients = [redis];
   try {
     const lease = new RedisLease(redis);
@@ -69,10 +69,14 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     await replica.start();
     keeper.start();
 
-    const busClient = redis.duplicate();
+    const quietly = (c: Redis, name: string) => {
+      c.on('error', (err: Error) => log.warn({ err, client: name }, 'redis connection'));
+      return c;
+    };
+    const busClient = quietly(redis.duplicate(), 'bus');
     clients.push(busClient);
     const bus = await connectRedisBus(busClient, nodeId, scheduler);
-    const adapterClient = redis.duplicate();
+    const adapterClient = quietly(redis.duplicate(), 'adapter');
     clients.push(adapterClient);
     const leading = () => keeper.epoch !== null && replica.role === 'leading';
     const unserve: Array<() => Promise<void>> = [];
@@ -111,9 +115,17 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
   }
 }
 
+/** Redis did not answer at start: a configuration or operations problem, told in one line. */
+export class RedisUnreachableError extends Error {
+  override name = 'RedisUnreachableError';
+}
+
 /** A connected client, or a clear error naming the server (never the password) within seconds. */
-async function connect(url: string, name: string): Promise<Redis> {
+async function connect(url: string, name: string, log: Logger): Promise<Redis> {
   const client = new Redis(url, { connectionName: name, lazyConnect: true, maxRetriesPerRequest: 3 });
+  // ioredis reconnects on its own; each failure is told here (its duplicates inherit nothing, so
+  // they get their own listener below).
+  client.on('error', (err: Error) => log.warn({ err, client: name }, 'redis connection'));
   try {
     // ioredis keeps retrying a server that is not there; at start, that is a configuration error.
     await Promise.race([
@@ -124,8 +136,12 @@ async function connect(url: string, name: string): Promise<Redis> {
   } catch (err) {
     client.disconnect();
     const where = new URL(url);
-    throw new Error(`cannot connect to Redis at ${where.hostname}:${where.port || '6379'}: ${String(err)}`, {
-      cause: err,
-    });
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new RedisUnreachableError(
+      `cannot connect to Redis at ${where.hostname}:${where.port || '6379'}: ${reason}`,
+      {
+        cause: err,
+      },
+    );
   }
 }

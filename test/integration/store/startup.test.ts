@@ -2,7 +2,8 @@ import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
+import { createDatabase, dropDatabase } from '../../helpers/postgres';
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const MAIN = path.join(ROOT, 'server/src/main.ts');
@@ -53,5 +54,29 @@ describe('a node starting against PostgreSQL', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('DATABASE_URL: must be a postgres:// or postgresql:// URL');
     expect(result.stderr).not.toContain('hunter2');
+  });
+});
+
+describe('a cluster node starting without Redis', () => {
+  it('says it cannot reach Redis (host:port, no password) and exits non-zero', async () => {
+    const port = await closedPort();
+    const databaseUrl = await createDatabase(inject('postgresUrl'));
+    try {
+      const result = await runServer({
+        DATABASE_URL: databaseUrl,
+        REDIS_URL: `redis://:hunter2@127.0.0.1:${port}`,
+        NODE_ID: 'lonely',
+        RTC_PORT: '0',
+        MEDIA_WORKERS: '1',
+      });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(
+        new RegExp(`^error: cannot connect to Redis at 127\\.0\\.0\\.1:${port}: `),
+      );
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr).not.toContain('hunter2');
+    } finally {
+      await dropDatabase(inject('postgresUrl'), databaseUrl);
+    }
   });
 });

@@ -6,11 +6,11 @@
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { freePort } from './waiting';
 
 const run = promisify(execFile);
 
@@ -235,17 +235,6 @@ async function readPort(data: string): Promise<number> {
   const port = Number(lines[3]);
   if (!Number.isInteger(port) || port <= 0) throw new Error(`no port in ${data}/postmaster.pid`);
   return port;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function withServerLog(error: unknown, dir: string): Error {

@@ -3,6 +3,7 @@ import type { ChatMessage, OfferView, QueueView } from '../../../common/protocol
 import { createDatabase, dropDatabase } from '../../helpers/postgres';
 import { startRedis, type TestRedis } from '../../helpers/redis';
 import { connect, ok, startTestApp, TEST_PASSWORD, type TestApp } from '../../helpers/testApp';
+import { until } from '../../helpers/waiting';
 
 // Two nodes of one centre on a real Redis and a real PostgreSQL, in one test process: each node is
 // a whole app (HTTP, signalling, media worker) on its own ports, as `npm run cluster` runs them.
@@ -10,14 +11,6 @@ let redis: TestRedis;
 let databaseUrl: string;
 let a: TestApp;
 let b: TestApp;
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   redis = await startRedis();

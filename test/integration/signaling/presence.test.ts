@@ -3,6 +3,7 @@ import type { AgentPresence } from '../../../common/protocol';
 import { establishCall } from '../../helpers/calls';
 import { FakeScheduler } from '../../helpers/FakeScheduler';
 import { connect, ok, startTestApp, TEST_PASSWORD, type TestApp } from '../../helpers/testApp';
+import { until } from '../../helpers/waiting';
 
 const GRACE_MS = 1000;
 const scheduler = new FakeScheduler();
@@ -13,15 +14,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await app.stop();
 });
-
-/** Resolves once `check` holds (the server acts on a closed socket a moment after it closes). */
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('what anyone is shown of staff presence is the lobby’s own state', () => {
   it('shows an agent in wrap-up who disconnects as offline, and their owed wrap-up comes back with them', async () => {

@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import {
   STORE_ENGINES,
   useTempStore,
 } from './helpers';
+import { freePort as closedPort } from '../../helpers/waiting';
 
 const MINJI: NewAccount = {
   username: 'minji',
@@ -31,18 +31,6 @@ async function pgQuery<T>(url: string, sql: string, ...params: unknown[]): Promi
   } finally {
     await client.end();
   }
-}
-
-/** A port nothing listens on (it was free a moment ago). */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 describe('openStore and migrations (sqlite)', () => {

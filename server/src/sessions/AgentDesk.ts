@@ -38,10 +38,6 @@ export class AgentDesk {
     return this.deps.lobby.read.agentView(agentId)?.presence ?? 'offline';
   }
 
-  identity(agentId: string): StaffIdentity | undefined {
-    return this.#staff.identity(agentId);
-  }
-
   /** Signed in: known to the lobby; a wrap-up still owed from before is shown again. */
   async connected(agent: StaffIdentity): Promise<AgentPresence> {
     this.#staff.connected(agent);

@@ -6,7 +6,7 @@ import { AuthSessions } from './auth/AuthSessions';
 import { createHttpApp } from './http/createHttpApp';
 import { Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';
-import { WorkerPool } from './media';
+import { localPlacement, WorkerPool } from './media';
 import { CallCenter } from './sessions/CallCenter';
 import { controlOps, localControl } from './sessions/control';
 import { type ClusterNode, startClusterNode } from './cluster/clusterNode';
@@ -59,7 +59,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     : null;
   const calls = new CallCenter({
     engine: node?.engine ?? new LocalLobbyEngine(new Lobby(config.lobby, clock), scheduler),
-    pool,
+    media: node ? await node.hostMedia(pool) : localPlacement(pool, log),
     records: store.calls,
     scheduler,
     log,

@@ -1,3 +1,4 @@
+import { routerIdOf } from '../helpers/media';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/testApp';
@@ -98,7 +99,7 @@ describe('nobody is dropped: a caller whose network blips comes back to the same
     const before = new Set([...(await inbound(agent)), ...(await inbound(caller))].map((s) => s.consumerId));
     const session = app.calls.sessions.all()[0]!;
     const killedAt = Date.now();
-    process.kill(app.pool.workerPidOf(session.media.router.id)!, 'SIGKILL');
+    process.kill(app.pool.workerPidOf(routerIdOf(session))!, 'SIGKILL');
     // New consumers on the new router decode video again, on both pages.
     for (const p of [agent, caller]) {
       await expect

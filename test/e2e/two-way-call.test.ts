@@ -145,9 +145,13 @@ describe.each([
       });
       await caller.locator('#chat-input').focus();
       await caller.keyboard.type('안녕하세요 hello', { delay: 30 });
-      await agent.waitForFunction(() => (window as unknown as { rttShownAt?: number }).rttShownAt, undefined, {
-        timeout: 5000,
-      });
+      await agent.waitForFunction(
+        () => (window as unknown as { rttShownAt?: number }).rttShownAt,
+        undefined,
+        {
+          timeout: 5000,
+        },
+      );
       const shownAt = await agent.evaluate(() => (window as unknown as { rttShownAt: number }).rttShownAt);
       const typedAt = await caller.evaluate(() => (window as unknown as { rttTypedAt: number }).rttTypedAt);
       const rttMs = shownAt - typedAt;

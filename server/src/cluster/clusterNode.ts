@@ -13,8 +13,12 @@ import { RedisLease } from './RedisLease';
 import { ReplicatedLobby } from './ReplicatedLobby';
 import { ReplicatedLobbyEngine } from './ReplicatedLobbyEngine';
 import { ForwardingControl } from './ForwardingControl';
+import { ClusterPlacement } from './media/ClusterPlacement';
+import { cpuShare, LoadBoard } from './media/LoadBoard';
+import { MediaHost } from './media/MediaHost';
+import type { MediaPlacement, WorkerPool } from '../media';
 
-/** How long a node waits for the leader to answer a forwarded operation. */
+/** How long a node waits for the leader, or a call's media host, to answer a forwarded operation. */
 const FORWARD_TIMEOUT_MS = 5000;
 
 export interface ClusterNodeOptions {
@@ -34,6 +38,11 @@ export interface ClusterNode {
   adapter: ReturnType<typeof createAdapter>;
   /** Whether this node leads the lobby (and so runs call control) right now. */
   leading(): boolean;
+  /**
+   * Serves this node's workers to the cluster and reports their load; the placement it returns
+   * puts each new call on the least-loaded node.
+   */
+  hostMedia(pool: WorkerPool): Promise<MediaPlacement>;
   /** Call control that forwards to the leader; `local` is this node's own. */
   control(local: CallControl, ops: ControlOps): Promise<CallControl>;
   close(): Promise<void>;
@@ -80,6 +89,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     clients.push(adapterClient);
     const leading = () => keeper.epoch !== null && replica.role === 'leading';
     const unserve: Array<() => Promise<void>> = [];
+    let media: { host: MediaHost; board: LoadBoard } | null = null;
 
     return {
       nodeId,
@@ -87,6 +97,27 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       sessionBook: new RedisSessionBook(redis),
       adapter: createAdapter(adapterClient),
       leading,
+      async hostMedia(pool) {
+        const host = new MediaHost({ bus, pool, log });
+        await host.serve();
+        let lastCpu = { at: scheduler.now(), ms: await pool.cpuTimeMs() };
+        const board = new LoadBoard({
+          redis,
+          nodeId,
+          scheduler,
+          log,
+          sample: async () => {
+            const now = { at: scheduler.now(), ms: await pool.cpuTimeMs() };
+            const workerCpu = cpuShare(lastCpu.ms, now.ms, now.at - lastCpu.at);
+            lastCpu = now;
+            const { routers, consumers } = host.load();
+            return { routers, consumers, workers: pool.workerCount, workerCpu, draining: false };
+          },
+        });
+        await board.start();
+        media = { host, board };
+        return new ClusterPlacement({ host, board, bus, timeoutMs: FORWARD_TIMEOUT_MS, log });
+      },
       async control(local, ops) {
         const forwarding = new ForwardingControl({
           local,
@@ -102,6 +133,8 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       },
       async close() {
         for (const u of unserve) await u();
+        await media?.board.stop();
+        await media?.host.close();
         unbind();
         await keeper.stop({ release: true });
         replica.close();

@@ -1,6 +1,7 @@
 import type { types } from 'mediasoup';
 import type { RelayError } from '../../../common/errors';
 import type { Logger } from '../logger';
+import type { CallMediaPort } from './CallMediaPort';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { MediaClosedError, MediaNotFoundError, MediaRejectedError, MediaStateError } from './errors';
 import { refusalFor } from './refusals';
@@ -68,7 +69,7 @@ export type CallMediaEvents = {
  * What a client can get wrong (parameters, order, stale ids) fails as a RelayError with the code
  * it should hear, logged at warn; a raw error out of here is a failure of ours.
  */
-export class CallMedia extends TypedEmitter<CallMediaEvents> {
+export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMediaPort {
   readonly #participants = new Map<string, ParticipantMedia>();
   #closed = false;
 
@@ -78,6 +79,7 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
   private constructor(
     private readonly pool: WorkerPool,
     private readonly callId: string,
+    readonly hostNodeId: string,
     placed: { router: types.Router; webRtcServer: types.WebRtcServer },
     private readonly log: Logger,
   ) {
@@ -87,9 +89,22 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
     this.#watch(placed.router);
   }
 
-  static async create(pool: WorkerPool, callId: string, log: Logger): Promise<CallMedia> {
+  /** `hostNodeId` names this node to the rest of a cluster ('local' in the embedded default). */
+  static async create(
+    pool: WorkerPool,
+    callId: string,
+    log: Logger,
+    hostNodeId = 'local',
+  ): Promise<CallMedia> {
     const placed = await pool.createRouter({ callId });
-    return new CallMedia(pool, callId, placed, log.child({ module: 'media', callId }));
+    return new CallMedia(pool, callId, hostNodeId, placed, log.child({ module: 'media', callId }));
+  }
+
+  /** Consumers open right now: a node's share of the cluster's forwarding work. */
+  get consumerCount(): number {
+    let n = 0;
+    for (const p of this.#participants.values()) n += p.consumers.size;
+    return n;
   }
 
   /** The call's router now (a new one after its worker died). */
@@ -244,7 +259,7 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
   }
 
   /** Every producer in the call except the participant's own: what they should consume. */
-  producersFor(participantId: string): ProducerInfo[] {
+  producersFor(participantId: string): Promise<ProducerInfo[]> {
     const out: ProducerInfo[] = [];
     for (const [owner, p] of this.#participants) {
       if (owner === participantId) continue;
@@ -258,7 +273,7 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> {
         });
       }
     }
-    return out;
+    return Promise.resolve(out);
   }
 
   #findProducer(producerId: string): { owner: string; producer: types.Producer } | undefined {

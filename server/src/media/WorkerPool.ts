@@ -138,6 +138,20 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     return index === undefined ? undefined : this.#workers.get(index)?.worker.pid;
   }
 
+  /** CPU time (user + system, ms) the running workers have used since each started. */
+  async cpuTimeMs(): Promise<number> {
+    const usage = await Promise.all(
+      [...this.#workers.values()]
+        .filter((w) => !w.worker.closed)
+        .map((w) => w.worker.getResourceUsage().catch(() => ({ ru_utime: 0, ru_stime: 0 }))),
+    );
+    return usage.reduce((sum, u) => sum + u.ru_utime + u.ru_stime, 0);
+  }
+
+  get workerCount(): number {
+    return this.#workers.size;
+  }
+
   get workerPids(): number[] {
     return [...this.#workers.values()].map((w) => w.worker.pid);
   }

@@ -1,6 +1,7 @@
 export { WorkerPool, type WorkerPoolOptions } from './WorkerPool';
 export {
   CallMedia,
+  type CallMediaEvents,
   type ConsumerInfo,
   type Direction,
   type MediaSource,
@@ -8,3 +9,5 @@ export {
   type TransportInfo,
 } from './CallMedia';
 export { MediaClosedError, MediaNotFoundError, MediaRejectedError, MediaStateError } from './errors';
+export type { CallMediaPort, MediaPlacement } from './CallMediaPort';
+export { localPlacement } from './localPlacement';

@@ -1,6 +1,6 @@
 import type { LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
-import type { WorkerPool } from '../media';
+import type { MediaPlacement } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
 import type { Scheduler } from '../util/scheduler';
 import { AgentDesk } from './AgentDesk';
@@ -19,7 +19,8 @@ export type { CallCenterEvents, CallRecords } from './ports';
 export interface CallCenterDeps {
   /** Where the lobby's commands are applied: this process, or a cluster's replicated log. */
   engine: LobbyEngine;
-  pool: WorkerPool;
+  /** Where each call's media goes: this node's workers, or the least-loaded node of a cluster. */
+  media: MediaPlacement;
   records: CallRecords;
   scheduler: Scheduler;
   log: Logger;
@@ -53,7 +54,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     const log = deps.log.child({ module: 'calls' });
     const graceMs = deps.reconnectGraceMs ?? 30_000;
     const notify: Notify = (event, ...args) => this.safeEmit(event, ...args);
-    this.sessions = new SessionRegistry({ pool: deps.pool, scheduler: deps.scheduler, log: deps.log });
+    this.sessions = new SessionRegistry({ media: deps.media, scheduler: deps.scheduler, log: deps.log });
     this.#driver = new LobbyDriver({
       engine: deps.engine,
       notify,

@@ -9,7 +9,7 @@ import type {
 } from '../../../common/protocol';
 import { RelayError } from '../../../common/errors';
 import type { Logger } from '../logger';
-import type { CallMedia } from '../media';
+import type { CallMediaPort } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { newId, newToken } from './tokens';
 
@@ -56,7 +56,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     readonly recordId: string,
     readonly language: string,
     readonly mode: CallMode,
-    readonly media: CallMedia,
+    readonly media: CallMediaPort,
     now: number,
     private readonly log: Logger,
   ) {

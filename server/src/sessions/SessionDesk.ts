@@ -32,7 +32,10 @@ export class SessionDesk {
    * Joins with a join token (first time, or back on a new socket): the call as the participant sees
    * it. `current` is the seat the asking connection already holds: one call at a time.
    */
-  join(token: string, current?: CallSeat): { seat: CallSeat; joined: ClientAcks['session:join'] } {
+  async join(
+    token: string,
+    current?: CallSeat,
+  ): Promise<{ seat: CallSeat; joined: ClientAcks['session:join'] }> {
     const found = this.deps.sessions.byToken(token);
     if (!found || found.session.ended)
       throw new RelayError('forbidden', 'this join token is not valid for any call');
@@ -51,7 +54,7 @@ export class SessionDesk {
         mode: session.mode,
         routerRtpCapabilities: session.media.rtpCapabilities,
         participants: session.participants.map((p) => session.view(p)),
-        producers: session.media.producersFor(participant.participantId),
+        producers: await session.media.producersFor(participant.participantId),
         chat: [...session.chat],
         interpreter: session.interpreter,
       },
@@ -63,11 +66,11 @@ export class SessionDesk {
     return this.deps.sessions.get(seat.sessionId)?.participant(seat.participantId) !== undefined;
   }
 
-  restartMedia(seat: CallSeat): ClientAcks['media:restart'] {
+  async restartMedia(seat: CallSeat): Promise<ClientAcks['media:restart']> {
     const session = this.#session(seat);
     session.media.resetParticipant(seat.participantId);
     return {
-      producers: session.media.producersFor(seat.participantId),
+      producers: await session.media.producersFor(seat.participantId),
       routerRtpCapabilities: session.media.rtpCapabilities,
     };
   }

@@ -1,11 +1,12 @@
 import type { CallMode } from '../../../common/protocol';
 import type { Logger } from '../logger';
-import { CallMedia, type WorkerPool } from '../media';
+import type { MediaPlacement } from '../media';
 import type { Scheduler } from '../util/scheduler';
 import { type Participant, Session } from './Session';
 
 export interface SessionRegistryDeps {
-  pool: WorkerPool;
+  /** Where a new call's media goes: this node's workers, or the least-loaded node of the cluster. */
+  media: MediaPlacement;
   scheduler: Scheduler;
   log: Logger;
 }
@@ -20,7 +21,7 @@ export class SessionRegistry {
   constructor(private readonly deps: SessionRegistryDeps) {}
 
   /**
-   * A new call on its own router (on the least-loaded worker), tracked until it ends. It is findable
+   * A new call on its own router (where the placement puts it), tracked until it ends. It is findable
    * by `opening(matchId)` from the first instant: the lobby's invitations for it are already out.
    */
   open(call: {
@@ -31,7 +32,7 @@ export class SessionRegistry {
   }): Promise<Session> {
     const opening = (async () => {
       const recordId = await call.recordId;
-      const media = await CallMedia.create(this.deps.pool, call.matchId, this.deps.log);
+      const media = await this.deps.media.open(call.matchId);
       const session = new Session(
         call.matchId,
         recordId,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ChatMessage, OfferView, QueueView } from '../../../common/protocol';
 import { createDatabase, dropDatabase } from '../../helpers/postgres';
 import { startRedis, type TestRedis } from '../../helpers/redis';
+import { establishCall } from '../../helpers/calls';
 import { connect, ok, startTestApp, TEST_PASSWORD, type TestApp } from '../../helpers/testApp';
 import { until } from '../../helpers/waiting';
 
@@ -99,5 +100,41 @@ describe('one centre on two nodes', () => {
       agent.close();
       caller.close();
     }
+  });
+
+  it('hosts each call on the least-loaded node: two calls at once land on both, and media works on each', async () => {
+    const first = await establishCall(a, 'spread-1');
+    const second = await establishCall(b, 'spread-2');
+    try {
+      const [leader] = a.cluster?.leading() ? [a, b] : [b, a];
+      const hosts = leader.calls.sessions.all().map((s) => s.media.hostNodeId);
+      // The second call saw the first counted against its host, whatever the nodes last reported.
+      expect(hosts.sort()).toEqual(['node-a', 'node-b']);
+      expect([a.pool.routerCount, b.pool.routerCount]).toEqual([1, 1]);
+      for (const call of [first, second]) {
+        // Transports come from the host's WebRtcServer, whichever node the socket is on.
+        const send = ok(
+          await call.caller.request<{ id: string; iceCandidates: Array<{ port: number }> }>(
+            'media:create-transport',
+            { direction: 'send' },
+          ),
+        );
+        expect(send.iceCandidates.length).toBeGreaterThan(0);
+        const refused = await call.agent.request('media:connect-transport', {
+          transportId: send.id,
+          dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },
+        });
+        // Another participant's transport is not theirs to touch, on a remote host as on a local one.
+        expect(refused).toMatchObject({ ok: false, error: { code: 'not-found' } });
+      }
+    } finally {
+      for (const call of [first, second]) {
+        ok(await call.caller.request('session:hangup', {}));
+        call.caller.close();
+        call.agent.close();
+      }
+    }
+    // Hang-up frees each router on its own host.
+    await until(() => a.pool.routerCount === 0 && b.pool.routerCount === 0);
   });
 });

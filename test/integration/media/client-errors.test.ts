@@ -92,7 +92,7 @@ describe('CallMedia turns what a client got wrong into RelayErrors, against the 
     expect(recorded.lines.slice(before)).toEqual([
       expect.objectContaining({ level: WARN, msg: 'media request refused', code: 'media-rejected' }),
     ]);
-    expect(media.producersFor('receiver')).toEqual([]);
+    expect(await media.producersFor('receiver')).toEqual([]);
   });
 
   it('refuses a second stream with the same MID on one transport as media-rejected', async () => {

@@ -1,3 +1,4 @@
+import { routerIdOf } from '../../helpers/media';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { establishCall } from '../../helpers/calls';
 import { fakeRtpParameters, ok, startTestApp, type TestApp } from '../../helpers/testApp';
@@ -14,7 +15,7 @@ describe('media workers', () => {
   it('spreads calls over workers by load', async () => {
     const first = await establishCall(app, 'spread-a');
     const second = await establishCall(app, 'spread-b');
-    const pids = new Set(app.calls.sessions.all().map((s) => app.pool.workerPidOf(s.media.router.id)));
+    const pids = new Set(app.calls.sessions.all().map((s) => app.pool.workerPidOf(routerIdOf(s))));
     expect(pids.size).toBe(2);
     expect(app.pool.routerCount).toBe(2);
     for (const c of [first, second]) {
@@ -28,14 +29,14 @@ describe('media workers', () => {
   it('moves a call off a worker killed with SIGKILL: both sides restart media and the call goes on', async () => {
     const call = await establishCall(app, 'killed');
     const session = app.calls.sessions.get(call.callerJoin.sessionId)!;
-    const victim = app.pool.workerPidOf(session.media.router.id)!;
+    const victim = app.pool.workerPidOf(routerIdOf(session))!;
     expect(victim).toBeGreaterThan(0);
     const callerRestart = call.caller.next('session:media-restart', 10_000);
     const agentRestart = call.agent.next('session:media-restart', 10_000);
     process.kill(victim, 'SIGKILL');
     await Promise.all([callerRestart, agentRestart]);
     expect(session.ended).toBe(false);
-    expect(app.pool.workerPidOf(session.media.router.id)).not.toBe(victim);
+    expect(app.pool.workerPidOf(routerIdOf(session))).not.toBe(victim);
     expect(app.pool.routerCount).toBe(1);
 
     // Media is set up again on the new router, and flows between the two as before.

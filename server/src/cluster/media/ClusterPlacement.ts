@@ -1,0 +1,45 @@
+import { RelayError } from '../../../../common/errors';
+import type { Logger } from '../../logger';
+import type { CallMediaPort, MediaPlacement } from '../../media';
+import type { Bus } from '../Bus';
+import type { LoadBoard } from './LoadBoard';
+import type { MediaHost } from './MediaHost';
+import { RemoteCallMedia } from './RemoteCallMedia';
+
+/** How many other nodes a placement tries before it hosts the call here. */
+const ATTEMPTS = 3;
+
+/**
+ * A new call goes to the least-loaded node (LoadBoard's rule): this node's own MediaHost, or
+ * another node's through RemoteCallMedia. A chosen node that does not answer is skipped; when no
+ * other node can take the call, this node hosts it rather than turn the caller away.
+ */
+export class ClusterPlacement implements MediaPlacement {
+  constructor(
+    private readonly deps: { host: MediaHost; board: LoadBoard; bus: Bus; timeoutMs: number; log: Logger },
+  ) {}
+
+  async open(callId: string): Promise<CallMediaPort> {
+    const { host, board, bus, timeoutMs, log } = this.deps;
+    const skipped = new Set<string>();
+    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+      const nodeId = await board.choose(skipped).catch((err: unknown) => {
+        log.warn({ err }, 'could not read the nodes’ load: hosting the call here');
+        return null;
+      });
+      if (nodeId === null || nodeId === host.nodeId) break;
+      board.placed(nodeId);
+      try {
+        const media = await RemoteCallMedia.open(bus, nodeId, callId, { timeoutMs, log });
+        log.info({ callId, host: nodeId }, 'call hosted on another node');
+        return media;
+      } catch (err) {
+        if (!(err instanceof RelayError && err.code === 'timeout')) throw err;
+        log.warn({ err, callId, host: nodeId }, 'the chosen host did not answer: trying another');
+        skipped.add(nodeId);
+      }
+    }
+    board.placed(host.nodeId);
+    return host.open(callId);
+  }
+}

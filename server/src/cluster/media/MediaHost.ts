@@ -1,0 +1,85 @@
+import { RelayError } from '../../../../common/errors';
+import type { Logger } from '../../logger';
+import { CallMedia, type WorkerPool } from '../../media';
+import type { Bus, Unsubscribe } from '../Bus';
+import { MEDIA_CHANNEL, MEDIA_EVENTS, MediaRequest, mediaEventsChannel, type MediaOp } from './protocol';
+
+export interface MediaHostLoad {
+  routers: number;
+  consumers: number;
+}
+
+/**
+ * This node's share of the cluster's media: the calls whose routers live on its workers, served to
+ * whichever node controls them (over the bus) and to this node itself (directly). What happens in
+ * each call is published on its own channel, so whoever controls the call next can listen too.
+ */
+export class MediaHost {
+  readonly #calls = new Map<string, CallMedia>();
+  #unserve: Unsubscribe | null = null;
+
+  constructor(private readonly deps: { bus: Bus; pool: WorkerPool; log: Logger }) {}
+
+  get nodeId(): string {
+    return this.deps.bus.nodeId;
+  }
+
+  async serve(): Promise<void> {
+    this.#unserve = await this.deps.bus.handle(MEDIA_CHANNEL, (payload) => this.#answer(payload));
+  }
+
+  /** A new call's media on this node's workers. */
+  async open(callId: string): Promise<CallMedia> {
+    const existing = this.#calls.get(callId);
+    if (existing && !existing.closed) return existing;
+    const media = await CallMedia.create(this.deps.pool, callId, this.deps.log, this.nodeId);
+    this.#calls.set(callId, media);
+    for (const event of MEDIA_EVENTS) {
+      media.on(event, (...args: unknown[]) => {
+        this.deps.bus
+          .publish(mediaEventsChannel(callId), { event, args })
+          .catch((err: unknown) =>
+            this.deps.log.warn({ err, callId, event }, 'could not tell a media event'),
+          );
+      });
+    }
+    media.once('closed', () => this.#calls.delete(callId));
+    return media;
+  }
+
+  load(): MediaHostLoad {
+    let consumers = 0;
+    for (const media of this.#calls.values()) consumers += media.consumerCount;
+    return { routers: this.deps.pool.routerCount, consumers };
+  }
+
+  async #answer(payload: unknown): Promise<unknown> {
+    const request = MediaRequest.safeParse(payload);
+    if (!request.success) throw new RelayError('invalid-payload', 'not a media request');
+    const { callId, op, args } = request.data;
+    if (op === 'open') {
+      const media = await this.open(callId);
+      return { rtpCapabilities: media.rtpCapabilities };
+    }
+    const media = this.#calls.get(callId);
+    if (!media) {
+      // An order for a call that is gone changes nothing; a request is told the call has ended.
+      if (isOrder(op)) return null;
+      throw new RelayError('not-found', 'this call has no media here any more');
+    }
+    const method = media[op] as (...a: unknown[]) => unknown;
+    const value = await method.apply(media, args);
+    return value === undefined ? null : value;
+  }
+
+  async close(): Promise<void> {
+    await this.#unserve?.();
+    for (const media of this.#calls.values()) media.close();
+    this.#calls.clear();
+  }
+}
+
+/** Operations that change membership and return nothing: sent without waiting for an answer. */
+export function isOrder(op: MediaOp): boolean {
+  return op === 'addParticipant' || op === 'removeParticipant' || op === 'resetParticipant' || op === 'close';
+}

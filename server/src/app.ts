@@ -61,6 +61,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     engine: node?.engine ?? new LocalLobbyEngine(new Lobby(config.lobby, clock), scheduler),
     media: node ? await node.hostMedia(pool) : localPlacement(pool, log),
     records: store.calls,
+    ...(node && { directory: node.directory }),
     scheduler,
     log,
     ...(deps.reconnectGraceMs !== undefined && { reconnectGraceMs: deps.reconnectGraceMs }),

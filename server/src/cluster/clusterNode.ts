@@ -1,6 +1,7 @@
 import { createAdapter } from '@socket.io/redis-streams-adapter';
 import { Redis } from 'ioredis';
 import { RedisSessionBook } from '../auth/RedisSessionBook';
+import { RedisSessionDirectory } from './RedisSessionDirectory';
 import { Lobby, type LobbyConfig } from '../lobby';
 import type { Logger } from '../logger';
 import type { CallControl, ControlOps } from '../sessions/control';
@@ -34,6 +35,8 @@ export interface ClusterNode {
   nodeId: string;
   engine: ReplicatedLobbyEngine;
   sessionBook: RedisSessionBook;
+  /** The live calls, readable by every node: host, participants, roles, token hashes. */
+  directory: RedisSessionDirectory;
   /** socket.io's adapter: a room's emit reaches every node's sockets. */
   adapter: ReturnType<typeof createAdapter>;
   /** Whether this node leads the lobby (and so runs call control) right now. */
@@ -95,6 +98,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       nodeId,
       engine: new ReplicatedLobbyEngine(replica),
       sessionBook: new RedisSessionBook(redis),
+      directory: new RedisSessionDirectory(redis),
       adapter: createAdapter(adapterClient),
       leading,
       async hostMedia(pool) {

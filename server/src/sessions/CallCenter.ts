@@ -10,6 +10,7 @@ import { GraceTimers } from './GraceTimers';
 import { LobbyDriver } from './LobbyDriver';
 import type { LobbyEngine } from './LobbyEngine';
 import type { CallCenterEvents, CallRecords, Notify } from './ports';
+import type { SessionDirectory } from './SessionDirectory';
 import { SessionRegistry } from './SessionRegistry';
 import { SessionDesk } from './SessionDesk';
 import { VolunteerDesk } from './VolunteerDesk';
@@ -22,6 +23,8 @@ export interface CallCenterDeps {
   /** Where each call's media goes: this node's workers, or the least-loaded node of a cluster. */
   media: MediaPlacement;
   records: CallRecords;
+  /** Where the other nodes of a cluster read the live calls. */
+  directory?: SessionDirectory;
   scheduler: Scheduler;
   log: Logger;
   /** How long a dropped participant or waiting caller may take to come back. */
@@ -54,7 +57,12 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     const log = deps.log.child({ module: 'calls' });
     const graceMs = deps.reconnectGraceMs ?? 30_000;
     const notify: Notify = (event, ...args) => this.safeEmit(event, ...args);
-    this.sessions = new SessionRegistry({ media: deps.media, scheduler: deps.scheduler, log: deps.log });
+    this.sessions = new SessionRegistry({
+      media: deps.media,
+      scheduler: deps.scheduler,
+      log: deps.log,
+      ...(deps.directory && { directory: deps.directory }),
+    });
     this.#driver = new LobbyDriver({
       engine: deps.engine,
       notify,

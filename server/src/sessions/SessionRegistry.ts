@@ -3,12 +3,15 @@ import type { Logger } from '../logger';
 import type { MediaPlacement } from '../media';
 import type { Scheduler } from '../util/scheduler';
 import { type Participant, Session } from './Session';
+import { directoryEntry, type SessionDirectory, tokenHash } from './SessionDirectory';
 
 export interface SessionRegistryDeps {
   /** Where a new call's media goes: this node's workers, or the least-loaded node of the cluster. */
   media: MediaPlacement;
   scheduler: Scheduler;
   log: Logger;
+  /** Where other nodes of a cluster read the live calls (none in the embedded default). */
+  directory?: SessionDirectory;
 }
 
 /** Opens sessions; finds live ones by id or lobby match, and participants by their join token. */
@@ -17,6 +20,8 @@ export class SessionRegistry {
   readonly #byMatch = new Map<string, Session>();
   readonly #byToken = new Map<string, { session: Session; participant: Participant }>();
   readonly #opening = new Map<string, Promise<Session>>();
+  /** Directory writes, one after another: the directory sees the calls change in their order. */
+  #written: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: SessionRegistryDeps) {}
 
@@ -43,6 +48,8 @@ export class SessionRegistry {
         this.deps.log.child({ matchId: call.matchId }),
       );
       this.add(session);
+      // Tokens go out once the call is open: by then any node can find them.
+      await this.#written;
       return session;
     })();
     this.#opening.set(call.matchId, opening);
@@ -63,13 +70,33 @@ export class SessionRegistry {
     this.#sessions.set(session.id, session);
     this.#byMatch.set(session.matchId, session);
     for (const p of session.participants) this.#byToken.set(p.token, { session, participant: p });
-    session.on('participant-added', (p) => this.#byToken.set(p.token, { session, participant: p }));
-    session.on('participant-removed', (p) => this.#byToken.delete(p.token));
+    this.#publish((d) => d.put(directoryEntry(session)));
+    session.on('participant-added', (p) => {
+      this.#byToken.set(p.token, { session, participant: p });
+      this.#publish((d) => d.put(directoryEntry(session)));
+    });
+    session.on('participant-removed', (p) => {
+      this.#byToken.delete(p.token);
+      this.#publish(async (d) => {
+        await d.forget(tokenHash(p.token));
+        await d.put(directoryEntry(session));
+      });
+    });
     session.once('ended', () => {
       this.#sessions.delete(session.id);
       this.#byMatch.delete(session.matchId);
+      const last = directoryEntry(session);
       for (const p of session.participants) this.#byToken.delete(p.token);
+      this.#publish((d) => d.remove(last));
     });
+  }
+
+  #publish(write: (directory: SessionDirectory) => Promise<void>): void {
+    const { directory, log } = this.deps;
+    if (!directory) return;
+    this.#written = this.#written
+      .then(() => write(directory))
+      .catch((err: unknown) => log.warn({ err }, 'could not update the session directory'));
   }
 
   byToken(token: string): { session: Session; participant: Participant } | undefined {

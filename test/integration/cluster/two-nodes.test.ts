@@ -111,6 +111,19 @@ describe('one centre on two nodes', () => {
       // The second call saw the first counted against its host, whatever the nodes last reported.
       expect(hosts.sort()).toEqual(['node-a', 'node-b']);
       expect([a.pool.routerCount, b.pool.routerCount]).toEqual([1, 1]);
+      // Every node can read the calls: where each is hosted and who may join, by token hash only.
+      const follower = leader === a ? b : a;
+      const directory = follower.cluster!.directory;
+      const listed = await directory.list();
+      expect(listed.map((e) => e.hostNodeId).sort()).toEqual(['node-a', 'node-b']);
+      for (const call of [first, second]) {
+        const seat = await directory.authorize(call.tokens.caller);
+        expect(seat).toMatchObject({ sessionId: call.callerJoin.sessionId, role: 'caller' });
+        const entry = await directory.get(call.callerJoin.sessionId);
+        expect(entry?.participants.map((p) => p.role).sort()).toEqual(['agent', 'caller']);
+        expect(JSON.stringify(entry)).not.toContain(call.tokens.caller);
+      }
+      expect(await directory.authorize('not-a-token')).toBeNull();
       for (const call of [first, second]) {
         // Transports come from the host's WebRtcServer, whichever node the socket is on.
         const send = ok(
@@ -134,7 +147,9 @@ describe('one centre on two nodes', () => {
         call.agent.close();
       }
     }
-    // Hang-up frees each router on its own host.
+    // Hang-up frees each router on its own host, and the calls leave the directory.
     await until(() => a.pool.routerCount === 0 && b.pool.routerCount === 0);
+    await until(async () => (await a.cluster!.directory.list()).length === 0);
+    expect(await a.cluster!.directory.authorize(first.tokens.caller)).toBeNull();
   });
 });

@@ -3,9 +3,10 @@
 // installed (apt-get install -y redis-server).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './waiting';
 
 export interface TestRedis {
   /** redis://127.0.0.1:<port> */
@@ -16,19 +17,6 @@ export interface TestRedis {
 }
 
 const READY_TIMEOUT_MS = 10_000;
-
-/** A port nobody listens on right now (the OS picks it). */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /** True when the server answers PING with PONG (raw RESP, so no client library is involved). */
 async function answersPing(port: number): Promise<boolean> {

@@ -16,6 +16,9 @@ export const NodeLoad = z.strictObject({
 });
 export type NodeLoad = z.infer<typeof NodeLoad>;
 
+/** CPU is compared in steps of this share of a core: idle noise must not steer calls. */
+export const CPU_STEP = 0.1;
+
 /** Workers this busy (share of a core each) count as full while any node has room. */
 export const SATURATED_CPU_PER_WORKER = 0.85;
 
@@ -31,7 +34,7 @@ export interface HostChoiceInput {
 /**
  * The node for a new call, or null when no node can take one. Among live nodes that are not
  * draining and not saturated: the fewest calls per worker (counting calls placed since the node
- * last reported), then the lower worker CPU per worker, then fewer consumers, then the node id
+ * last reported), then the lower worker CPU per worker (in steps of CPU_STEP), then fewer consumers, then the node id
  * (so that every leader would choose alike).
  */
 export function pickHost(input: HostChoiceInput): string | null {
@@ -42,7 +45,7 @@ export function pickHost(input: HostChoiceInput): string | null {
   const candidates = (roomy.length > 0 ? roomy : live).map((l) => ({
     load: l,
     callsPerWorker: (l.routers + input.placedSince(l.nodeId, l.at)) / l.workers,
-    cpuPerWorker: l.workerCpu / l.workers,
+    cpuPerWorker: Math.floor(l.workerCpu / l.workers / CPU_STEP),
   }));
   candidates.sort(
     (a, b) =>

@@ -1,0 +1,77 @@
+// One node of a cluster as a real process, started the way an operator starts it (server/src/main.ts
+// with its environment), on loopback with free ports. Its output is kept to explain a failure.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort, until } from './waiting';
+
+export interface NodeProcess {
+  nodeId: string;
+  url: string;
+  child: ChildProcess;
+  /** The last lines the node wrote (stderr and stdout), for a failing test's message. */
+  output(): string;
+  /** SIGTERM, then waits for it to exit. Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+export async function startNodeProcess(options: {
+  nodeId: string;
+  redisUrl: string;
+  databaseUrl: string;
+  env?: Record<string, string>;
+}): Promise<NodeProcess> {
+  const port = await freePort();
+  const rtcPort = await freePort();
+  const env = {
+    ...process.env,
+    NODE_ID: options.nodeId,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    RTC_LISTEN_IP: '127.0.0.1',
+    ANNOUNCED_ADDRESS: '127.0.0.1',
+    RTC_PORT: String(rtcPort),
+    MEDIA_WORKERS: '1',
+    REDIS_URL: options.redisUrl,
+    DATABASE_URL: options.databaseUrl,
+    LOG_LEVEL: process.env['NODE_LOG_LEVEL'] ?? 'warn',
+    ...options.env,
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString().split('\n').filter(Boolean));
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  const url = `http://127.0.0.1:${port}`;
+  const node: NodeProcess = {
+    nodeId: options.nodeId,
+    url,
+    child,
+    output: () => lines.slice(-40).join('\n'),
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    },
+  };
+  try {
+    await until(async () => {
+      if (child.exitCode !== null) throw new Error(`${options.nodeId} exited (${child.exitCode})`);
+      return fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+    }, 60_000);
+  } catch (err) {
+    await node.stop();
+    throw new Error(`${options.nodeId} did not start: ${(err as Error).message}\n${node.output()}`);
+  }
+  return node;
+}

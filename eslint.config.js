@@ -74,7 +74,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'bench/**', 'server/src/cli/**', 'test/e2e/**'],
+    files: ['scripts/**', 'bench/**', 'server/src/cli/**', 'test/e2e/**', 'test/cluster/**'],
     rules: { 'no-console': 'off' },
   },
   {

@@ -71,7 +71,9 @@ export async function startNodeProcess(options: {
     }, 60_000);
   } catch (err) {
     await node.stop();
-    throw new Error(`${options.nodeId} did not start: ${(err as Error).message}\n${node.output()}`);
+    throw new Error(`${options.nodeId} did not start: ${(err as Error).message}\n${node.output()}`, {
+      cause: err,
+    });
   }
   return node;
 }

@@ -1,7 +1,10 @@
-// `npm run bench:cluster`: what forwarding call control to the lobby's leader costs a signalling
-// round trip. Real Redis and PostgreSQL (started here, in temporary directories), two nodes in
-// this process; one agent's socket on the leader and one on the follower ask the same thing
-// (go away / go available) in turn, in the same run, and the acks' round trips are compared.
+// `npm run bench:cluster [rounds] [calls]`: three nodes of one centre in this process, on a real
+// Redis and PostgreSQL (started here, in temporary directories).
+// 1. What forwarding call control to the lobby's leader costs a signalling round trip: one agent's
+//    socket on the leader and one on a follower ask the same thing in turn, in the same run.
+// 2. How calls spread: many calls made through the real signalling (sockets on all three nodes),
+//    where each was hosted, and what a media request costs by path (socket on the leader or not,
+//    media on the leader or another node), interleaved in the same run.
 import os from 'node:os';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -14,6 +17,8 @@ import { startRedis } from '../test/helpers/redis';
 import { until } from '../test/helpers/waiting';
 
 const ROUNDS = Number(process.argv[2] ?? 400);
+const CALLS = Number(process.argv[3] ?? 30);
+const MEDIA_ROUNDS = 10;
 const PASSWORD = 'correct horse battery staple';
 
 async function node(nodeId: string, redisUrl: string, databaseUrl: string): Promise<App> {
@@ -28,18 +33,20 @@ async function node(nodeId: string, redisUrl: string, databaseUrl: string): Prom
       DATABASE_URL: databaseUrl,
       NODE_ID: nodeId,
       LOG_LEVEL: 'silent',
+      // Every caller here comes from 127.0.0.1.
+      CALL_REQUESTS_PER_MINUTE: '100000',
     },
     fs.mkdtempSync(path.join(os.tmpdir(), 'bench-client-')),
   );
   return createApp(config, { log: createLogger('silent') });
 }
 
-async function agentSocket(app: App, username: string): Promise<Socket> {
+async function agentSocket(app: App, username: string, languages = ['ko']): Promise<Socket> {
   await app.store.accounts.create({
     username,
     displayName: username,
     role: 'agent',
-    languages: ['ko'],
+    languages,
     password: PASSWORD,
   });
   const res = await fetch(`${app.url}/api/auth/login`, {
@@ -55,6 +62,52 @@ async function agentSocket(app: App, username: string): Promise<Socket> {
   });
   await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
   return socket;
+}
+
+type Ack = { ok: true; data: unknown } | { ok: false; error: { code: string; message: string } };
+
+function request<T>(socket: Socket, event: string, payload: unknown): Promise<T> {
+  return new Promise((resolve, reject) =>
+    socket.timeout(10_000).emit(event, payload, (err: Error | null, ack: Ack) => {
+      if (err) reject(err);
+      else if (ack.ok) resolve(ack.data as T);
+      else reject(new Error(`${event}: ${ack.error.code} ${ack.error.message}`));
+    }),
+  );
+}
+
+function next<T>(socket: Socket, event: string): Promise<T> {
+  return new Promise((resolve) => socket.once(event, (value: T) => resolve(value)));
+}
+
+async function callerSocket(app: App): Promise<Socket> {
+  const socket = io(`${app.url}/caller`, { transports: ['websocket'], forceNew: true });
+  await new Promise<void>((resolve, reject) => socket.once('connect', resolve).once('connect_error', reject));
+  return socket;
+}
+
+interface BenchCall {
+  caller: Socket;
+  agent: Socket;
+  callerNode: App;
+  sessionId: string;
+}
+
+/** A kvk caller on one node, an agent on another: offered, accepted, both joined. */
+async function makeCall(i: number, callerNode: App, agentNode: App): Promise<BenchCall> {
+  const agent = await agentSocket(agentNode, `spread-agent-${i}`, ['kvk']);
+  const caller = await callerSocket(callerNode);
+  await request(caller, 'lobby:request', { language: 'kvk', mode: 'video' });
+  const offered = next<{ offerId: string }>(agent, 'agent:offer');
+  await request(agent, 'agent:set-presence', { presence: 'available' });
+  const { offerId } = await offered;
+  const matched = next<{ token: string }>(caller, 'lobby:matched');
+  const { token } = await request<{ token: string }>(agent, 'agent:accept-offer', { offerId });
+  await request(agent, 'session:join', { token });
+  const joined = await request<{ sessionId: string }>(caller, 'session:join', {
+    token: (await matched).token,
+  });
+  return { caller, agent, callerNode, sessionId: joined.sessionId };
 }
 
 function ask(socket: Socket, presence: 'away' | 'available'): Promise<number> {
@@ -77,8 +130,9 @@ async function main(): Promise<void> {
   const apps: App[] = [];
   try {
     const databaseUrl = await createDatabase(postgres.url);
-    apps.push(await node('bench-a', redis.url, databaseUrl), await node('bench-b', redis.url, databaseUrl));
+    apps.push(await node('bench-a', redis.url, databaseUrl));
     await until(() => apps.some((a) => a.cluster?.leading()), 20_000);
+    apps.push(await node('bench-b', redis.url, databaseUrl), await node('bench-c', redis.url, databaseUrl));
     const leader = apps.find((a) => a.cluster?.leading()) as App;
     const follower = apps.find((a) => a !== leader) as App;
     const local = await agentSocket(leader, 'on-leader');
@@ -107,6 +161,7 @@ async function main(): Promise<void> {
     );
     local.close();
     forwarded.close();
+    await spread(apps, leader);
   } finally {
     for (const a of apps) await a.close();
     await redis.stop();
@@ -114,7 +169,64 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+/** Phase 2: calls made across the nodes, where they were hosted, and media round trips by path. */
+async function spread(apps: App[], leader: App): Promise<void> {
+  // Let every node's first load report land on the board.
+  await new Promise((r) => setTimeout(r, 2500));
+  const calls: BenchCall[] = [];
+  const started = Date.now();
+  // Callers change node every three calls while hosts go round: every (socket, media) pairing occurs.
+  for (let i = 0; i < CALLS; i++) {
+    const callerAt = Math.floor(i / 3) % 3;
+    calls.push(await makeCall(i, apps[callerAt]!, apps[(callerAt + 1) % 3]!));
+  }
+  const setUpMs = (Date.now() - started) / CALLS;
+  const hosts = new Map(leader.calls.sessions.all().map((s) => [s.id, s.media.hostNodeId]));
+  console.log(
+    `\n${CALLS} calls made through the signalling (caller and agent sockets on different nodes), ${setUpMs.toFixed(0)} ms each:`,
+  );
+  console.log('node      hosted calls   routers   leader');
+  for (const a of apps) {
+    const id = a.cluster!.nodeId;
+    const hosted = [...hosts.values()].filter((h) => h === id).length;
+    console.log(
+      `${id.padEnd(9)} ${String(hosted).padStart(12)}   ${String(a.pool.routerCount).padStart(7)}   ${a === leader ? 'yes' : ''}`,
+    );
+  }
+  // Media requests (a recv transport, then closed with the call) by where the socket and the media are.
+  const paths = new Map<string, number[]>();
+  for (let round = 0; round < MEDIA_ROUNDS; round++) {
+    for (const call of calls) {
+      const socketOnLeader = call.callerNode === leader;
+      const mediaOnLeader = hosts.get(call.sessionId) === leader.cluster!.nodeId;
+      const key = `socket on ${socketOnLeader ? 'leader  ' : 'follower'}, media on ${mediaOnLeader ? 'leader' : 'another node'}`;
+      const t0 = process.hrtime.bigint();
+      await request(call.caller, 'media:create-transport', { direction: 'recv' });
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+      if (round > 0) (paths.get(key) ?? paths.set(key, []).get(key)!).push(ms);
+    }
+  }
+  console.log(
+    `\nmedia:create-transport round trip by path, ${MEDIA_ROUNDS - 1} rounds per call (after one warm-up), interleaved:`,
+  );
+  console.log('path                                          n   p50 ms   p99 ms');
+  for (const [key, xs] of [...paths].sort()) {
+    console.log(
+      `${key.padEnd(42)} ${String(xs.length).padStart(4)}   ${quantile(xs, 0.5).toFixed(2).padStart(6)}   ${quantile(xs, 0.99).toFixed(2).padStart(6)}`,
+    );
+  }
+  for (const call of calls) {
+    await request(call.caller, 'session:hangup', {}).catch(() => undefined);
+    call.caller.close();
+    call.agent.close();
+  }
+}
+
+// Sockets, timers and Redis clients of three apps may linger a moment after close: a bench ends here.
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

@@ -173,12 +173,13 @@ export class Lobby {
       callback: false,
       offer: null,
       longWaitOffered: false,
+      longWaitToken: 0,
       noCapacityOffered: false,
       shownPosition: 0,
       shownEstimate: null,
     };
     this.addToLine(caller);
-    this.deadlines.push(now + this.config.fallbackAfterMs, { kind: 'long-wait', caller });
+    this.scheduleLongWait(caller, now + this.config.fallbackAfterMs);
     this.settle();
     this.tracker.ensureGraph();
     const hasCapacity = this.hasCapacity(cls);
@@ -403,8 +404,7 @@ export class Lobby {
     caller.offer = null;
     this.addToLine(caller);
     const fallbackAt = caller.arrivedAt + this.config.fallbackAfterMs;
-    if (!caller.longWaitOffered)
-      this.deadlines.push(Math.max(now, fallbackAt), { kind: 'long-wait', caller });
+    if (!caller.longWaitOffered) this.scheduleLongWait(caller, Math.max(now, fallbackAt));
     return this.commit(undefined);
   }
 
@@ -886,6 +886,12 @@ export class Lobby {
 
   // ───────────────────────────── deadlines ─────────────────────────────
 
+  /** The caller's one long-wait deadline from now on; any earlier one can never fire again. */
+  private scheduleLongWait(caller: CallerRec, at: number): void {
+    caller.longWaitToken += 1;
+    this.deadlines.push(at, { kind: 'long-wait', caller, token: caller.longWaitToken });
+  }
+
   private isLive(d: Deadline): boolean {
     switch (d.kind) {
       case 'offer':
@@ -893,7 +899,12 @@ export class Lobby {
       case 'invitation':
         return d.invitation.active;
       case 'long-wait':
-        return this.classes.isWaiting(d.caller) && !d.caller.longWaitOffered && !d.caller.callback;
+        return (
+          d.token === d.caller.longWaitToken &&
+          this.classes.isWaiting(d.caller) &&
+          !d.caller.longWaitOffered &&
+          !d.caller.callback
+        );
       case 'hours':
         return d.volunteer.hoursToken === d.token;
       case 'positions':

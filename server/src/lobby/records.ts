@@ -42,6 +42,8 @@ export interface CallerRec {
   callback: boolean;
   offer: OfferRec | null;
   longWaitOffered: boolean;
+  /** Which long-wait deadline is the current one: a requeue schedules another, and the old stays dead. */
+  longWaitToken: number;
   noCapacityOffered: boolean;
   /** Last values sent in a queue-position event (or returned by enqueue), to avoid repeating them. */
   shownPosition: number;
@@ -126,6 +128,6 @@ export interface VolunteerRec {
 export type Deadline =
   | { kind: 'offer'; offer: OfferRec }
   | { kind: 'invitation'; invitation: InvitationRec }
-  | { kind: 'long-wait'; caller: CallerRec }
+  | { kind: 'long-wait'; caller: CallerRec; token: number }
   | { kind: 'hours'; volunteer: VolunteerRec; token: number }
   | { kind: 'positions'; token: number };

@@ -78,6 +78,7 @@ const CallerShape = z.strictObject({
   arrivedAt: Instant,
   callback: Bool,
   longWaitOffered: Bool,
+  longWaitToken: Counter,
   noCapacityOffered: Bool,
   shownPosition: Counter,
   shownEstimate: z.number().nullable(),
@@ -92,7 +93,7 @@ const due = { at: Instant, seq: Counter };
 const DeadlineShape = z.discriminatedUnion('kind', [
   z.strictObject({ ...due, kind: z.literal('offer'), offerId: Id }),
   z.strictObject({ ...due, kind: z.literal('invitation'), invitationId: Id }),
-  z.strictObject({ ...due, kind: z.literal('long-wait'), callerId: Id }),
+  z.strictObject({ ...due, kind: z.literal('long-wait'), callerId: Id, token: Counter }),
   z.strictObject({ ...due, kind: z.literal('hours'), volunteerId: Id, token: Counter }),
   z.strictObject({ ...due, kind: z.literal('positions'), token: Counter }),
 ]);
@@ -298,8 +299,6 @@ class Checker {
   private readonly agents: Map<string, SnapshotAgent>;
   private readonly volunteers: Map<string, SnapshotVolunteer>;
   private readonly waiting: Map<string, SnapshotCaller>;
-  /** Callers in a call, by id (checkMatches refuses one in two calls or also in line). */
-  private readonly inCall: Map<string, SnapshotCaller>;
   private readonly offers: Map<string, SnapshotOffer>;
   private readonly matches: Map<string, SnapshotMatch>;
   private readonly invitations: Map<string, SnapshotInvitation>;
@@ -313,7 +312,6 @@ class Checker {
     this.agents = indexById(s.agents.list, (a) => a.id, 'agents.list');
     this.volunteers = indexById(s.volunteers.list, (v) => v.id, 'volunteers.list');
     this.waiting = indexById(s.line.callers, (c) => c.id, 'line.callers');
-    this.inCall = new Map(s.matches.open.map((m) => [m.caller.id, m.caller]));
     this.offers = indexById(s.offers.open, (o) => o.id, 'offers.open');
     this.matches = indexById(s.matches.open, (m) => m.id, 'matches.open');
     this.invitations = indexById(s.interpreters.invitations, (i) => i.id, 'interpreters.invitations');
@@ -524,6 +522,7 @@ class Checker {
     const seqs = new Set<number>();
     const timed = new Set<string>();
     const hours = new Set<string>();
+    const longWaits = new Set<string>();
     let positions = 0;
     pending.forEach((d, i) => {
       const where = `deadlines.pending[${i}]`;
@@ -542,9 +541,16 @@ class Checker {
           return;
         }
         case 'long-wait': {
-          const c = this.waiting.get(d.callerId) ?? this.inCall.get(d.callerId);
-          if (c === undefined || c.longWaitOffered || c.callback)
-            throw fault(`${where}: caller '${d.callerId}' is not one still owed a long-wait notice`);
+          const c = this.waiting.get(d.callerId);
+          if (
+            c === undefined ||
+            c.longWaitOffered ||
+            c.callback ||
+            c.longWaitToken !== d.token ||
+            longWaits.has(d.callerId)
+          )
+            throw fault(`${where}: not the current long-wait deadline of a caller still owed the notice`);
+          longWaits.add(d.callerId);
           return;
         }
         case 'hours': {
@@ -610,6 +616,7 @@ function callerRecord(c: SnapshotCaller, cls: CallerClass): CallerRec {
     callback: c.callback,
     offer: null,
     longWaitOffered: c.longWaitOffered,
+    longWaitToken: c.longWaitToken,
     noCapacityOffered: c.noCapacityOffered,
     shownPosition: c.shownPosition,
     shownEstimate: c.shownEstimate,
@@ -720,7 +727,7 @@ export function installSnapshot(p: LobbyParts, s: LobbyStateSnapshot): void {
         case 'invitation':
           return entry({ kind: 'invitation', invitation: must(invitations, d.invitationId) });
         case 'long-wait':
-          return entry({ kind: 'long-wait', caller: must(callers, d.callerId) });
+          return entry({ kind: 'long-wait', caller: must(callers, d.callerId), token: d.token });
         case 'hours':
           return entry({ kind: 'hours', volunteer: must(p.volunteers.byId, d.volunteerId), token: d.token });
         case 'positions':

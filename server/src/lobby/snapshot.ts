@@ -29,7 +29,7 @@ import type { VolunteerRoster } from './volunteers';
  * Bumped on any change to the format or to what a field means. A lobby restores only its own version:
  * the leader and its standbys run the same build, so there is nothing older to read.
  */
-export const LOBBY_SNAPSHOT_VERSION = 1;
+export const LOBBY_SNAPSHOT_VERSION = 2;
 
 export interface LobbyStateSnapshot {
   version: typeof LOBBY_SNAPSHOT_VERSION;
@@ -79,6 +79,7 @@ export interface SnapshotCaller {
   arrivedAt: number;
   callback: boolean;
   longWaitOffered: boolean;
+  longWaitToken: number;
   noCapacityOffered: boolean;
   shownPosition: number;
   shownEstimate: number | null;
@@ -165,7 +166,7 @@ export interface SnapshotPositions {
 export type SnapshotDeadline = { at: number; seq: number } & (
   | { kind: 'offer'; offerId: string }
   | { kind: 'invitation'; invitationId: string }
-  | { kind: 'long-wait'; callerId: string }
+  | { kind: 'long-wait'; callerId: string; token: number }
   | { kind: 'hours'; volunteerId: string; token: number }
   | { kind: 'positions'; token: number }
 );
@@ -274,6 +275,7 @@ function callerData(c: CallerRec): SnapshotCaller {
     arrivedAt: c.arrivedAt,
     callback: c.callback,
     longWaitOffered: c.longWaitOffered,
+    longWaitToken: c.longWaitToken,
     noCapacityOffered: c.noCapacityOffered,
     shownPosition: c.shownPosition,
     shownEstimate: c.shownEstimate,
@@ -304,9 +306,9 @@ function shiftData(s: ShiftDefinition): ShiftDefinition {
 }
 
 /**
- * The heap drops dead entries lazily, so it may still hold some. Kept: those live now, and a long-wait
- * whose caller is in a call, since a requeue puts that same caller back in line and revives it. The
- * others can never fire again (offers, invitations and callers are never reused; tokens only grow).
+ * The heap drops dead entries lazily, so it may still hold some. Kept: those live now. The others can
+ * never fire again (offers, invitations and callers are never reused; tokens only grow, and a caller
+ * back in line after a call gets a long-wait deadline of their own).
  */
 function pendingDeadlines(p: LobbyParts): SnapshotDeadline[] {
   const out: SnapshotDeadline[] = [];
@@ -320,9 +322,8 @@ function pendingDeadlines(p: LobbyParts): SnapshotDeadline[] {
         break;
       case 'long-wait': {
         const c = d.caller;
-        const current = p.classes.isWaiting(c) || p.book.matchOfCaller(c.id)?.caller === c;
-        if (current && !c.longWaitOffered && !c.callback)
-          out.push({ at, seq, kind: 'long-wait', callerId: c.id });
+        if (d.token === c.longWaitToken && p.classes.isWaiting(c) && !c.longWaitOffered && !c.callback)
+          out.push({ at, seq, kind: 'long-wait', callerId: c.id, token: d.token });
         break;
       }
       case 'hours':

@@ -152,4 +152,28 @@ describe('one centre on two nodes', () => {
     await until(async () => (await a.cluster!.directory.list()).length === 0);
     expect(await a.cluster!.directory.authorize(first.tokens.caller)).toBeNull();
   });
+
+  it('a participant whose connection drops comes back on the other node with its token, and the call goes on', async () => {
+    const call = await establishCall(a, 'moving-caller');
+    const { sessionId } = call.callerJoin;
+    call.caller.close();
+    const again = await connect(b, '/caller');
+    try {
+      const rejoined = ok(
+        await again.request<{ sessionId: string; role: string; chat: unknown[] }>('session:join', {
+          token: call.tokens.caller,
+        }),
+      );
+      expect(rejoined).toMatchObject({ sessionId, role: 'caller' });
+      // The agent's words, sent through node A, reach the caller's new socket on node B.
+      const heard = again.next<ChatMessage>('chat:message');
+      ok(await call.agent.request('chat:send', { text: 'still here?' }));
+      expect((await heard).text).toBe('still here?');
+      ok(await again.request('session:hangup', {}));
+    } finally {
+      again.close();
+      call.agent.close();
+    }
+    await until(() => a.pool.routerCount === 0 && b.pool.routerCount === 0);
+  });
 });

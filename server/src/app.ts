@@ -57,6 +57,12 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const node = config.cluster
     ? await startClusterNode({ ...config.cluster, lobbyConfig: config.lobby, scheduler, log })
     : null;
+  // One process: a call the store still has open was cut when the last process ended. (In a
+  // cluster other nodes' calls are live: closing those waits for the cluster's own bookkeeping.)
+  if (!node) {
+    const closed = await store.calls.closeLeftOpen(clock());
+    if (closed > 0) log.warn({ closed }, 'calls left open by the last run are recorded as failed');
+  }
   const calls = new CallCenter({
     engine: node?.engine ?? new LocalLobbyEngine(new Lobby(config.lobby, clock), scheduler),
     media: node ? await node.hostMedia(pool) : localPlacement(pool, log),

@@ -45,6 +45,11 @@ export interface CallRepository {
   ended(id: string, input: { outcome: CallOutcome; waitedMs: number }): Promise<void>;
   /** @throws ValidationError, NotFoundError */
   wrapUp(id: string, input: WrapUp): Promise<void>;
+  /**
+   * Closes as `failed` every call still open that started before `before` (a process that crashed or
+   * was killed left it so). Its wait is known if it was answered, else left empty. Returns how many.
+   */
+  closeLeftOpen(before: number): Promise<number>;
   /** Caller's 1–5 rating. @throws ValidationError, NotFoundError */
   rate(id: string, rating: number): Promise<void>;
   get(id: string): Promise<CallRecord | null>;
@@ -88,6 +93,26 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
         .where('ended_at', 'is', null)
         .executeTakeFirst();
       if (result.numUpdatedRows === 0n && !(await exists(id))) throw new NotFoundError('call', id);
+    },
+
+    async closeLeftOpen(before) {
+      const cutoff = parseInput(z.int().min(0), before, 'before');
+      const open = () =>
+        db.updateTable('call_records').where('ended_at', 'is', null).where('started_at', '<', cutoff);
+      const endedAt = now();
+      const answered = await open()
+        .where('answered_at', 'is not', null)
+        .set((eb) => ({
+          ended_at: endedAt,
+          outcome: 'failed',
+          waited_ms: eb(eb.ref('answered_at'), '-', eb.ref('started_at')),
+        }))
+        .executeTakeFirst();
+      const unanswered = await open()
+        .where('answered_at', 'is', null)
+        .set({ ended_at: endedAt, outcome: 'failed' })
+        .executeTakeFirst();
+      return Number(answered.numUpdatedRows + unanswered.numUpdatedRows);
     },
 
     async wrapUp(id, input) {

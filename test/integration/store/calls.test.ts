@@ -57,6 +57,33 @@ describe.each(STORE_ENGINES)('call records (%s)', (engine) => {
     });
   });
 
+  it('closes calls left open by a crash as failed, keeping the wait of an answered one', async () => {
+    const t0 = clock.now();
+    const answered = await store.calls.start({ callerLanguage: 'kvk', mode: 'video' });
+    clock.advance(12_000);
+    await store.calls.answered(answered.id, { agentId: agent.id });
+    const waiting = await store.calls.start({ callerLanguage: 'vi', mode: 'video' });
+    const done = await store.calls.start({ callerLanguage: 'ko', mode: 'text' });
+    await store.calls.ended(done.id, { outcome: 'completed', waitedMs: 1000 });
+    clock.advance(60_000);
+    const restartedAt = clock.now();
+    const later = await store.calls.start({ callerLanguage: 'ko', mode: 'video' });
+
+    expect(await store.calls.closeLeftOpen(restartedAt)).toBe(2);
+    expect(await store.calls.get(answered.id)).toMatchObject({
+      outcome: 'failed',
+      endedAt: restartedAt,
+      waitedMs: 12_000,
+      answeredAt: t0 + 12_000,
+    });
+    expect(await store.calls.get(waiting.id)).toMatchObject({ outcome: 'failed', waitedMs: null });
+    // A call that ended is not touched, nor one that started after the cut-off.
+    expect(await store.calls.get(done.id)).toMatchObject({ outcome: 'completed', waitedMs: 1000 });
+    expect(await store.calls.get(later.id)).toMatchObject({ outcome: null, endedAt: null });
+    expect(await store.calls.closeLeftOpen(restartedAt)).toBe(0);
+    await expect(store.calls.closeLeftOpen(-1)).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it('starts with only what is known, and stores no content columns', async () => {
     const { id } = await store.calls.start({ callerLanguage: 'ko', mode: 'text' });
     expect(await store.calls.get(id)).toMatchObject({

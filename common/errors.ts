@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   'media-rejected',
   /** The part of the service that must answer is busy or changing hands (a cluster): try again. */
   'timeout',
+  /** This server is shutting down for maintenance: nothing new starts here; call again shortly. */
+  'draining',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

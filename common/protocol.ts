@@ -306,7 +306,8 @@ export interface VolunteerStatus {
 export type InterpreterStatus =
   { status: 'searching'; language: string } | { status: 'joined' } | { status: 'none' };
 export type AgentPresence = 'offline' | 'available' | 'offered' | 'in-call' | 'wrap-up' | 'away';
-export type EndReason = 'hangup' | 'media-failed' | 'participant-lost' | 'removed';
+/** `shutdown`: the server stopped for maintenance after its drain limit, with the call still going. */
+export type EndReason = 'hangup' | 'media-failed' | 'participant-lost' | 'removed' | 'shutdown';
 
 /** What each inbound message answers with (the ack's data). */
 export interface ClientAcks {

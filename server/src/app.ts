@@ -11,6 +11,7 @@ import { CallCenter } from './sessions/CallCenter';
 import { controlOps, localControl } from './sessions/control';
 import { type ClusterNode, startClusterNode } from './cluster/clusterNode';
 import { LocalLobbyEngine } from './sessions/LobbyEngine';
+import { type DrainResult, drainNode } from './drain';
 import { attachSignaling } from './signaling';
 import { openStore, type Store } from './store';
 import { realScheduler, type Scheduler } from './util/scheduler';
@@ -35,6 +36,11 @@ export interface App {
   auth: AuthSessions;
   /** This node's part in a cluster (null in the embedded default). */
   cluster: ClusterNode | null;
+  /**
+   * Stops taking new calls and waits up to `limitMs` for live ones to finish; the rest are ended
+   * with every participant told why. Then `close()`.
+   */
+  drain(limitMs: number): Promise<DrainResult>;
   close(): Promise<void>;
 }
 
@@ -104,6 +110,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         .catch((err: unknown) => log.error({ err, accountId }, 'could not apply a volunteer profile change'));
     },
   });
+  let draining = false;
   const httpServer = http.createServer(httpApp);
   // Same origin only: no CORS. Small messages: SDP-sized payloads at most.
   const io = new Server(httpServer, {
@@ -119,6 +126,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     log,
     clock,
     callRequestsPerMinute: config.callRequestsPerMinute,
+    draining: () => draining,
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -140,6 +148,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     store,
     auth,
     cluster: node,
+    async drain(limitMs) {
+      draining = true;
+      // No new call is placed here from now on, whoever leads.
+      await node?.setDraining();
+      return drainNode(
+        { sessions: () => calls.sessions.all(), routers: () => pool.routerCount },
+        { scheduler, limitMs, log },
+      );
+    },
     async close() {
       calls.close();
       await io.close();

@@ -31,6 +31,7 @@ const EnvSchema = z.object({
   CALL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   FALLBACK_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(180_000),
   MAX_MISSED_OFFERS: z.coerce.number().int().min(1).max(100).default(3),
+  DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   TRUST_PROXY: z
     .enum(['true', 'false'])
     .default('false')
@@ -68,6 +69,8 @@ export interface Config {
   trustProxy: boolean;
   /** Anonymous call requests allowed per caller address and minute. */
   callRequestsPerMinute: number;
+  /** On SIGTERM, how long live calls may go on before they are ended (each participant told why). */
+  drainTimeoutMs: number;
   /** Where the built client lives (vite build output). */
   clientDir: string;
   /**
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
     },
     trustProxy: e.TRUST_PROXY,
     callRequestsPerMinute: e.CALL_REQUESTS_PER_MINUTE,
+    drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     clientDir,
     cluster:
       e.REDIS_URL === undefined

@@ -27,13 +27,29 @@ async function main(): Promise<void> {
       '',
     ].join('\n'),
   );
+  // The first signal drains: no new calls, live ones may finish (up to DRAIN_TIMEOUT_MS) or are
+  // ended with everyone told why. A second signal stops at once.
+  let stopping = false;
   const stop = async (signal: string) => {
-    console.warn(`${signal}: shutting down`);
+    if (stopping) {
+      console.warn(`${signal} again: stopping now`);
+      process.exit(1);
+    }
+    stopping = true;
+    console.warn(
+      `${signal}: draining (up to ${config.drainTimeoutMs} ms for live calls), then shutting down`,
+    );
+    const drained = await app.drain(config.drainTimeoutMs);
+    console.warn(
+      drained.finished
+        ? `every call finished in ${drained.waitedMs} ms; shutting down`
+        : `${drained.ended} call(s) ended at the drain limit; shutting down`,
+    );
     await app.close();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

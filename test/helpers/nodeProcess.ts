@@ -7,31 +7,37 @@ export interface NodeProcess {
   nodeId: string;
   url: string;
   child: ChildProcess;
+  /** Resolves with the exit code when the process ends. */
+  exited: Promise<number | null>;
   /** The last lines the node wrote (stderr and stdout), for a failing test's message. */
   output(): string;
   /** SIGTERM, then waits for it to exit. Safe to call twice. */
   stop(): Promise<void>;
 }
 
+/** A cluster node with `redisUrl` and `databaseUrl`; without them, the one-process default (give DATABASE_PATH). */
 export async function startNodeProcess(options: {
   nodeId: string;
-  redisUrl: string;
-  databaseUrl: string;
+  redisUrl?: string;
+  databaseUrl?: string;
   env?: Record<string, string>;
 }): Promise<NodeProcess> {
   const port = await freePort();
   const rtcPort = await freePort();
+  const cluster = options.redisUrl
+    ? { NODE_ID: options.nodeId, REDIS_URL: options.redisUrl, DATABASE_URL: options.databaseUrl ?? '' }
+    : { DATABASE_URL: '' };
   const env = {
     ...process.env,
-    NODE_ID: options.nodeId,
+    ...cluster,
     PORT: String(port),
     HOST: '127.0.0.1',
     RTC_LISTEN_IP: '127.0.0.1',
     ANNOUNCED_ADDRESS: '127.0.0.1',
     RTC_PORT: String(rtcPort),
     MEDIA_WORKERS: '1',
-    REDIS_URL: options.redisUrl,
-    DATABASE_URL: options.databaseUrl,
+    // A test's stop should not wait the production default for calls it left behind.
+    DRAIN_TIMEOUT_MS: '2000',
     LOG_LEVEL: process.env['NODE_LOG_LEVEL'] ?? 'warn',
     ...options.env,
   };
@@ -47,14 +53,15 @@ export async function startNodeProcess(options: {
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   const url = `http://127.0.0.1:${port}`;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const node: NodeProcess = {
     nodeId: options.nodeId,
     url,
     child,
+    exited,
     output: () => lines.slice(-40).join('\n'),
     async stop() {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;

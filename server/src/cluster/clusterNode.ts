@@ -46,6 +46,8 @@ export interface ClusterNode {
    * puts each new call on the least-loaded node.
    */
   hostMedia(pool: WorkerPool): Promise<MediaPlacement>;
+  /** Tells the cluster at once that this node takes no new calls (a deploy is stopping it). */
+  setDraining(): Promise<void>;
   /** Call control that forwards to the leader; `local` is this node's own. */
   control(local: CallControl, ops: ControlOps): Promise<CallControl>;
   close(): Promise<void>;
@@ -93,6 +95,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     const leading = () => keeper.epoch !== null && replica.role === 'leading';
     const unserve: Array<() => Promise<void>> = [];
     let media: { host: MediaHost; board: LoadBoard } | null = null;
+    let draining = false;
 
     return {
       nodeId,
@@ -115,12 +118,16 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
             const workerCpu = cpuShare(lastCpu.ms, now.ms, now.at - lastCpu.at);
             lastCpu = now;
             const { routers, consumers } = host.load();
-            return { routers, consumers, workers: pool.workerCount, workerCpu, draining: false };
+            return { routers, consumers, workers: pool.workerCount, workerCpu, draining };
           },
         });
         await board.start();
         media = { host, board };
         return new ClusterPlacement({ host, board, bus, timeoutMs: FORWARD_TIMEOUT_MS, log });
+      },
+      async setDraining() {
+        draining = true;
+        await media?.board.report();
       },
       async control(local, ops) {
         const forwarding = new ForwardingControl({

@@ -21,6 +21,7 @@ export const HTTP_STATUS = {
   'rate-limited': 429,
   internal: 500,
   timeout: 503,
+  draining: 503,
 } as const satisfies Record<ErrorCode, number>;
 
 export function httpStatusOf(code: ErrorCode): number {

@@ -156,8 +156,10 @@ export class AgentDesk {
     // Wrap-up is owed either way; an agent with no screen left is offline until they come back to it.
     if (!this.#staff.isConnected(agentId))
       await this.deps.lobby.attempt('setAgentPresence', agentId, 'offline');
+    // Cut by the service (its media, or a shutdown past the drain limit): not a completed call.
+    const failed = reason === 'media-failed' || reason === 'shutdown';
     this.deps.records
-      .ended(session.recordId, { outcome: reason === 'media-failed' ? 'failed' : 'completed', waitedMs })
+      .ended(session.recordId, { outcome: failed ? 'failed' : 'completed', waitedMs })
       .catch((err: unknown) => this.deps.log.error({ err }, 'could not record the end of a call'));
     this.deps.notify('session-ended', session, reason);
     this.deps.callers.callEnded(session, callerId);

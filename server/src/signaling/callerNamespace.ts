@@ -24,6 +24,12 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
     const data = socket.data;
 
     responder.on('lobby:request', async ({ language, mode }) => {
+      if (ctx.draining()) {
+        throw new RelayError(
+          'draining',
+          'this server is restarting for maintenance; please call again shortly',
+        );
+      }
       if (data.callerId && (await control.call('callers.isWaiting', data.callerId))) {
         throw new RelayError('invalid-state', 'you are already waiting');
       }

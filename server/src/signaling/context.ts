@@ -19,6 +19,8 @@ export interface SignalingContext {
   callLimiter: RateLimiter;
   /** Chat messages and real-time text updates per participant. */
   textLimiter: RateLimiter;
+  /** This node is shutting down: it starts nothing new (no call requests). */
+  draining: () => boolean;
 }
 
 export function createContext(

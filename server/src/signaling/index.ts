@@ -19,6 +19,8 @@ export interface SignalingDeps {
   log: Logger;
   clock: () => number;
   callRequestsPerMinute: number;
+  /** This node is shutting down: it refuses new call requests. */
+  draining: () => boolean;
 }
 
 /** One namespace per role; in-call messages are shared, and a session's events reach every role. */

@@ -176,4 +176,31 @@ describe('one centre on two nodes', () => {
     }
     await until(() => a.pool.routerCount === 0 && b.pool.routerCount === 0);
   });
+
+  // Last: it leaves node B draining.
+  it('a draining node takes no new calls: its callers are refused, and calls are hosted elsewhere', async () => {
+    const draining = b;
+    const result = await draining.drain(60_000);
+    expect(result).toMatchObject({ finished: true, ended: 0 });
+    const refused = await connect(draining, '/caller');
+    try {
+      expect(await refused.request('lobby:request', { language: 'kvk', mode: 'video' })).toMatchObject({
+        ok: false,
+        error: { code: 'draining' },
+      });
+    } finally {
+      refused.close();
+    }
+    // B's report says draining at once; both new calls go to A, though B is the idler.
+    const calls = [await establishCall(a, 'after-drain-1'), await establishCall(a, 'after-drain-2')];
+    try {
+      expect([a.pool.routerCount, draining.pool.routerCount]).toEqual([2, 0]);
+    } finally {
+      for (const call of calls) {
+        ok(await call.caller.request('session:hangup', {}));
+        call.caller.close();
+        call.agent.close();
+      }
+    }
+  });
 });

@@ -20,14 +20,15 @@ describe('the HTTP status of each error code', () => {
       'rate-limited': 429,
       internal: 500,
       timeout: 503,
+      draining: 503,
     });
   });
 
-  it('has an error status for every code, and 5xx only for our failures (internal, timeout)', () => {
+  it('has an error status for every code, and 5xx only for our side (internal, timeout, draining)', () => {
     for (const code of ERROR_CODES) {
       const status = httpStatusOf(code);
       expect(status, code).toBeGreaterThanOrEqual(400);
-      expect(status >= 500, code).toBe(code === 'internal' || code === 'timeout');
+      expect(status >= 500, code).toBe(code === 'internal' || code === 'timeout' || code === 'draining');
     }
   });
 

@@ -105,6 +105,14 @@ describe('media hosted on another node', () => {
     await expect(media.createTransport('p', 'recv')).rejects.toMatchObject({ code: 'invalid-state' });
   });
 
+  it('gives one router to a call opened twice at once (a retry after a slow answer)', async () => {
+    const [first, again] = await Promise.all([open('call-twice'), open('call-twice')]);
+    expect(pool.routerCount).toBe(1);
+    first.close();
+    await until(() => pool.routerCount === 0);
+    expect(again.closed).toBe(true);
+  });
+
   it('answers timeout, at once, when the host node is not there', async () => {
     const started = Date.now();
     await expect(

@@ -16,6 +16,7 @@ export interface MediaHostLoad {
  */
 export class MediaHost {
   readonly #calls = new Map<string, CallMedia>();
+  readonly #opening = new Map<string, Promise<CallMedia>>();
   #unserve: Unsubscribe | null = null;
 
   constructor(private readonly deps: { bus: Bus; pool: WorkerPool; log: Logger }) {}
@@ -28,10 +29,21 @@ export class MediaHost {
     this.#unserve = await this.deps.bus.handle(MEDIA_CHANNEL, (payload) => this.#answer(payload));
   }
 
-  /** A new call's media on this node's workers. */
-  async open(callId: string): Promise<CallMedia> {
+  /**
+   * A new call's media on this node's workers. Asked again for the same call (a retry after a slow
+   * answer), it gives the same router rather than a second one.
+   */
+  open(callId: string): Promise<CallMedia> {
     const existing = this.#calls.get(callId);
-    if (existing && !existing.closed) return existing;
+    if (existing && !existing.closed) return Promise.resolve(existing);
+    const pending = this.#opening.get(callId);
+    if (pending) return pending;
+    const opening = this.#create(callId).finally(() => this.#opening.delete(callId));
+    this.#opening.set(callId, opening);
+    return opening;
+  }
+
+  async #create(callId: string): Promise<CallMedia> {
     const media = await CallMedia.create(this.deps.pool, callId, this.deps.log, this.nodeId);
     this.#calls.set(callId, media);
     for (const event of MEDIA_EVENTS) {

@@ -58,7 +58,11 @@ export type CallMediaEvents = {
   'consumer-closed': [{ consumerId: string; participantId: string }];
   /** Its worker died and the call now has a new router: every participant must set media up again. */
   moved: [];
-  closed: [reason: 'ended' | 'worker-died'];
+  /**
+   * `ended`: closed as asked. `worker-died`: no worker could take it. `host-stopped`: the node
+   * hosting it (in a cluster) shut down with the call still going.
+   */
+  closed: [reason: 'ended' | 'worker-died' | 'host-stopped'];
 };
 
 /**

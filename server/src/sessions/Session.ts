@@ -64,7 +64,8 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.startedAt = now;
     media.on('moved', () => this.safeEmit('media-moved'));
     media.on('closed', (reason) => {
-      if (reason === 'worker-died') this.end('media-failed');
+      // Gone without being asked: the participants are told the server failed the call.
+      if (reason !== 'ended') this.end('media-failed');
     });
   }
 

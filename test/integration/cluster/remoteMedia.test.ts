@@ -113,6 +113,22 @@ describe('media hosted on another node', () => {
     expect(again.closed).toBe(true);
   });
 
+  it('tells the call’s controller when its host stops with the call still going', async () => {
+    const network = new InProcessBusNetwork();
+    const stoppingBus = await network.connect('stopping-host', scheduler);
+    const controller = await network.connect('controller', scheduler);
+    const stopping = new MediaHost({ bus: stoppingBus, pool, log });
+    await stopping.serve();
+    const media = await RemoteCallMedia.open(controller, 'stopping-host', 'call-4', { timeoutMs: 2000, log });
+    const closed = new Promise((resolve) => media.once('closed', resolve));
+    await stopping.close();
+    expect(await closed).toBe('host-stopped');
+    expect(media.closed).toBe(true);
+    await until(() => pool.routerCount === 0);
+    await stoppingBus.close();
+    await controller.close();
+  });
+
   it('answers timeout, at once, when the host node is not there', async () => {
     const started = Date.now();
     await expect(

@@ -84,9 +84,21 @@ export class MediaHost {
     return value === undefined ? null : value;
   }
 
+  /**
+   * Stops serving. A call still hosted here is lost with this node: its controller hears
+   * `host-stopped` first, so the call ends with its participants told, never silently.
+   */
   async close(): Promise<void> {
     await this.#unserve?.();
-    for (const media of this.#calls.values()) media.close();
+    for (const [callId, media] of this.#calls) {
+      if (media.closed) continue;
+      await this.deps.bus
+        .publish(mediaEventsChannel(callId), { event: 'closed', args: ['host-stopped'] })
+        .catch((err: unknown) =>
+          this.deps.log.warn({ err, callId }, 'could not tell that a call’s host stopped'),
+        );
+      media.close();
+    }
     this.#calls.clear();
   }
 }

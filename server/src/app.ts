@@ -81,6 +81,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const local = localControl(calls);
   const control = node ? await node.control(local, controlOps(calls)) : local;
   const auth = new AuthSessions(clock, undefined, node?.sessionBook);
+  // Set by drain(): nothing new starts here, and /healthz tells load balancers so.
+  let draining = false;
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
   const httpApp = createHttpApp({
     store,
@@ -90,6 +92,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     trustProxy: config.trustProxy,
     secureCookies,
     health: () => ({
+      draining,
       workers: pool.workerPids.length,
       sessions: calls.sessions.size,
       routers: pool.routerCount,
@@ -110,7 +113,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         .catch((err: unknown) => log.error({ err, accountId }, 'could not apply a volunteer profile change'));
     },
   });
-  let draining = false;
   const httpServer = http.createServer(httpApp);
   // Same origin only: no CORS. Small messages: SDP-sized payloads at most.
   const io = new Server(httpServer, {

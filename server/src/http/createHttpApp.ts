@@ -19,7 +19,8 @@ export interface HttpDeps {
   trustProxy: boolean;
   /** Set the Secure flag on cookies (behind HTTPS). */
   secureCookies: boolean;
-  health: () => Record<string, unknown>;
+  /** `draining`: shutting down, so a load balancer should send nobody new here (answered 503). */
+  health: () => { draining: boolean } & Record<string, unknown>;
   /** The live queue and staff by state, for the supervisor's page. */
   overview: () => Promise<SupervisorOverview>;
   /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
@@ -54,7 +55,9 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const requireAccount = accountMiddleware(deps);
 
   app.get('/healthz', (_req, res) => {
-    res.json({ status: 'ok', ...deps.health() });
+    const health = deps.health();
+    if (health.draining) res.status(503).json({ status: 'draining', ...health });
+    else res.json({ status: 'ok', ...health });
   });
 
   // Ten failed sign-ins a minute per address: enough for typos, too few for guessing.

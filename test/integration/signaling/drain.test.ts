@@ -19,6 +19,10 @@ describe('draining a node', () => {
       const callerTold = call.caller.next<{ reason: string }>('session:ended', 5000);
       const agentTold = call.agent.next<{ reason: string }>('session:ended', 5000);
       const drained = app.drain(400);
+      // A load balancer's health check sends nobody new here from now on.
+      const health = await fetch(`${app.url}/healthz`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toMatchObject({ status: 'draining', draining: true });
       expect(await newcomer.request('lobby:request', { language: 'kvk', mode: 'video' })).toMatchObject({
         ok: false,
         error: { code: 'draining' },

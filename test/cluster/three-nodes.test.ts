@@ -114,6 +114,14 @@ async function pageOn(nodeId: NodeId): Promise<Page> {
   return p;
 }
 
+/** An agent signs in on the page's node and goes available. */
+async function goAvailable(agent: Page, username: string): Promise<void> {
+  await signInOn(agent, '/agent/', username, TEST_PASSWORD);
+  await agent.locator('#go-available').waitFor({ state: 'visible' });
+  await agent.click('#go-available');
+  await expect.poll(() => agent.locator('#go-available').isDisabled()).toBe(true);
+}
+
 /** The node holding the lobby's lease ("<epoch>:<nodeId>" in Redis). */
 async function leader(): Promise<string | null> {
   const value = await client.get('{relay-lobby}:lease');
@@ -156,10 +164,7 @@ async function expectMediaFrom(p: Page, count: number, label: string): Promise<v
 describe('one centre on three nodes (Redis, PostgreSQL, Chromium)', () => {
   it('a caller on one node reaches an agent on another, on the host the load rule chose; chat and RTT cross; the supervisor on a third sees it', async () => {
     const agent = await pageOn('bravo');
-    await signInOn(agent, '/agent/', 'signer', TEST_PASSWORD);
-    await agent.locator('#go-available').waitFor({ state: 'visible' });
-    await agent.click('#go-available');
-    await expect.poll(() => agent.locator('#go-available').isDisabled()).toBe(true);
+    await goAvailable(agent, 'signer');
 
     const caller = await pageOn('charlie');
     await caller.goto('/');
@@ -252,10 +257,7 @@ describe('one centre on three nodes (Redis, PostgreSQL, Chromium)', () => {
     await expect.poll(() => lan.locator('#presence').textContent()).toBe('온라인, 통화 가능');
 
     const agent = await pageOn('bravo');
-    await signInOn(agent, '/agent/', 'kim', TEST_PASSWORD);
-    await agent.locator('#go-available').waitFor({ state: 'visible' });
-    await agent.click('#go-available');
-    await expect.poll(() => agent.locator('#go-available').isDisabled()).toBe(true);
+    await goAvailable(agent, 'kim');
 
     const caller = await pageOn('charlie');
     await caller.goto('/');

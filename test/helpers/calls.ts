@@ -12,8 +12,11 @@ export interface EstablishedCall {
 /** A caller asks for kvk, an agent goes available, accepts the offer, and both join the session. */
 export async function establishCall(app: TestApp, agentName: string): Promise<EstablishedCall> {
   const { cookie } = await app.addAgent(agentName);
-  const agent = await connect(app, '/agent', cookie);
-  const caller = await connect(app, '/caller');
+  return connectCall(await connect(app, '/agent', cookie), await connect(app, '/caller'));
+}
+
+/** The same on sockets already connected (to any server): a kvk caller, and a kvk agent who answers. */
+export async function connectCall(agent: TestSocket, caller: TestSocket): Promise<EstablishedCall> {
   ok(await caller.request('lobby:request', { language: 'kvk', mode: 'video' }));
   const offered = agent.next<OfferView>('agent:offer');
   ok(await agent.request('agent:set-presence', { presence: 'available' }));

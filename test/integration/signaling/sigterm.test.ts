@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { App } from '../../../server/src/app';
-import type { OfferView } from '../../../common/protocol';
 import { openStore } from '../../../server/src/store';
 import { startNodeProcess } from '../../helpers/nodeProcess';
-import { connect, ok, TEST_PASSWORD } from '../../helpers/testApp';
+import { connectCall } from '../../helpers/calls';
+import { connect, TEST_PASSWORD } from '../../helpers/testApp';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-sigterm-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -37,15 +37,7 @@ it('drains on SIGTERM: the live call is told it ended for maintenance, then the 
   const agent = await connect(server, '/agent', login.headers.get('set-cookie')!.split(';')[0]);
   const caller = await connect(server, '/caller');
   try {
-    ok(await caller.request('lobby:request', { language: 'kvk', mode: 'video' }));
-    const offered = agent.next<OfferView>('agent:offer');
-    ok(await agent.request('agent:set-presence', { presence: 'available' }));
-    const matched = caller.next<{ token: string }>('lobby:matched');
-    const { token } = ok(
-      await agent.request<{ token: string }>('agent:accept-offer', { offerId: (await offered).offerId }),
-    );
-    ok(await agent.request('session:join', { token }));
-    ok(await caller.request('session:join', { token: (await matched).token }));
+    await connectCall(agent, caller);
 
     const told = caller.next<{ reason: string }>('session:ended', 10_000);
     const sentAt = Date.now();

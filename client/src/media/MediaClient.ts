@@ -18,6 +18,8 @@ export interface MediaClientEvents {
   onTrackEnded(producerId: string): void;
   /** A transport's connection failed for good (ICE/DTLS): the media must be set up again. */
   onFailed(): void;
+  /** A transport's connection is up: media has a path. */
+  onConnected(): void;
 }
 
 /** Signing needs motion: hold the frame rate, give up resolution first (EN 301 549 asks ≥ 20 fps). */
@@ -86,9 +88,15 @@ export class MediaClient {
   }
 
   async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    const info = await this.signaling.request('media:create-transport', { direction });
+    // The ack carries the server's transport and how to reach it: TURN servers with credentials
+    // made for this transport, and `relay` when only TURN may be used.
+    const { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy } =
+      await this.signaling.request('media:create-transport', { direction });
+    const options = { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy };
     const transport =
-      direction === 'send' ? this.device.createSendTransport(info) : this.device.createRecvTransport(info);
+      direction === 'send'
+        ? this.device.createSendTransport(options)
+        : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       this.signaling
         .request('media:connect-transport', { transportId: transport.id, dtlsParameters })
@@ -110,7 +118,9 @@ export class MediaClient {
       });
     }
     transport.on('connectionstatechange', (state) => {
-      if (state === 'failed' && !this.#closed) this.events.onFailed();
+      if (this.#closed) return;
+      if (state === 'failed') this.events.onFailed();
+      else if (state === 'connected') this.events.onConnected();
     });
     return transport;
   }

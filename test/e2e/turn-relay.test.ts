@@ -189,6 +189,9 @@ describe('calls through a real coturn, relay only (real Chromium, real SFU)', ()
       console.log(`[e2e turn] no media path: message shown after ${Date.now() - startedAt} ms`);
       await expectNoAxeViolations(call.caller, 'caller: no media path');
       await expectNoAxeViolations(call.agent, 'agent: no media path');
+      // Try again clears the message and sets media up anew (and here fails the same way again).
+      await call.caller.click('#media-retry');
+      expect(await call.caller.locator('#media-problem').textContent()).toBe('');
     } finally {
       await call.close();
     }

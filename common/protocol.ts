@@ -260,7 +260,21 @@ export interface RttDraft {
 // What the server's mediasoup hands out, in its types. mediasoup-client's types differ slightly (see
 // client/src/media/wire.ts), so the client adapts them in one place.
 export type RouterRtpCapabilities = mediasoup.RtpCapabilities;
-export interface TransportView {
+/** A TURN server with short-lived credentials, as RTCPeerConnection takes it (RTCIceServer). */
+export interface IceServerView {
+  urls: string[];
+  username: string;
+  credential: string;
+}
+/**
+ * How the browser may reach the media server: `relay` allows only TURN-relayed candidates (a test
+ * of a deployment's TURN, and it hides the browser's own addresses from the other side).
+ */
+export interface IceConfig {
+  iceServers: IceServerView[];
+  iceTransportPolicy: 'all' | 'relay';
+}
+export interface TransportView extends IceConfig {
   id: string;
   iceParameters: mediasoup.IceParameters;
   iceCandidates: mediasoup.IceCandidate[];

@@ -1,6 +1,6 @@
 // Sets up whatever a fresh clone is missing, then returns: dependencies, the native SQLite
-// binding, the mediasoup worker and (for tests) Debian's Chromium, PostgreSQL and Redis. Uses Node built-ins only,
-// since it runs before node_modules exists. Safe to run again: each step checks first.
+// binding, the mediasoup worker and (for tests) Debian's Chromium, PostgreSQL, Redis and coturn. Uses
+// Node built-ins only, since it runs before node_modules exists. Safe to run again: each step checks first.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -65,8 +65,8 @@ const onPath = (name) =>
 
 /**
  * Debian packages the tests need, each checked by the binary it provides (not dpkg, so a server
- * installed some other way counts): Chromium for the browser tests, PostgreSQL and Redis, which the
- * tests start themselves on free ports in temp dirs.
+ * installed some other way counts): Chromium for the browser tests, PostgreSQL, Redis and coturn's
+ * turnserver, which the tests start themselves on free ports in temp dirs.
  */
 const TEST_PACKAGES = [
   {
@@ -75,6 +75,8 @@ const TEST_PACKAGES = [
   },
   { name: 'postgresql', present: hasPostgres },
   { name: 'redis-server', present: () => onPath('redis-server') },
+  // The TURN e2e test relays calls through a real coturn.
+  { name: 'coturn', present: () => onPath('turnserver') },
 ];
 
 function testPackages() {
@@ -93,8 +95,8 @@ function testPackages() {
 }
 
 /**
- * The postgresql and redis-server packages start their system service on install; the tests never
- * use it. A policy-rc.d that answers 101 ("action forbidden") makes invoke-rc.d skip every start.
+ * The postgresql, redis-server and coturn packages start their system service on install; the tests
+ * never use it. A policy-rc.d that answers 101 ("action forbidden") makes invoke-rc.d skip every start.
  * An existing policy is left as it is.
  */
 function withoutServiceStarts(install) {

@@ -76,6 +76,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     ...(node && { directory: node.directory }),
     scheduler,
     log,
+    turn: config.turn,
     ...(deps.reconnectGraceMs !== undefined && { reconnectGraceMs: deps.reconnectGraceMs }),
   });
   const local = localControl(calls);
@@ -138,7 +139,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const port = (httpServer.address() as AddressInfo).port;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   const url = config.publicUrl ?? `http://${host}:${port}`;
-  log.info({ url, workers: config.rtc.workers }, 'relay centre listening');
+  // The TURN secret stays out of the log: the URLs and the policy say enough.
+  const turn = config.turn && { urls: config.turn.urls, policy: config.turn.iceTransportPolicy };
+  log.info({ url, workers: config.rtc.workers, turn }, 'relay centre listening');
 
   return {
     url,

@@ -13,6 +13,26 @@ export const DatabaseUrl = z.preprocess(
   PostgresUrl.optional(),
 );
 
+/**
+ * One TURN server URL as RFC 7065 writes it: `turn:` or `turns:`, a host name, IPv4 or [IPv6]
+ * address, an optional port, and optionally `?transport=udp|tcp` (no credentials: those are made
+ * per participant from TURN_SECRET).
+ */
+const TURN_URL =
+  /^turns?:(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?)(?::(\d{1,5}))?(?:\?transport=(?:udp|tcp))?$/;
+export const TurnUrl = z.string().refine(
+  (url) => {
+    const port = TURN_URL.exec(url)?.[2];
+    // turns: over UDP would be DTLS, which browsers do not speak to TURN servers.
+    if (url.startsWith('turns:') && url.endsWith('?transport=udp')) return false;
+    return TURN_URL.test(url) && (port === undefined || (Number(port) >= 1 && Number(port) <= 65535));
+  },
+  {
+    error: (issue) =>
+      `"${String(issue.input)}" is not a turn: or turns: URL (turns: over TCP only), e.g. turns:turn.example.org:443?transport=tcp`,
+  },
+);
+
 /** Every setting comes from the environment, is validated once at start, and is listed in the README. */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -21,6 +41,25 @@ const EnvSchema = z.object({
   RTC_LISTEN_IP: z.union([z.ipv4(), z.ipv6()]).default('0.0.0.0'),
   ANNOUNCED_ADDRESS: z.string().min(1).default('127.0.0.1'),
   RTC_PORT: z.coerce.number().int().min(0).max(65535).default(40000),
+  TURN_URLS: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .transform((v) => v.split(',').map((url) => url.trim()))
+      .pipe(z.array(TurnUrl).min(1))
+      .optional(),
+  ),
+  // The messages never repeat the value: it is a secret.
+  TURN_SECRET: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string({ message: 'must be a string' })
+      .min(16, { message: 'must be at least 16 characters (e.g. the output of openssl rand -hex 32)' })
+      .max(512, { message: 'must be at most 512 characters' })
+      .optional(),
+  ),
+  TURN_CREDENTIAL_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
+  ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   DATABASE_PATH: z.string().min(1).default('data/relay.sqlite'),
   DATABASE_URL: DatabaseUrl,
@@ -56,6 +95,11 @@ export interface Config {
   host: string;
   publicUrl: string | undefined;
   rtc: { listenIp: string; announcedAddress: string; port: number; workers: number };
+  /**
+   * TURN servers handed to every browser with short-lived credentials (coturn's use-auth-secret),
+   * and whether browsers may only use them (`relay`). Null: no TURN, browsers reach media directly.
+   */
+  turn: TurnConfig | null;
   /** PostgreSQL when DATABASE_URL is set (it wins over DATABASE_PATH), else the SQLite file. */
   database: StoreLocation;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
@@ -80,6 +124,14 @@ export interface Config {
   cluster: { redisUrl: string; nodeId: string } | null;
 }
 
+export interface TurnConfig {
+  urls: string[];
+  /** coturn's static-auth-secret. Never logged, never sent to a browser. */
+  secret: string;
+  credentialTtlS: number;
+  iceTransportPolicy: 'all' | 'relay';
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -97,6 +149,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       'Invalid configuration:\n  DATABASE_URL: required with REDIS_URL (the nodes of a cluster share one PostgreSQL)',
     );
   }
+  const turnIssue = checkTurn(e);
+  if (turnIssue) throw new ConfigError(`Invalid configuration:\n  ${turnIssue}`);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -107,6 +161,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       port: e.RTC_PORT,
       workers: e.MEDIA_WORKERS,
     },
+    turn:
+      e.TURN_URLS === undefined || e.TURN_SECRET === undefined
+        ? null
+        : {
+            urls: e.TURN_URLS,
+            secret: e.TURN_SECRET,
+            credentialTtlS: e.TURN_CREDENTIAL_TTL_S,
+            iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
+          },
     database: e.DATABASE_URL === undefined ? { path: e.DATABASE_PATH } : { url: e.DATABASE_URL },
     logLevel: e.LOG_LEVEL,
     lobby: {
@@ -125,4 +188,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
         ? null
         : { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `${os.hostname()}-${e.PORT}` },
   };
+}
+
+/** The TURN settings that only make sense together; a message naming what is missing, if any. */
+function checkTurn(e: z.infer<typeof EnvSchema>): string | null {
+  if (e.TURN_URLS !== undefined && e.TURN_SECRET === undefined)
+    return 'TURN_SECRET: required with TURN_URLS (the static-auth-secret of the TURN server)';
+  if (e.TURN_URLS === undefined && e.TURN_SECRET !== undefined)
+    return 'TURN_URLS: required with TURN_SECRET (which TURN servers to hand out)';
+  // Relay-only with no relay would leave every call without media.
+  if (e.TURN_URLS === undefined && e.ICE_TRANSPORT_POLICY === 'relay')
+    return 'ICE_TRANSPORT_POLICY: relay needs TURN_URLS and TURN_SECRET';
+  return null;
 }

@@ -4,8 +4,11 @@ import { expect } from 'vitest';
 
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
-/** Debian's Chromium with fake camera and microphone; never a browser download of a test tool's own. */
-export function launchChromium(): Promise<Browser> {
+/**
+ * Debian's Chromium with fake camera and microphone; never a browser download of a test tool's own.
+ * `extraArgs` for a test that needs more (the TURN test's self-signed certificate).
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -21,6 +24,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-quic',
       '--no-first-run',
       '--autoplay-policy=no-user-gesture-required',
+      ...extraArgs,
     ],
   });
 }
@@ -91,6 +95,23 @@ export async function signInOn(page: Page, path: string, username: string, passw
   await page.fill('#username', username);
   await page.fill('#password', password);
   await page.click('form#signin-form button[type=submit]');
+}
+
+/** An agent signs in on /agent/ and goes available. */
+export async function signInAvailable(agent: Page, username: string, password: string): Promise<void> {
+  await signInOn(agent, '/agent/', username, password);
+  await agent.locator('#go-available').waitFor({ state: 'visible' });
+  await agent.click('#go-available');
+}
+
+/** The caller, once the camera preview runs, calls for sign language; the agent's page shows the offer. */
+export async function callUntilOffered(caller: Page, agent: Page): Promise<void> {
+  await caller.goto('/');
+  await caller.waitForFunction(
+    () => (document.querySelector('#preview') as HTMLVideoElement | null)?.srcObject != null,
+  );
+  await caller.click('#call-button');
+  await agent.locator('#offer').waitFor({ state: 'visible' });
 }
 
 /**

@@ -2,7 +2,15 @@ import { routerIdOf } from '../helpers/media';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/testApp';
-import { inbound, launchChromium, newContext, signInOn, total } from './browser';
+import {
+  callUntilOffered,
+  inbound,
+  launchChromium,
+  newContext,
+  signInAvailable,
+  signInOn,
+  total,
+} from './browser';
 
 let app: TestApp;
 let browser: Browser;
@@ -30,15 +38,8 @@ describe('nobody is dropped: a caller whose network blips comes back to the same
     const callerCtx = await newContext(browser, app.url);
     const agent = await agentCtx.newPage();
     const caller = await callerCtx.newPage();
-    await signInOn(agent, '/agent/', 'steady', TEST_PASSWORD);
-    await agent.locator('#go-available').waitFor({ state: 'visible' });
-    await agent.click('#go-available');
-    await caller.goto('/');
-    await caller.waitForFunction(
-      () => (document.querySelector('#preview') as HTMLVideoElement | null)?.srcObject != null,
-    );
-    await caller.click('#call-button');
-    await agent.locator('#offer').waitFor({ state: 'visible' });
+    await signInAvailable(agent, 'steady', TEST_PASSWORD);
+    await callUntilOffered(caller, agent);
     await agent.click('#accept-offer');
     await expect
       .poll(async () => total(await inbound(agent), 'video', 'framesDecoded'), { timeout: 20_000 })
@@ -84,12 +85,7 @@ describe('nobody is dropped: a caller whose network blips comes back to the same
     await agent.click('form#wrapup-form button[type=submit]');
     // Finishing the wrap-up makes the agent available again.
     await expect.poll(() => agent.locator('#go-available').isDisabled()).toBe(true);
-    await caller.goto('/');
-    await caller.waitForFunction(
-      () => (document.querySelector('#preview') as HTMLVideoElement | null)?.srcObject != null,
-    );
-    await caller.click('#call-button');
-    await agent.locator('#offer').waitFor({ state: 'visible' });
+    await callUntilOffered(caller, agent);
     await agent.click('#accept-offer');
     for (const p of [agent, caller]) {
       await expect

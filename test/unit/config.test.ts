@@ -99,4 +99,65 @@ describe('configuration from the environment', () => {
     );
     expect(() => loadConfig({ REDIS_URL: 'redis://r', DATABASE_URL: pg, NODE_ID: 'a b' })).toThrow('NODE_ID');
   });
+  it('hands out no TURN by default; reads TURN_URLS, TURN_SECRET, TURN_CREDENTIAL_TTL_S and ICE_TRANSPORT_POLICY', () => {
+    expect(loadConfig({}).turn).toBeNull();
+    const c = loadConfig({
+      TURN_URLS:
+        'turns:turn.example.org:443?transport=tcp, turn:203.0.113.7:3478?transport=udp,turn:[2001:db8::7]',
+      TURN_SECRET: 'a-shared-secret-of-coturn',
+      TURN_CREDENTIAL_TTL_S: '600',
+      ICE_TRANSPORT_POLICY: 'relay',
+    });
+    expect(c.turn).toEqual({
+      urls: [
+        'turns:turn.example.org:443?transport=tcp',
+        'turn:203.0.113.7:3478?transport=udp',
+        'turn:[2001:db8::7]',
+      ],
+      secret: 'a-shared-secret-of-coturn',
+      credentialTtlS: 600,
+      iceTransportPolicy: 'relay',
+    });
+    expect(loadConfig({ TURN_URLS: 'turn:t.example.org', TURN_SECRET: 'x'.repeat(16) }).turn).toMatchObject({
+      credentialTtlS: 3600,
+      iceTransportPolicy: 'all',
+    });
+  });
+
+  it('names each bad TURN setting, and never repeats the secret', () => {
+    const secret = 'short-secret';
+    const message = (env: Record<string, string>) => {
+      try {
+        loadConfig(env);
+      } catch (err) {
+        expect(err).toBeInstanceOf(ConfigError);
+        return (err as Error).message;
+      }
+      throw new Error(`accepted ${JSON.stringify(env)}`);
+    };
+    const bad = message({
+      TURN_URLS:
+        'stun:stun.example.org,turn:bad host,turn:t.example.org:70000,turns:t.example.org?transport=udp',
+      TURN_SECRET: secret,
+      TURN_CREDENTIAL_TTL_S: '5',
+      ICE_TRANSPORT_POLICY: 'never',
+    });
+    for (const url of [
+      'stun:stun.example.org',
+      'turn:bad host',
+      'turn:t.example.org:70000',
+      'turns:t.example.org?transport=udp',
+    ])
+      expect(bad).toContain(`"${url}" is not a turn: or turns: URL`);
+    for (const name of ['TURN_SECRET', 'TURN_CREDENTIAL_TTL_S', 'ICE_TRANSPORT_POLICY'])
+      expect(bad).toContain(name);
+    expect(bad).not.toContain(secret);
+    expect(message({ TURN_URLS: 'turn:t.example.org' })).toContain('TURN_SECRET: required with TURN_URLS');
+    const lone = message({ TURN_SECRET: 'a-shared-secret-of-coturn' });
+    expect(lone).toContain('TURN_URLS: required with TURN_SECRET');
+    expect(lone).not.toContain('a-shared-secret-of-coturn');
+    expect(message({ ICE_TRANSPORT_POLICY: 'relay' })).toContain(
+      'ICE_TRANSPORT_POLICY: relay needs TURN_URLS',
+    );
+  });
 });

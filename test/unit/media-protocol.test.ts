@@ -54,6 +54,8 @@ describe('media payloads are mediasoup types', () => {
     expectTypeOf<TransportView>().toExtend<
       Pick<client.TransportOptions, 'id' | 'iceParameters' | 'iceCandidates' | 'dtlsParameters'>
     >();
+    expectTypeOf<TransportView['iceServers']>().toExtend<RTCIceServer[]>();
+    expectTypeOf<TransportView['iceTransportPolicy']>().toExtend<RTCIceTransportPolicy>();
     expectTypeOf<ConsumerView['rtpParameters']>().toEqualTypeOf<mediasoup.RtpParameters>();
     expectTypeOf<JoinedSession['routerRtpCapabilities']>().toEqualTypeOf<mediasoup.RtpCapabilities>();
   });

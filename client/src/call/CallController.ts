@@ -64,6 +64,10 @@ export class CallController {
   #joined: Joined | null = null;
   #stream: MediaStream | null = null;
   #restarting = false;
+  /** Media connections that failed since media last connected: the second means no path at all. */
+  #failures = 0;
+  /** Said when no media path can be found; an alert, so screen readers read it at once. */
+  readonly #mediaProblem = h('div', { class: 'media-problem', id: 'media-problem', role: 'alert' });
   readonly #interpreterListeners: ((status: InterpreterStatus) => void)[] = [];
 
   constructor(
@@ -117,7 +121,8 @@ export class CallController {
     this.#media = new MediaClient(this.signaling, {
       onTrack: (track) => this.#attach(track),
       onTrackEnded: (producerId) => this.#trackEnded(producerId),
-      onFailed: () => void this.#restartMedia(),
+      onFailed: () => this.#mediaFailed(),
+      onConnected: () => this.#mediaConnected(),
     });
     return this.#media;
   }
@@ -125,6 +130,31 @@ export class CallController {
   async #startMedia(media: MediaClient, joined: Joined, stream: MediaStream | null): Promise<void> {
     await media.start(joined, stream);
     exposeStats(media);
+  }
+
+  /**
+   * A media connection failed. The first time, media is set up again (new transports, new TURN
+   * credentials). If that fails too, no path gets through this network (a firewall that lets
+   * no video through, a TURN server out of reach): the caller is told so and what to try, and
+   * may try again, rather than watching a black tile while it retries forever.
+   */
+  #mediaFailed(): void {
+    this.#failures += 1;
+    if (this.#failures === 1) {
+      void this.#restartMedia();
+      return;
+    }
+    const retry = h('button', { type: 'button', id: 'media-retry' }, t('call.noMediaPath.retry'));
+    retry.addEventListener('click', () => {
+      this.#mediaProblem.replaceChildren();
+      void this.#restartMedia();
+    });
+    this.#mediaProblem.replaceChildren(h('p', {}, t('call.noMediaPath.message')), retry);
+  }
+
+  #mediaConnected(): void {
+    this.#failures = 0;
+    this.#mediaProblem.replaceChildren();
   }
 
   /** Full restart: the media connection failed, so the server drops ours and we set it up again. */
@@ -226,7 +256,7 @@ export class CallController {
     const hangup = h('button', { type: 'button', id: 'hang-up', class: 'danger' }, t('call.hangUp'));
     hangup.addEventListener('click', () => void this.hangUp());
     const controls = h('div', { class: 'call-controls', role: 'group', 'aria-label': t('call.controls') });
-    const media = h('div', { class: 'call-media' }, this.#interpreterStatus);
+    const media = h('div', { class: 'call-media' }, this.#mediaProblem, this.#interpreterStatus);
     if (!text) {
       const self = h('video', {
         id: 'self-video',

@@ -57,12 +57,53 @@ export async function outboundVideoStats(media: MediaClient): Promise<OutboundVi
   return null;
 }
 
+/** The path media takes on one transport: the local end of the ICE pair in use. */
+export interface MediaPathStat {
+  direction: 'send' | 'recv';
+  /** `host`, `srflx`, `prflx` or `relay` (through TURN). */
+  candidateType: string | null;
+  /** How the browser reaches its TURN server on a relay candidate: `udp`, `tcp` or `tls`. */
+  relayProtocol: string | null;
+}
+
+/** The selected candidate pair's local candidate, read from one sender's or receiver's report. */
+function selectedPath(report: RTCStatsReport, direction: 'send' | 'recv'): MediaPathStat | null {
+  const stats = [...(report.values() as IterableIterator<Stat>)];
+  const byId = new Map(stats.map((s) => [String(s['id']), s]));
+  const transport = stats.find((s) => s['type'] === 'transport');
+  const pair = byId.get(String(transport?.['selectedCandidatePairId']));
+  const local = pair && byId.get(String(pair['localCandidateId']));
+  if (!local) return null;
+  const text = (k: string) => (typeof local[k] === 'string' ? local[k] : null);
+  return { direction, candidateType: text('candidateType'), relayProtocol: text('relayProtocol') };
+}
+
+/** Which way this page's media goes (direct or through TURN, and how): for the e2e tests. */
+export async function mediaPaths(media: MediaClient): Promise<MediaPathStat[]> {
+  const out: MediaPathStat[] = [];
+  const producer = media.videoProducer;
+  const sent = producer && selectedPath(await producer.getStats(), 'send');
+  if (sent) out.push(sent);
+  const consumer = media.consumers[0];
+  const received = consumer && selectedPath(await consumer.getStats(), 'recv');
+  if (received) out.push(received);
+  return out;
+}
+
 declare global {
   interface Window {
-    relayStats?: { inbound(): Promise<InboundStat[]>; outboundVideo(): Promise<OutboundVideoStat | null> };
+    relayStats?: {
+      inbound(): Promise<InboundStat[]>;
+      outboundVideo(): Promise<OutboundVideoStat | null>;
+      paths(): Promise<MediaPathStat[]>;
+    };
   }
 }
 
 export function exposeStats(media: MediaClient): void {
-  window.relayStats = { inbound: () => inboundStats(media), outboundVideo: () => outboundVideoStats(media) };
+  window.relayStats = {
+    inbound: () => inboundStats(media),
+    outboundVideo: () => outboundVideoStats(media),
+    paths: () => mediaPaths(media),
+  };
 }

@@ -18,7 +18,12 @@ export interface MediaClientEvents {
   onTrackEnded(producerId: string): void;
   /** A transport's connection failed for good (ICE/DTLS): the media must be set up again. */
   onFailed(): void;
+  /** A transport's connection is up: media has a path. */
+  onConnected(): void;
 }
+
+/** How long a transport may take from its first connect to `connected` before it counts as failed. */
+const CONNECT_TIMEOUT_MS = 15_000;
 
 /** Signing needs motion: hold the frame rate, give up resolution first (EN 301 549 asks ≥ 20 fps). */
 export const SIGNING_VIDEO: MediaTrackConstraints = {
@@ -59,6 +64,8 @@ export class MediaClient {
   #ready = false;
   readonly #early: ProducerView[] = [];
   readonly #consuming = new Set<string>();
+  readonly #connectTimers = new Map<string, number>();
+  readonly #failedTransports = new Set<string>();
 
   constructor(
     private readonly signaling: AnySignaling,
@@ -86,10 +93,17 @@ export class MediaClient {
   }
 
   async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    const info = await this.signaling.request('media:create-transport', { direction });
+    // The ack carries the server's transport and how to reach it: TURN servers with credentials
+    // made for this transport, and `relay` when only TURN may be used.
+    const { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy } =
+      await this.signaling.request('media:create-transport', { direction });
+    const options = { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy };
     const transport =
-      direction === 'send' ? this.device.createSendTransport(info) : this.device.createRecvTransport(info);
+      direction === 'send'
+        ? this.device.createSendTransport(options)
+        : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+      this.#watchConnecting(transport);
       this.signaling
         .request('media:connect-transport', { transportId: transport.id, dtlsParameters })
         .then(() => callback())
@@ -110,9 +124,43 @@ export class MediaClient {
       });
     }
     transport.on('connectionstatechange', (state) => {
-      if (state === 'failed' && !this.#closed) this.events.onFailed();
+      if (this.#closed) return;
+      if (state === 'failed') this.#failed(transport);
+      else if (state === 'connected') {
+        this.#stopWatching(transport);
+        this.events.onConnected();
+      }
     });
     return transport;
+  }
+
+  /**
+   * Behind a firewall that lets nothing through (or with relay only and the TURN server out of
+   * reach) the browser gathers no candidate at all, and its connection never leaves `new`: it
+   * never reports `failed`. So a transport not connected this long after it started counts as
+   * failed too. A TURN relay over TLS connects in a second or two even on a slow network.
+   */
+  #watchConnecting(transport: types.Transport): void {
+    if (this.#connectTimers.has(transport.id)) return;
+    this.#connectTimers.set(
+      transport.id,
+      window.setTimeout(() => {
+        if (transport.connectionState !== 'connected') this.#failed(transport);
+      }, CONNECT_TIMEOUT_MS),
+    );
+  }
+
+  #stopWatching(transport: types.Transport): void {
+    window.clearTimeout(this.#connectTimers.get(transport.id));
+    this.#connectTimers.delete(transport.id);
+  }
+
+  /** Said once per transport, whether the browser said `failed` or the wait ran out. */
+  #failed(transport: types.Transport): void {
+    if (this.#closed || this.#failedTransports.has(transport.id)) return;
+    this.#failedTransports.add(transport.id);
+    this.#stopWatching(transport);
+    this.events.onFailed();
   }
 
   async #produce(track: MediaStreamTrack): Promise<void> {
@@ -218,6 +266,8 @@ export class MediaClient {
 
   close(): void {
     this.#closed = true;
+    for (const timer of this.#connectTimers.values()) window.clearTimeout(timer);
+    this.#connectTimers.clear();
     this.#send?.close();
     this.#recv?.close();
     this.#consumers.clear();

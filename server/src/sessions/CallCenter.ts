@@ -2,6 +2,7 @@ import type { LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
 import type { MediaPlacement } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
+import type { TurnConfig } from '../config';
 import type { Scheduler } from '../util/scheduler';
 import { AgentDesk } from './AgentDesk';
 import { Attendance } from './Attendance';
@@ -31,6 +32,8 @@ export interface CallCenterDeps {
   reconnectGraceMs?: number;
   /** How long a caller who asked for a callback keeps their place while away from the screen. */
   callbackHoldMs?: number;
+  /** TURN servers handed to browsers with each transport (none when absent). */
+  turn?: TurnConfig | null;
 }
 
 /** How long an answered callback caller has to come back to the screen. */
@@ -112,6 +115,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       volunteers: this.volunteers,
       scheduler: deps.scheduler,
       log,
+      turn: deps.turn ?? null,
     });
   }
 

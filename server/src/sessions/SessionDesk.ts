@@ -1,6 +1,8 @@
 import { RelayError } from '../../../common/errors';
 import type { ClientAcks, ClientMessage, Role } from '../../../common/protocol';
+import type { TurnConfig } from '../config';
 import type { Logger } from '../logger';
+import { iceConfigFor } from '../media/turnCredentials';
 import type { Scheduler } from '../util/scheduler';
 import type { Attendance } from './Attendance';
 import type { Session } from './Session';
@@ -19,6 +21,8 @@ export interface SessionDeskDeps {
   volunteers: Pick<VolunteerDesk, 'requestInterpreter' | 'removeInterpreter'>;
   scheduler: Scheduler;
   log: Logger;
+  /** TURN servers for browsers behind firewalls; null: none. */
+  turn: TurnConfig | null;
 }
 
 /**
@@ -90,8 +94,17 @@ export class SessionDesk {
     session.end('hangup');
   }
 
-  createTransport(seat: CallSeat, direction: 'send' | 'recv'): Promise<ClientAcks['media:create-transport']> {
-    return this.#session(seat).media.createTransport(seat.participantId, direction);
+  /**
+   * A transport on the call's media host, with the TURN servers to reach it by. The credentials
+   * are made here, where call control runs, not on the host: any node with the shared secret
+   * makes valid ones, and each new transport (a rejoin, a media restart) gets fresh ones.
+   */
+  async createTransport(
+    seat: CallSeat,
+    direction: 'send' | 'recv',
+  ): Promise<ClientAcks['media:create-transport']> {
+    const transport = await this.#session(seat).media.createTransport(seat.participantId, direction);
+    return { ...transport, ...iceConfigFor(this.deps.turn, seat.participantId, this.deps.scheduler.now()) };
   }
 
   async connectTransport(seat: CallSeat, p: ClientMessage<'media:connect-transport'>): Promise<void> {

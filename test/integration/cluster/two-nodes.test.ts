@@ -1,5 +1,6 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { ChatMessage, OfferView, QueueView } from '../../../common/protocol';
+import type { ChatMessage, OfferView, QueueView, TransportView } from '../../../common/protocol';
 import { createDatabase, dropDatabase } from '../../helpers/postgres';
 import { startRedis, type TestRedis } from '../../helpers/redis';
 import { establishCall } from '../../helpers/calls';
@@ -12,11 +13,19 @@ let redis: TestRedis;
 let databaseUrl: string;
 let a: TestApp;
 let b: TestApp;
+const TURN_SECRET = 'cluster-static-auth-secret';
 
 beforeAll(async () => {
   redis = await startRedis();
   databaseUrl = await createDatabase(inject('postgresUrl'));
-  const env = (nodeId: string) => ({ REDIS_URL: redis.url, DATABASE_URL: databaseUrl, NODE_ID: nodeId });
+  const env = (nodeId: string) => ({
+    REDIS_URL: redis.url,
+    DATABASE_URL: databaseUrl,
+    NODE_ID: nodeId,
+    // The same TURN secret on every node, as in production.
+    TURN_URLS: 'turn:turn.example.org:3478',
+    TURN_SECRET: TURN_SECRET,
+  });
   a = await startTestApp(env('node-a'));
   b = await startTestApp(env('node-b'));
   // One of them leads the lobby within the lease's first rounds.
@@ -127,12 +136,15 @@ describe('one centre on two nodes', () => {
       for (const call of [first, second]) {
         // Transports come from the host's WebRtcServer, whichever node the socket is on.
         const send = ok(
-          await call.caller.request<{ id: string; iceCandidates: Array<{ port: number }> }>(
-            'media:create-transport',
-            { direction: 'send' },
-          ),
+          await call.caller.request<TransportView>('media:create-transport', { direction: 'send' }),
         );
         expect(send.iceCandidates.length).toBeGreaterThan(0);
+        // TURN credentials come from call control with the shared secret, wherever the call is hosted.
+        const [turn] = send.iceServers;
+        expect(turn?.username).toMatch(new RegExp(`^\\d+:${call.callerJoin.participantId}$`));
+        expect(createHmac('sha1', TURN_SECRET).update(turn!.username).digest('base64')).toBe(
+          turn?.credential,
+        );
         const refused = await call.agent.request('media:connect-transport', {
           transportId: send.id,
           dtlsParameters: { role: 'client', fingerprints: [{ algorithm: 'sha-256', value: 'AA' }] },

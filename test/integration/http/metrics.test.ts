@@ -1,4 +1,5 @@
 // /metrics scraped from a real app after real calls, parsed as Prometheus parses it; who may scrape.
+import fs from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { OfferView } from '../../../common/protocol';
 import { connectCall, startBridgedCall } from '../../helpers/calls';
@@ -168,6 +169,18 @@ describe('/metrics after real calls', () => {
     expect(m.samples.some((s) => Object.values(s.labels).some((v) => v.includes('no-such-volunteer')))).toBe(
       false,
     );
+  });
+
+  it('documents every relay_ metric it exposes, and the dashboard asks for no other', async () => {
+    const exposed = [...(await scrape(app.url)).types.keys()].filter((n) => n.startsWith('relay_')).sort();
+    const doc = fs.readFileSync('docs/metrics-endpoint.md', 'utf8');
+    const documented = new Set(doc.match(/`relay_[a-z_]+`/g)?.map((n) => n.slice(1, -1)));
+    expect([...documented].sort()).toEqual(exposed);
+    const dashboard = fs.readFileSync('docs/grafana-dashboard.json', 'utf8');
+    const asked = new Set(
+      dashboard.match(/relay_[a-z_]+/g)?.map((n) => n.replace(/_(bucket|count|sum)$/, '')),
+    );
+    expect([...asked].filter((n) => !exposed.includes(n))).toEqual([]);
   });
 
   it('refuses a scrape without the bearer token, or with a wrong one', async () => {

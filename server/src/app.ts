@@ -4,9 +4,11 @@ import { Server } from 'socket.io';
 import type { Config } from './config';
 import { AuthSessions } from './auth/AuthSessions';
 import { createHttpApp } from './http/createHttpApp';
+import { type Phase, startingHttpApp } from './http/health';
 import { Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';
 import { localPlacement, WorkerPool } from './media';
+import { createMetrics, type Metrics, metricsHandler, startMetricsServer } from './metrics';
 import { CallCenter } from './sessions/CallCenter';
 import { controlOps, localControl } from './sessions/control';
 import { type ClusterNode, startClusterNode } from './cluster/clusterNode';
@@ -29,6 +31,8 @@ export interface App {
   url: string;
   port: number;
   httpServer: http.Server;
+  /** The port /metrics has to itself (METRICS_PORT), or null. */
+  metricsPort: number | null;
   io: Server;
   pool: WorkerPool;
   calls: CallCenter;
@@ -48,6 +52,90 @@ export interface App {
 export async function createApp(config: Config, deps: AppDeps = {}): Promise<App> {
   const log = deps.log ?? createLogger(config.logLevel);
   const scheduler = deps.scheduler ?? realScheduler();
+  // Listening first: while the rest is set up (workers, store, cluster join), /healthz says the
+  // process is alive and /readyz says not yet; anything else is 503 until the app takes over.
+  let phase: Phase = 'starting';
+  let handler: http.RequestListener = startingHttpApp(() => phase, log.child({ module: 'http' }));
+  const httpServer = http.createServer((req, res) => handler(req, res));
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(config.port, config.host, () => resolve());
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  // Off unless METRICS_TOKEN or METRICS_PORT is set: never public by default.
+  const metrics = config.metrics && createMetrics();
+  let metricsServer: http.Server | null = null;
+  try {
+    if (config.metrics?.port != null && metrics) {
+      const { token, port: metricsPort, host } = config.metrics;
+      metricsServer = (
+        await startMetricsServer({ registry: metrics.registry, token, port: metricsPort, host, log })
+      ).server;
+    }
+    const parts = await setUp(config, deps, { log, scheduler, httpServer, metrics, phase: () => phase });
+    handler = parts.httpApp;
+    phase = 'ready';
+    const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+    const url = config.publicUrl ?? `http://${host}:${port}`;
+    // The TURN secret stays out of the log: the URLs and the policy say enough.
+    const turn = config.turn && { urls: config.turn.urls, policy: config.turn.iceTransportPolicy };
+    log.info({ url, workers: config.rtc.workers, turn }, 'relay centre listening');
+    const { pool, calls, store, io, node } = parts;
+    return {
+      url,
+      port,
+      httpServer,
+      metricsPort: metricsServer ? (metricsServer.address() as AddressInfo).port : null,
+      io,
+      pool,
+      calls,
+      store,
+      auth: parts.auth,
+      cluster: node,
+      async drain(limitMs) {
+        phase = 'draining';
+        // No new call is placed here from now on, whoever leads.
+        await node?.setDraining();
+        return drainNode(
+          { sessions: () => calls.sessions.all(), routers: () => pool.routerCount },
+          { scheduler, limitMs, log },
+        );
+      },
+      async close() {
+        closeNow(metricsServer);
+        calls.close();
+        await io.close();
+        await node?.close();
+        pool.close();
+        if (!deps.store) await store.close();
+      },
+    };
+  } catch (err) {
+    closeNow(httpServer);
+    closeNow(metricsServer);
+    throw err;
+  }
+}
+
+/** Stops a server without waiting for its idle keep-alive connections (a scraper's, a probe's). */
+function closeNow(server: http.Server | null): void {
+  server?.close();
+  server?.closeAllConnections();
+}
+
+/** Everything behind the listening server: workers, store, cluster join, call centre, signalling. */
+async function setUp(
+  config: Config,
+  deps: AppDeps,
+  ctx: {
+    log: Logger;
+    scheduler: Scheduler;
+    httpServer: http.Server;
+    metrics: Metrics | null;
+    phase: () => Phase;
+  },
+) {
+  const { log, scheduler, httpServer, metrics, phase } = ctx;
   const clock = scheduler.now;
   const store = deps.store ?? (await openStore(config.database));
   const pool = await WorkerPool.create(
@@ -69,8 +157,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     const closed = await store.calls.closeLeftOpen(clock());
     if (closed > 0) log.warn({ closed }, 'calls left open by the last run are recorded as failed');
   }
+  const engine = node?.engine ?? new LocalLobbyEngine(new Lobby(config.lobby, clock), scheduler);
   const calls = new CallCenter({
-    engine: node?.engine ?? new LocalLobbyEngine(new Lobby(config.lobby, clock), scheduler),
+    engine: metrics ? metrics.observeLobby(engine) : engine,
     media: node ? await node.hostMedia(pool) : localPlacement(pool, log),
     records: store.calls,
     ...(node && { directory: node.directory }),
@@ -82,8 +171,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   const local = localControl(calls);
   const control = node ? await node.control(local, controlOps(calls)) : local;
   const auth = new AuthSessions(clock, undefined, node?.sessionBook);
-  // Set by drain(): nothing new starts here, and /healthz tells load balancers so.
-  let draining = false;
   const secureCookies = config.publicUrl?.startsWith('https:') ?? false;
   const httpApp = createHttpApp({
     store,
@@ -92,11 +179,15 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     clientDir: config.clientDir,
     trustProxy: config.trustProxy,
     secureCookies,
-    health: () => ({
-      draining,
-      workers: pool.workerPids.length,
-      sessions: calls.sessions.size,
-      routers: pool.routerCount,
+    phase,
+    ...(metrics && {
+      metrics: {
+        timing: metrics.httpDuration,
+        // On PORT only when no port of its own was asked for: then the token guards it.
+        ...(config.metrics?.port == null && {
+          endpoint: metricsHandler(metrics.registry, config.metrics?.token ?? null),
+        }),
+      },
     }),
     overview: () => control.call('overview'),
     // New languages or hours reach the matching at once, not at the volunteer's next sign-in.
@@ -114,7 +205,6 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         .catch((err: unknown) => log.error({ err, accountId }, 'could not apply a volunteer profile change'));
     },
   });
-  const httpServer = http.createServer(httpApp);
   // Same origin only: no CORS. Small messages: SDP-sized payloads at most.
   const io = new Server(httpServer, {
     serveClient: false,
@@ -129,45 +219,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     log,
     clock,
     callRequestsPerMinute: config.callRequestsPerMinute,
-    draining: () => draining,
+    draining: () => phase() === 'draining',
+    ...(metrics && { onAck: metrics.onAck }),
   });
-
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
-  const port = (httpServer.address() as AddressInfo).port;
-  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  const url = config.publicUrl ?? `http://${host}:${port}`;
-  // The TURN secret stays out of the log: the URLs and the policy say enough.
-  const turn = config.turn && { urls: config.turn.urls, policy: config.turn.iceTransportPolicy };
-  log.info({ url, workers: config.rtc.workers, turn }, 'relay centre listening');
-
-  return {
-    url,
-    port,
-    httpServer,
-    io,
-    pool,
-    calls,
-    store,
-    auth,
-    cluster: node,
-    async drain(limitMs) {
-      draining = true;
-      // No new call is placed here from now on, whoever leads.
-      await node?.setDraining();
-      return drainNode(
-        { sessions: () => calls.sessions.all(), routers: () => pool.routerCount },
-        { scheduler, limitMs, log },
-      );
-    },
-    async close() {
-      calls.close();
-      await io.close();
-      await node?.close();
-      pool.close();
-      if (!deps.store) await store.close();
-    },
-  };
+  metrics?.attach({ calls, lobby: () => engine.lobby, pool, io });
+  return { store, pool, node, calls, auth, httpApp, io };
 }

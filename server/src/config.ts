@@ -64,6 +64,21 @@ const EnvSchema = z.object({
   DATABASE_PATH: z.string().min(1).default('data/relay.sqlite'),
   DATABASE_URL: DatabaseUrl,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // /metrics: a bearer token, a port of its own, or both. Neither: no /metrics at all.
+  METRICS_TOKEN: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._~+/=-]{16,256}$/, {
+        message: '16 to 256 characters of letters, digits and ._~+/=- (e.g. from `openssl rand -hex 32`)',
+      })
+      .optional(),
+  ),
+  METRICS_PORT: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.coerce.number().int().min(0).max(65535).optional(),
+  ),
+  METRICS_HOST: z.string().min(1).default('127.0.0.1'),
   OFFER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
   INVITATION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   VOLUNTEER_RING_BATCH: z.coerce.number().int().min(1).max(50).default(3),
@@ -103,6 +118,11 @@ export interface Config {
   /** PostgreSQL when DATABASE_URL is set (it wins over DATABASE_PATH), else the SQLite file. */
   database: StoreLocation;
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
+  /**
+   * Prometheus metrics on `/metrics`: behind a bearer token (`token`), on a port of their own bound
+   * to `host` (`port`), or both. null: neither was set, so there is no /metrics (it is never public).
+   */
+  metrics: { token: string | null; port: number | null; host: string } | null;
   lobby: {
     offerTimeoutMs: number;
     maxMissedOffers: number;
@@ -151,6 +171,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
   }
   const turnIssue = checkTurn(e);
   if (turnIssue) throw new ConfigError(`Invalid configuration:\n  ${turnIssue}`);
+  // On the main port the token is the only guard: the same port twice would hide that.
+  if (e.METRICS_PORT !== undefined && e.METRICS_PORT !== 0 && e.METRICS_PORT === e.PORT) {
+    throw new ConfigError(
+      'Invalid configuration:\n  METRICS_PORT: must differ from PORT (leave it unset to serve /metrics on PORT with METRICS_TOKEN)',
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -172,6 +198,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
           },
     database: e.DATABASE_URL === undefined ? { path: e.DATABASE_PATH } : { url: e.DATABASE_URL },
     logLevel: e.LOG_LEVEL,
+    metrics:
+      e.METRICS_TOKEN === undefined && e.METRICS_PORT === undefined
+        ? null
+        : { token: e.METRICS_TOKEN ?? null, port: e.METRICS_PORT ?? null, host: e.METRICS_HOST },
     lobby: {
       offerTimeoutMs: e.OFFER_TIMEOUT_MS,
       maxMissedOffers: e.MAX_MISSED_OFFERS,

@@ -16,7 +16,8 @@ import {
   receivingFrom,
   signInOn,
 } from '../e2e/browser';
-import { startNodeProcess, type NodeProcess } from '../helpers/nodeProcess';
+import { NODE_METRICS_TOKEN, startNodeProcess, type NodeProcess } from '../helpers/nodeProcess';
+import { scrapeMetrics, valueOf } from '../helpers/prometheus';
 import { createDatabase, dropDatabase } from '../helpers/postgres';
 import { startRedis, type TestRedis } from '../helpers/redis';
 import { TEST_PASSWORD } from '../helpers/testApp';
@@ -128,11 +129,13 @@ async function leader(): Promise<string | null> {
   return value === null ? null : value.slice(value.indexOf(':') + 1);
 }
 
-/** Routers open on each node, from its own health check. */
+/** Routers open on each node, from its own metrics. */
 async function routersByNode(): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   for (const [id, n] of nodes)
-    out[id] = ((await (await fetch(`${n.url}/healthz`)).json()) as { routers: number }).routers;
+    out[id] = valueOf(await scrapeMetrics(n.url, NODE_METRICS_TOKEN), 'relay_media_objects', {
+      kind: 'router',
+    });
   return out;
 }
 

@@ -3,6 +3,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { freePort, until } from './waiting';
 
+/** Every node's /metrics is on PORT behind this token (tests read routers per node from it). */
+export const NODE_METRICS_TOKEN = 'test-node-metrics-token-0123456789';
+
 export interface NodeProcess {
   nodeId: string;
   url: string;
@@ -39,6 +42,7 @@ export async function startNodeProcess(options: {
     // A test's stop should not wait the production default for calls it left behind.
     DRAIN_TIMEOUT_MS: '2000',
     LOG_LEVEL: process.env['NODE_LOG_LEVEL'] ?? 'warn',
+    METRICS_TOKEN: NODE_METRICS_TOKEN,
     ...options.env,
   };
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/src/main.ts'], {
@@ -71,7 +75,8 @@ export async function startNodeProcess(options: {
   try {
     await until(async () => {
       if (child.exitCode !== null) throw new Error(`${options.nodeId} exited (${child.exitCode})`);
-      return fetch(`${url}/healthz`).then(
+      // Ready, not only alive: workers, store and cluster join are done.
+      return fetch(`${url}/readyz`).then(
         (r) => r.ok,
         () => false,
       );

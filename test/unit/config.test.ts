@@ -161,3 +161,53 @@ describe('configuration from the environment', () => {
     );
   });
 });
+
+describe('metrics settings', () => {
+  const TOKEN = 'b1946ac92492d2347c6235b4d2611184';
+
+  it('leave /metrics off unless METRICS_TOKEN or METRICS_PORT is set', () => {
+    expect(loadConfig({}).metrics).toBeNull();
+    // Blank is unset, as in an env file.
+    expect(loadConfig({ METRICS_TOKEN: '', METRICS_PORT: '' }).metrics).toBeNull();
+  });
+
+  it('read a token, a port of its own and its address (loopback by default)', () => {
+    expect(loadConfig({ METRICS_TOKEN: TOKEN }).metrics).toEqual({
+      token: TOKEN,
+      port: null,
+      host: '127.0.0.1',
+    });
+    expect(loadConfig({ METRICS_PORT: '9464' }).metrics).toEqual({
+      token: null,
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(
+      loadConfig({ METRICS_PORT: '9464', METRICS_HOST: '10.0.0.5', METRICS_TOKEN: TOKEN }).metrics,
+    ).toEqual({
+      token: TOKEN,
+      port: 9464,
+      host: '10.0.0.5',
+    });
+  });
+
+  it.each(['short', 'has spaces in it but is long', 'x'.repeat(257), 'quote"quote"quote"quote'])(
+    'refuse METRICS_TOKEN %j without repeating it',
+    (token) => {
+      const load = () => loadConfig({ METRICS_TOKEN: token });
+      expect(load).toThrow(ConfigError);
+      expect(load).toThrow(/METRICS_TOKEN: 16 to 256 characters/);
+      expect(load).not.toThrow(token);
+    },
+  );
+
+  it('refuse a bad METRICS_PORT, or the same port as PORT', () => {
+    for (const port of ['nine', '-1', '70000', '1.5'])
+      expect(() => loadConfig({ METRICS_PORT: port }), port).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ PORT: '8080', METRICS_PORT: '8080' })).toThrow(
+      'METRICS_PORT: must differ from PORT',
+    );
+    // Both picked freely (tests): two different free ports.
+    expect(loadConfig({ PORT: '0', METRICS_PORT: '0' }).metrics?.port).toBe(0);
+  });
+});

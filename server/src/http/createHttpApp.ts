@@ -1,4 +1,4 @@
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
@@ -7,6 +7,7 @@ import { type AuthSessions, SESSION_COOKIE } from '../auth/AuthSessions';
 import type { Logger } from '../logger';
 import { ACCOUNT_ROLES, type Store } from '../store';
 import { errorMiddleware, unknownApi } from './errors';
+import { healthRoutes, type Phase } from './health';
 import { accountMiddleware, accountOf } from './requireAccount';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { createVolunteerRouter } from './volunteerRoutes';
@@ -19,8 +20,10 @@ export interface HttpDeps {
   trustProxy: boolean;
   /** Set the Secure flag on cookies (behind HTTPS). */
   secureCookies: boolean;
-  /** `draining`: shutting down, so a load balancer should send nobody new here (answered 503). */
-  health: () => { draining: boolean } & Record<string, unknown>;
+  /** Where the node is in its life: /healthz and /readyz answer from it. */
+  phase: () => Phase;
+  /** Times every request; `endpoint`: GET /metrics here (when METRICS_TOKEN guards it on PORT). */
+  metrics?: { timing: RequestHandler; endpoint?: RequestHandler };
   /** The live queue and staff by state, for the supervisor's page. */
   overview: () => Promise<SupervisorOverview>;
   /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
@@ -34,6 +37,7 @@ const LoginBody = z
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  if (deps.metrics) app.use(deps.metrics.timing);
   // Behind one reverse proxy: its X-Forwarded-For names the client (only one hop is believed).
   app.set('trust proxy', deps.trustProxy ? 1 : false);
   app.use(
@@ -54,11 +58,8 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use(express.json({ limit: '16kb' }));
   const requireAccount = accountMiddleware(deps);
 
-  app.get('/healthz', (_req, res) => {
-    const health = deps.health();
-    if (health.draining) res.status(503).json({ status: 'draining', ...health });
-    else res.json({ status: 'ok', ...health });
-  });
+  app.use(healthRoutes(deps.phase));
+  if (deps.metrics?.endpoint) app.get('/metrics', deps.metrics.endpoint);
 
   // Ten failed sign-ins a minute per address: enough for typos, too few for guessing.
   const loginLimiter = rateLimit({

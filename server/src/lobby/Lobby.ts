@@ -599,6 +599,17 @@ export class Lobby {
     return { presence: v.presence, withinHours: this.withinHours(v) };
   }
 
+  /**
+   * How long the caller who has waited longest has been in line, in ms (0 with nobody waiting);
+   * for the metrics. O(n) without allocating: a requeued caller keeps their original arrival, so
+   * no line's order is arrival order.
+   */
+  longestWaitMs(): number {
+    let oldest = Infinity;
+    for (const c of this.classes.callers.values()) if (c.arrivedAt < oldest) oldest = c.arrivedAt;
+    return oldest === Infinity ? 0 : Math.max(0, this.clock() - oldest);
+  }
+
   /** Name of the shift running now per the configured calendar. */
   currentShift(): string | null {
     return this.shiftCalendar.shiftAt(this.calendar, this.clock());

@@ -3,6 +3,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { mediaCodecs } from './codecs';
+import { countMediaObjects, type MediaObjectCounts } from './objectCounts';
 
 export interface WorkerPoolOptions {
   workers: number;
@@ -34,6 +35,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   readonly #routerWorker = new Map<string, number>();
   /** Workers being started in place of dead ones: a call moving off a dead worker may wait for one. */
   readonly #replacements = new Set<Promise<void>>();
+  readonly #objects: MediaObjectCounts = { transports: 0, producers: 0, consumers: 0 };
   #closed = false;
 
   private constructor(
@@ -113,6 +115,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     const router = await pooled.worker.createRouter({ mediaCodecs, appData });
     pooled.routers += 1;
     this.#routerWorker.set(router.id, pooled.index);
+    countMediaObjects(router, this.#objects);
     router.observer.once('close', () => {
       pooled.routers -= 1;
       this.#routerWorker.delete(router.id);
@@ -138,14 +141,32 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     return index === undefined ? undefined : this.#workers.get(index)?.worker.pid;
   }
 
+  /** Transports, producers and consumers open right now on this pool's routers. */
+  get objectCounts(): Readonly<MediaObjectCounts> {
+    return { ...this.#objects };
+  }
+
+  /**
+   * Each running worker's resource usage since it started (ms of CPU, KiB of peak memory). A worker
+   * that cannot answer (dying as we ask) is left out.
+   */
+  async resourceUsage(): Promise<Array<{ index: number; usage: types.WorkerResourceUsage }>> {
+    const running = [...this.#workers.values()].filter((w) => !w.worker.closed);
+    const answers = await Promise.all(
+      running.map((w) =>
+        w.worker.getResourceUsage().then(
+          (usage) => ({ index: w.index, usage }),
+          () => null,
+        ),
+      ),
+    );
+    return answers.filter((a) => a !== null);
+  }
+
   /** CPU time (user + system, ms) the running workers have used since each started. */
   async cpuTimeMs(): Promise<number> {
-    const usage = await Promise.all(
-      [...this.#workers.values()]
-        .filter((w) => !w.worker.closed)
-        .map((w) => w.worker.getResourceUsage().catch(() => ({ ru_utime: 0, ru_stime: 0 }))),
-    );
-    return usage.reduce((sum, u) => sum + u.ru_utime + u.ru_stime, 0);
+    const usage = await this.resourceUsage();
+    return usage.reduce((sum, { usage: u }) => sum + u.ru_utime + u.ru_stime, 0);
   }
 
   get workerCount(): number {

@@ -14,7 +14,7 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     const account = staffAccount(socket);
     const agentId = account.id;
     const slog = log.child({ ns: 'agent', agentId });
-    const responder = new Responder(socket, slog);
+    const responder = new Responder(socket, slog, ctx.onAck);
     // Messages wait until the agent is known to the lobby. Every tab hears each presence change
     // from the lobby's own events; the acks answer the tab that asked.
     responder.after(setUp());

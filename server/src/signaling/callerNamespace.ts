@@ -20,7 +20,7 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
 
   nsp.on('connection', (socket) => {
     const slog = log.child({ ns: 'caller' });
-    const responder = new Responder(socket, slog);
+    const responder = new Responder(socket, slog, ctx.onAck);
     const data = socket.data;
 
     responder.on('lobby:request', async ({ language, mode }) => {

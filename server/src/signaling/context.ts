@@ -4,6 +4,7 @@ import type { CallCenter } from '../sessions/CallCenter';
 import type { CallControl } from '../sessions/control';
 import type { Store } from '../store';
 import { RateLimiter } from './RateLimiter';
+import type { AckObserver } from './respond';
 
 /** What every namespace's handlers share. */
 export interface SignalingContext {
@@ -21,6 +22,8 @@ export interface SignalingContext {
   textLimiter: RateLimiter;
   /** This node is shutting down: it starts nothing new (no call requests). */
   draining: () => boolean;
+  /** Told of every ack sent (the metrics' signalling latency). */
+  onAck?: AckObserver;
 }
 
 export function createContext(

@@ -8,6 +8,7 @@ import { attachAgentNamespace } from './agentNamespace';
 import { attachCallerNamespace } from './callerNamespace';
 import { attachVolunteerNamespace } from './volunteerNamespace';
 import { createContext } from './context';
+import type { AckObserver } from './respond';
 import { broadcastSession } from './sessionHandlers';
 import type { AgentNamespace, CallerNamespace, SessionNamespace, VolunteerNamespace } from './types';
 
@@ -21,6 +22,8 @@ export interface SignalingDeps {
   callRequestsPerMinute: number;
   /** This node is shutting down: it refuses new call requests. */
   draining: () => boolean;
+  /** Told of every ack sent (the metrics' signalling latency). */
+  onAck?: AckObserver;
 }
 
 /** One namespace per role; in-call messages are shared, and a session's events reach every role. */

@@ -21,6 +21,9 @@ function toAckError(err: unknown, log: Logger, event: string): AckError {
   return { code: 'internal', message: 'Something went wrong on our side.' };
 }
 
+/** Told of every ack sent for a registered event: how long it took from arrival, and `ok` or its error code. */
+export type AckObserver = (event: ClientMessageName, ms: number, outcome: 'ok' | AckError['code']) => void;
+
 export type Handler<K extends ClientMessageName> = (
   payload: ClientMessage<K>,
 ) => Promise<ClientAcks[K]> | ClientAcks[K];
@@ -37,6 +40,7 @@ export class Responder {
   constructor(
     private readonly socket: Socket,
     private readonly log: Logger,
+    private readonly onAck?: AckObserver,
   ) {
     // Anything not registered gets a clear error, and changes nothing.
     socket.onAny((event: string, ...args: unknown[]) => {
@@ -77,7 +81,11 @@ export class Responder {
           this.log.warn({ event: name }, 'message without acknowledgement callback ignored');
           return;
         }
-        const reply = ack as (r: Ack<ClientAcks[K]>) => void;
+        const started = performance.now();
+        const reply = (r: Ack<ClientAcks[K]>) => {
+          (ack as (r: Ack<ClientAcks[K]>) => void)(r);
+          this.onAck?.(name, performance.now() - started, r.ok ? 'ok' : r.error.code);
+        };
         const payload = args.length > 1 ? args[0] : undefined;
         const parsed = schema.safeParse(payload);
         if (!parsed.success) {

@@ -14,7 +14,7 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
     const account = staffAccount(socket);
     const volunteerId = account.id;
     const slog = log.child({ ns: 'volunteer', volunteerId });
-    const responder = new Responder(socket, slog);
+    const responder = new Responder(socket, slog, ctx.onAck);
     registerSessionHandlers(socket, responder, ctx, slog);
 
     // Every tab hears the change from the lobby's presence event; the ack answers this one.

@@ -18,10 +18,13 @@ const post = (path: string, body: string, headers: Record<string, string> = {}) 
   });
 
 describe('HTTP', () => {
-  it('reports health with the worker and router counts', async () => {
+  it('reports liveness and readiness, and nothing about calls (those are in /metrics)', async () => {
     const res = await fetch(`${app.url}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', workers: 1, routers: 0, sessions: 0 });
+    expect(await res.json()).toEqual({ status: 'ok' });
+    const ready = await fetch(`${app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true });
   });
 
   it('signs an agent in with an HttpOnly cookie and knows them afterwards', async () => {

@@ -362,7 +362,7 @@ describe('onVolunteerProfileChanged (the hook app.ts wires to the lobby)', () =>
       clientDir: dir,
       trustProxy: false,
       secureCookies: false,
-      health: () => ({ draining: false }),
+      phase: () => 'ready',
       overview: () => ({}) as never,
       onVolunteerProfileChanged: (accountId) => {
         changed.push(accountId);

@@ -18,11 +18,17 @@ describe('draining a node', () => {
     try {
       const callerTold = call.caller.next<{ reason: string }>('session:ended', 5000);
       const agentTold = call.agent.next<{ reason: string }>('session:ended', 5000);
+      const readyBefore = await fetch(`${app.url}/readyz`);
+      expect(readyBefore.status).toBe(200);
+      expect(await readyBefore.json()).toEqual({ ready: true });
       const drained = app.drain(400);
       // A load balancer's health check sends nobody new here from now on.
       const health = await fetch(`${app.url}/healthz`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toMatchObject({ status: 'draining', draining: true });
+      expect(await health.json()).toEqual({ status: 'draining' });
+      const ready = await fetch(`${app.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ ready: false, reason: 'draining' });
       expect(await newcomer.request('lobby:request', { language: 'kvk', mode: 'video' })).toMatchObject({
         ok: false,
         error: { code: 'draining' },

@@ -47,6 +47,22 @@ describe('call lifecycle', () => {
     expect(onlyOffer(freed)).toMatchObject({ callerId: 'c1', waitedMs: 60_000 });
   });
 
+  it('longestWaitMs: the longest wait in line, a requeued caller keeping the time they waited', () => {
+    const { lobby, advance } = harness();
+    expect(lobby.longestWaitMs()).toBe(0);
+    agentOn(lobby, 'a1', ['ko']);
+    call(lobby, 'c1', 'ko');
+    advance(10_000);
+    call(lobby, 'c2', 'ko');
+    advance(5_000);
+    expect(lobby.longestWaitMs()).toBe(15_000);
+    const { matchId } = takeOffer(lobby, 'a1');
+    expect(lobby.longestWaitMs()).toBe(5_000);
+    advance(20_000);
+    ok(lobby.requeueCaller(matchId));
+    expect(lobby.longestWaitMs()).toBe(35_000);
+  });
+
   it('requeue releases the interpreter and cancels invitations', () => {
     const { lobby } = harness();
     agentOn(lobby, 'a1', ['ko']);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Config } from './config';
 import { AuthSessions } from './auth/AuthSessions';
+import type { SignInLimitOptions } from './auth/SignInLimits';
 import { createHttpApp } from './http/createHttpApp';
 import { Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';
@@ -13,6 +14,7 @@ import { type ClusterNode, startClusterNode } from './cluster/clusterNode';
 import { LocalLobbyEngine } from './sessions/LobbyEngine';
 import { type DrainResult, drainNode } from './drain';
 import { attachSignaling } from './signaling';
+import { ConnectionGuard } from './signaling/connectionGuard';
 import { openStore, type Store } from './store';
 import { realScheduler, type Scheduler } from './util/scheduler';
 
@@ -23,6 +25,8 @@ export interface AppDeps {
   store?: Store;
   /** How long a dropped participant may take to come back before the call ends for them. */
   reconnectGraceMs?: number;
+  /** The sign-in limits (auth/SignInLimits); tests lower them to reach them quickly. */
+  signInLimits?: SignInLimitOptions;
 }
 
 export interface App {
@@ -90,6 +94,9 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     log: log.child({ module: 'http' }),
     clientDir: config.clientDir,
     trustProxy: config.trustProxy,
+    allowedOrigins: config.allowedOrigins,
+    clock,
+    ...(deps.signInLimits && { signInLimits: deps.signInLimits }),
     secureCookies,
     health: () => ({
       draining,
@@ -114,13 +121,23 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     },
   });
   const httpServer = http.createServer(httpApp);
+  // Our own pages only (by Origin), a bounded number of connections per address.
+  const guard = new ConnectionGuard({
+    allowedOrigins: config.allowedOrigins,
+    maxSocketsPerAddress: config.maxSocketsPerAddress,
+    trustProxy: config.trustProxy,
+    clock,
+    log: log.child({ module: 'signaling' }),
+  });
   // Same origin only: no CORS. Small messages: SDP-sized payloads at most.
   const io = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
+    allowRequest: guard.allowRequest,
     ...(node && { adapter: node.adapter }),
   });
-  attachSignaling(io, {
+  guard.track(io);
+  const signaling = attachSignaling(io, {
     calls,
     control,
     auth,
@@ -160,6 +177,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       );
     },
     async close() {
+      signaling.close();
       calls.close();
       await io.close();
       await node?.close();

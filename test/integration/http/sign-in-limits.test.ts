@@ -82,6 +82,15 @@ describe('per account name', () => {
     expect((await signIn('colleague', TEST_PASSWORD, office)).status).toBe(200);
   });
 
+  it('guesses sent all at once cannot all pass before the first one fails', async () => {
+    await agent('parallel');
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => signIn('parallel', `guess ${i}`, `198.51.100.${100 + i}`)),
+    );
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(LIMITS.freeFailures);
+    expect(answers.filter((a) => a.status === 429)).toHaveLength(20 - LIMITS.freeFailures);
+  });
+
   it('counts unknown names like known ones, so the limit does not tell which names exist', async () => {
     const answers = [];
     for (let i = 0; i < LIMITS.freeFailures + 1; i++) {

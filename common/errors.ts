@@ -6,6 +6,8 @@ export const ERROR_CODES = [
   'unknown-event',
   'unauthenticated',
   'forbidden',
+  /** The password was right, but a supervisor has not approved the account (yet). */
+  'awaiting-approval',
   'not-found',
   'invalid-state',
   'invalid-language',

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import type { Config } from './config';
 import { AuthSessions } from './auth/AuthSessions';
+import type { SignInLimitOptions } from './auth/SignInLimits';
 import { createHttpApp } from './http/createHttpApp';
 import { type Phase, startingHttpApp } from './http/health';
 import { Lobby } from './lobby';
@@ -15,6 +16,7 @@ import { type ClusterNode, startClusterNode } from './cluster/clusterNode';
 import { LocalLobbyEngine } from './sessions/LobbyEngine';
 import { type DrainResult, drainNode } from './drain';
 import { attachSignaling } from './signaling';
+import { ConnectionGuard } from './signaling/connectionGuard';
 import { openStore, type Store } from './store';
 import { realScheduler, type Scheduler } from './util/scheduler';
 
@@ -25,6 +27,8 @@ export interface AppDeps {
   store?: Store;
   /** How long a dropped participant may take to come back before the call ends for them. */
   reconnectGraceMs?: number;
+  /** The sign-in limits (auth/SignInLimits); tests lower them to reach them quickly. */
+  signInLimits?: SignInLimitOptions;
 }
 
 export interface App {
@@ -80,7 +84,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     // The TURN secret stays out of the log: the URLs and the policy say enough.
     const turn = config.turn && { urls: config.turn.urls, policy: config.turn.iceTransportPolicy };
     log.info({ url, workers: config.rtc.workers, turn }, 'relay centre listening');
-    const { pool, calls, store, io, node } = parts;
+    const { pool, calls, store, io, node, signaling } = parts;
     return {
       url,
       port,
@@ -103,6 +107,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       },
       async close() {
         closeNow(metricsServer);
+        signaling.close();
         calls.close();
         await io.close();
         await node?.close();
@@ -178,6 +183,9 @@ async function setUp(
     log: log.child({ module: 'http' }),
     clientDir: config.clientDir,
     trustProxy: config.trustProxy,
+    allowedOrigins: config.allowedOrigins,
+    clock,
+    ...(deps.signInLimits && { signInLimits: deps.signInLimits }),
     secureCookies,
     phase,
     ...(metrics && {
@@ -205,13 +213,23 @@ async function setUp(
         .catch((err: unknown) => log.error({ err, accountId }, 'could not apply a volunteer profile change'));
     },
   });
+  // Our own pages only (by Origin), a bounded number of connections per address.
+  const guard = new ConnectionGuard({
+    allowedOrigins: config.allowedOrigins,
+    maxSocketsPerAddress: config.maxSocketsPerAddress,
+    trustProxy: config.trustProxy,
+    clock,
+    log: log.child({ module: 'signaling' }),
+  });
   // Same origin only: no CORS. Small messages: SDP-sized payloads at most.
   const io = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
+    allowRequest: guard.allowRequest,
     ...(node && { adapter: node.adapter }),
   });
-  attachSignaling(io, {
+  guard.track(io);
+  const signaling = attachSignaling(io, {
     calls,
     control,
     auth,
@@ -223,5 +241,5 @@ async function setUp(
     ...(metrics && { onAck: metrics.onAck }),
   });
   metrics?.attach({ calls, lobby: () => engine.lobby, pool, io });
-  return { store, pool, node, calls, auth, httpApp, io };
+  return { store, pool, node, calls, auth, httpApp, io, signaling };
 }

@@ -33,6 +33,16 @@ export const TurnUrl = z.string().refine(
   },
 );
 
+/** `https://host[:port]` (or http), written as the browser's Origin header writes it: no path. */
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.toLowerCase();
+  } catch {
+    return false;
+  }
+}
+
 /** Every setting comes from the environment, is validated once at start, and is listed in the README. */
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -90,6 +100,26 @@ const EnvSchema = z.object({
     .enum(['true', 'false'])
     .default('false')
     .transform((v) => v === 'true'),
+  ALLOWED_ORIGINS: z.preprocess(
+    (value) => (value === undefined ? '' : value),
+    z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((o) => o.trim())
+          .filter((o) => o !== ''),
+      )
+      .pipe(
+        z.array(
+          z.string().refine(isOrigin, {
+            message: 'each must be an origin: scheme, host and port only, e.g. https://relay.example.org',
+          }),
+        ),
+      )
+      .transform((origins) => origins.map((o) => new URL(o).origin)),
+  ),
+  MAX_SOCKETS_PER_ADDRESS: z.coerce.number().int().min(1).max(100_000).default(50),
   REDIS_URL: z.preprocess(
     (value) => (value === '' ? undefined : value),
     z
@@ -131,6 +161,13 @@ export interface Config {
     fallbackAfterMs: number;
   };
   trustProxy: boolean;
+  /**
+   * Origins whose pages may open sockets and send state-changing requests: PUBLIC_URL's and
+   * ALLOWED_ORIGINS. Empty (neither set): the request's own Host only.
+   */
+  allowedOrigins: string[];
+  /** Concurrent socket.io connections one client address may hold (all namespaces together). */
+  maxSocketsPerAddress: number;
   /** Anonymous call requests allowed per caller address and minute. */
   callRequestsPerMinute: number;
   /** On SIGTERM, how long live calls may go on before they are ended (each participant told why). */
@@ -210,6 +247,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       fallbackAfterMs: e.FALLBACK_AFTER_MS,
     },
     trustProxy: e.TRUST_PROXY,
+    allowedOrigins: [
+      ...new Set([
+        ...(e.PUBLIC_URL === undefined ? [] : [new URL(e.PUBLIC_URL).origin]),
+        ...e.ALLOWED_ORIGINS,
+      ]),
+    ],
+    maxSocketsPerAddress: e.MAX_SOCKETS_PER_ADDRESS,
     callRequestsPerMinute: e.CALL_REQUESTS_PER_MINUTE,
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     clientDir,

@@ -111,6 +111,15 @@ describe('volunteer registration and profile (real Chromium)', () => {
       contact: 'lan@example.org',
     });
 
+    // ── before approval, the right password is told so, in the page's language ──
+    await page.goto('/volunteer/');
+    await page.fill('#username', 'lan.nguyen');
+    await page.fill('#password', TEST_PASSWORD);
+    await page.click('#signin-form button[type="submit"]');
+    await expect
+      .poll(() => page.locator('#error').textContent())
+      .toContain('관리자의 승인을 기다리고 있습니다');
+
     // ── a supervisor approves; the volunteer signs in ──
     await app.store.accounts.setApproved(account!.id, true);
     await page.goto('/volunteer/');

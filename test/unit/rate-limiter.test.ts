@@ -22,6 +22,7 @@ describe('AuthSessions', () => {
     expect(await auth.fromCookieHeader(`other=1; relay_session=${id}`)).toEqual({
       accountId: 'a1',
       role: 'agent',
+      generation: 0,
     });
     expect(await auth.get('forged')).toBeNull();
     now = 999;

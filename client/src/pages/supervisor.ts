@@ -385,7 +385,7 @@ function signedOut(): void {
 
 function signInFailure(err: unknown): string {
   if (isRequestError(err, 'unauthenticated')) return t('supervisor:signIn.wrongPassword');
-  if (isRequestError(err, 'forbidden')) return t('supervisor:signIn.notApproved');
+  if (isRequestError(err, 'awaiting-approval', 'forbidden')) return t('supervisor:signIn.notApproved');
   if (isRequestError(err, 'rate-limited')) return t('supervisor:signIn.rateLimited');
   return t('supervisor:signIn.unknownError', { message: messageOf(err) });
 }

@@ -7,6 +7,8 @@ export const SESSION_COOKIE = 'relay_session';
 export interface StaffIdentity {
   accountId: string;
   role: 'agent' | 'supervisor' | 'volunteer';
+  /** The account's session generation at sign-in: once the account's is higher, this session is void. */
+  generation: number;
 }
 
 /**
@@ -25,9 +27,11 @@ export class AuthSessions {
     this.#book = book ?? new InMemorySessionBook(clock);
   }
 
-  async create(identity: StaffIdentity): Promise<string> {
+  /** `generation` defaults to 0, a new account's. */
+  async create(identity: Omit<StaffIdentity, 'generation'> & { generation?: number }): Promise<string> {
     const id = randomBytes(32).toString('base64url');
-    await this.#book.put(id, { accountId: identity.accountId, role: identity.role }, this.ttlMs);
+    const { accountId, role, generation = 0 } = identity;
+    await this.#book.put(id, { accountId, role, generation }, this.ttlMs);
     return id;
   }
 

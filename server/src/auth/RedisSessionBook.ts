@@ -3,7 +3,12 @@ import { z } from 'zod';
 import type { StaffIdentity } from './AuthSessions';
 import type { SessionBook } from './SessionBook';
 
-const Stored = z.object({ accountId: z.string().min(1), role: z.enum(['agent', 'supervisor', 'volunteer']) });
+const Stored = z.object({
+  accountId: z.string().min(1),
+  role: z.enum(['agent', 'supervisor', 'volunteer']),
+  // Sessions written before generations existed are of generation 0, every account's first.
+  generation: z.number().int().min(0).default(0),
+});
 
 /** Signed-in sessions every node of a cluster shares; Redis expires them with their cookie. */
 export class RedisSessionBook implements SessionBook {

@@ -26,7 +26,7 @@ export class InMemorySessionBook implements SessionBook {
       this.#sessions.delete(id);
       return null;
     }
-    return { accountId: s.accountId, role: s.role };
+    return { accountId: s.accountId, role: s.role, generation: s.generation };
   }
 
   async delete(id: string): Promise<void> {

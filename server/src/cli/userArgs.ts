@@ -19,6 +19,10 @@ Commands:
   list      [--role ${ACCOUNT_ROLES.join('|')}]
   passwd    --username NAME [--password-stdin]
   disable   --username NAME
+  signout   --username NAME      sign the account out everywhere (every browser)
+
+Changing a password, disabling and signing out end every sign-in of the account: a
+running server disconnects its open pages within a few seconds.
 
 Options for every command:
   --db PATH|URL     SQLite file or postgres:// URL (default: $DATABASE_URL, else
@@ -49,7 +53,8 @@ export type UserCommand =
     }
   | { kind: 'list'; db: StoreLocation; role?: AccountRole }
   | { kind: 'passwd'; db: StoreLocation; username: string; passwordStdin: boolean }
-  | { kind: 'disable'; db: StoreLocation; username: string };
+  | { kind: 'disable'; db: StoreLocation; username: string }
+  | { kind: 'signout'; db: StoreLocation; username: string };
 
 /** Bad invocation: the message says what is wrong; the caller prints usage hints and exits 2. */
 export class UsageError extends Error {
@@ -70,6 +75,7 @@ const COMMAND_OPTIONS = {
   list: { ...DB, role: { type: 'string' } },
   passwd: { ...DB, username: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
   disable: { ...DB, username: { type: 'string' } },
+  signout: { ...DB, username: { type: 'string' } },
 } satisfies Record<Exclude<UserCommand['kind'], 'help'>, Options>;
 type CommandName = keyof typeof COMMAND_OPTIONS;
 
@@ -110,7 +116,8 @@ export function parseUserArgs(
         passwordStdin: values['password-stdin'] === true,
       };
     case 'disable':
-      return { kind: 'disable', db, username: check(Username, required(values, 'username'), '--username') };
+    case 'signout':
+      return { kind: command, db, username: check(Username, required(values, 'username'), '--username') };
   }
 }
 

@@ -39,15 +39,23 @@ export async function runUserCommand(command: StoreCommand, store: Store, io: Co
       const account = await findOrFail(store, command.username);
       const password = await io.newPassword(command.passwordStdin);
       await store.accounts.setPassword(account.id, password);
-      io.out(`Password changed for "${account.username}".`);
+      io.out(`Password changed for "${account.username}"; their sign-ins have ended.`);
       return;
     }
     case 'disable': {
       const account = await findOrFail(store, command.username);
       await store.accounts.disable(account.id);
       io.out(
-        account.disabled ? `"${account.username}" was already disabled.` : `Disabled "${account.username}".`,
+        account.disabled
+          ? `"${account.username}" was already disabled.`
+          : `Disabled "${account.username}"; their sign-ins have ended.`,
       );
+      return;
+    }
+    case 'signout': {
+      const account = await findOrFail(store, command.username);
+      await store.accounts.endSessions(account.id);
+      io.out(`Signed "${account.username}" out everywhere.`);
       return;
     }
   }

@@ -1,13 +1,14 @@
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { z } from 'zod';
 import { RelayError } from '../../../common/errors';
 import { type AuthSessions, SESSION_COOKIE } from '../auth/AuthSessions';
+import { type SignInLimitOptions, SignInLimits } from '../auth/SignInLimits';
 import type { Logger } from '../logger';
 import { ACCOUNT_ROLES, type Store } from '../store';
 import { errorMiddleware, unknownApi } from './errors';
 import { healthRoutes, type Phase } from './health';
+import { isAllowedOrigin, STATE_CHANGING } from '../auth/origins';
 import { accountMiddleware, accountOf } from './requireAccount';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { createVolunteerRouter } from './volunteerRoutes';
@@ -18,6 +19,12 @@ export interface HttpDeps {
   log: Logger;
   clientDir: string;
   trustProxy: boolean;
+  /** Our pages' origins (PUBLIC_URL's and ALLOWED_ORIGINS); empty or absent: the request's own Host. */
+  allowedOrigins?: readonly string[];
+  /** For the sign-in limits; Date.now if absent. */
+  clock?: () => number;
+  /** SIGN_IN_LIMITS if absent. */
+  signInLimits?: SignInLimitOptions;
   /** Set the Secure flag on cookies (behind HTTPS). */
   secureCookies: boolean;
   /** Where the node is in its life: /healthz and /readyz answer from it. */
@@ -55,38 +62,60 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       },
     }),
   );
+  // A foreign page must not act with our users' cookies (SameSite=Strict is the first wall, this the
+  // second): anything that changes state must come from one of our pages, or from no page at all.
+  const allowedOrigins = deps.allowedOrigins ?? [];
+  app.use((req, _res, next) => {
+    if (STATE_CHANGING.has(req.method) && !isAllowedOrigin(req.headers, allowedOrigins)) {
+      deps.log.warn(
+        { method: req.method, path: req.path, origin: req.headers.origin },
+        'cross-origin request refused',
+      );
+      throw new RelayError(
+        'forbidden',
+        'Cross-origin request refused: only this service’s own pages may send it.',
+      );
+    }
+    next();
+  });
   app.use(express.json({ limit: '16kb' }));
   const requireAccount = accountMiddleware(deps);
 
   app.use(healthRoutes(deps.phase));
   if (deps.metrics?.endpoint) app.get('/metrics', deps.metrics.endpoint);
 
-  // Ten failed sign-ins a minute per address: enough for typos, too few for guessing.
-  const loginLimiter = rateLimit({
-    windowMs: 60_000,
-    limit: 10,
-    skipSuccessfulRequests: true,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    handler: (_req, _res, next) =>
-      next(new RelayError('rate-limited', 'Too many sign-in attempts; wait a minute.')),
-  });
+  // Per account name and per address (auth/SignInLimits): guessing is slow, a NAT's neighbours unharmed.
+  const limits = new SignInLimits(deps.clock ?? Date.now, deps.signInLimits);
 
-  app.post('/api/auth/login', loginLimiter, async (req: Request, res: Response) => {
+  app.post('/api/auth/login', async (req: Request, res: Response) => {
     const body = LoginBody.safeParse(req.body);
     if (!body.success) throw new RelayError('invalid-payload', 'username and password are required');
-    const account = await deps.store.accounts.verifyPassword(
-      body.data.username.toLowerCase(),
-      body.data.password,
-    );
+    const username = body.data.username.trim().toLowerCase();
+    const address = req.ip ?? 'unknown';
+    const attempt = limits.attempt(address, username);
+    if (!attempt.allowed) {
+      const seconds = Math.ceil(attempt.retryAfterMs / 1000);
+      res.set('Retry-After', String(seconds));
+      deps.log.info({ username, address }, 'sign-in refused: too many attempts');
+      throw new RelayError('rate-limited', `Too many sign-in attempts; try again in ${seconds} s.`);
+    }
+    const account = await deps.store.accounts.verifyPassword(username, body.data.password);
     if (!account) {
-      deps.log.info({ username: body.data.username }, 'failed sign-in');
+      deps.log.info({ username, address }, 'failed sign-in');
       throw new RelayError('unauthenticated', 'Wrong username or password.');
     }
+    // Told only with the right password, and still counted as a failure: under guessing, this
+    // answer is locked out like any other, so it cannot confirm a password.
     if (!account.approved) {
-      throw new RelayError('forbidden', 'Your account is waiting for a supervisor’s approval.');
+      deps.log.info({ accountId: account.id }, 'sign-in refused: awaiting approval');
+      throw new RelayError('awaiting-approval', 'Your account is waiting for a supervisor’s approval.');
     }
-    const id = await deps.auth.create({ accountId: account.id, role: account.role });
+    limits.succeeded(address, username);
+    const id = await deps.auth.create({
+      accountId: account.id,
+      role: account.role,
+      generation: account.sessionGeneration,
+    });
     res.cookie(SESSION_COOKIE, id, {
       httpOnly: true,
       sameSite: 'strict',

@@ -11,6 +11,7 @@ export const HTTP_STATUS = {
   'invalid-language': 400,
   unauthenticated: 401,
   forbidden: 403,
+  'awaiting-approval': 403,
   'not-found': 404,
   'unknown-event': 404,
   'invalid-state': 409,

@@ -4,6 +4,8 @@ import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
 import type { CallControl } from '../sessions/control';
 import type { Store } from '../store';
+import { realScheduler } from '../util/scheduler';
+import { watchStaffSockets } from './accountWatch';
 import { attachAgentNamespace } from './agentNamespace';
 import { attachCallerNamespace } from './callerNamespace';
 import { attachVolunteerNamespace } from './volunteerNamespace';
@@ -26,8 +28,11 @@ export interface SignalingDeps {
   onAck?: AckObserver;
 }
 
-/** One namespace per role; in-call messages are shared, and a session's events reach every role. */
-export function attachSignaling(io: Server, deps: SignalingDeps): void {
+/**
+ * One namespace per role; in-call messages are shared, and a session's events reach every role.
+ * `close()` stops the re-check of staff sign-ins.
+ */
+export function attachSignaling(io: Server, deps: SignalingDeps): { close(): void } {
   const { callRequestsPerMinute, ...rest } = deps;
   const ctx = createContext({ ...rest, log: deps.log.child({ module: 'signaling' }) }, callRequestsPerMinute);
   const caller: CallerNamespace = io.of('/caller');
@@ -38,4 +43,13 @@ export function attachSignaling(io: Server, deps: SignalingDeps): void {
   attachAgentNamespace(agent, ctx);
   attachVolunteerNamespace(volunteer, ctx);
   deps.calls.on('session-started', (session) => broadcastSession(session, all));
+  return watchStaffSockets(
+    [
+      { nsp: agent, role: 'agent' },
+      { nsp: volunteer, role: 'volunteer' },
+    ],
+    // On the wall clock, even under a test's fake one: it polls what another process (the accounts
+    // CLI) writes, which no fake clock drives, and its timers must not join a test's fake ones.
+    { auth: deps.auth, store: deps.store, scheduler: realScheduler(), log: ctx.log },
+  );
 }

@@ -17,6 +17,11 @@ export interface Account {
   languages: string[];
   approved: boolean;
   disabled: boolean;
+  /**
+   * Goes up whenever the account's sign-ins must end (password changed, disabled, approval revoked,
+   * signed out everywhere): a session made under an older generation is void.
+   */
+  sessionGeneration: number;
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -40,21 +45,25 @@ export interface AccountRepository {
    */
   verifyPassword(username: string, password: string): Promise<Account | null>;
   findById(id: string): Promise<Account | null>;
+  /** The accounts of those ids that exist, in no particular order (unknown ids are left out). */
+  findByIds(ids: readonly string[]): Promise<Account[]>;
   /** Case-insensitive: usernames are stored lowercase. */
   findByUsername(username: string): Promise<Account | null>;
   /** Ordered by username. */
   list(role?: AccountRole): Promise<Account[]>;
-  /** @throws ValidationError, NotFoundError */
+  /** Ends the account's sign-ins too. @throws ValidationError, NotFoundError */
   setPassword(id: string, password: string): Promise<void>;
   /** @throws ValidationError, NotFoundError */
   setLanguages(id: string, languages: readonly string[]): Promise<void>;
-  /** Idempotent. @throws NotFoundError */
+  /** Ends the account's sign-ins too. Idempotent. @throws NotFoundError */
   disable(id: string): Promise<void>;
   /**
-   * A supervisor approves (or revokes) an account; only approved accounts may sign in. Idempotent.
-   * @throws NotFoundError
+   * A supervisor approves (or revokes) an account; only approved accounts may sign in. Revoking
+   * ends the account's sign-ins. Idempotent. @throws NotFoundError
    */
   setApproved(id: string, approved: boolean): Promise<void>;
+  /** Signs the account out everywhere: every session and socket it has is refused from now on. @throws NotFoundError */
+  endSessions(id: string): Promise<void>;
   /** Volunteers awaiting approval (not approved, not disabled), oldest registration first. */
   listPendingVolunteers(): Promise<Account[]>;
 }
@@ -69,9 +78,11 @@ const PUBLIC_COLUMNS = [
   'approved',
   'created_at',
   'disabled',
+  'session_generation',
 ] as const satisfies readonly (keyof PublicAccountRow)[];
 
 const StoredLanguages = z.array(z.string());
+const ENDS_SESSIONS = true;
 
 export function createAccountRepository(db: Kysely<Database>, now: () => number): AccountRepository {
   const selectAccounts = () => db.selectFrom('accounts').select(PUBLIC_COLUMNS);
@@ -89,6 +100,7 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
         approved: valid.approved ? 1 : 0,
         created_at: now(),
         disabled: 0,
+        session_generation: 0,
       } as const;
       try {
         await db.insertInto('accounts').values(row).execute();
@@ -122,6 +134,19 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
       return row ? toAccount(row) : null;
     },
 
+    async findByIds(ids) {
+      const valid = [...new Set(ids)].filter((id) => Id.safeParse(id).success);
+      const found: Account[] = [];
+      // Chunks keep each query under every engine's limit on bound parameters.
+      for (let i = 0; i < valid.length; i += 500) {
+        const rows = await selectAccounts()
+          .where('id', 'in', valid.slice(i, i + 500))
+          .execute();
+        found.push(...rows.map(toAccount));
+      }
+      return found;
+    },
+
     async findByUsername(username) {
       const row = await selectAccounts()
         .where('username', '=', normaliseUsername(username))
@@ -138,7 +163,7 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
     async setPassword(id, password) {
       const valid = parseInput(Password, password, 'password');
       const hash = await hashPassword(valid);
-      await updateOne(id, { password_hash: hash });
+      await updateOne(id, { password_hash: hash }, ENDS_SESSIONS);
     },
 
     async setLanguages(id, languages) {
@@ -147,11 +172,16 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
     },
 
     async disable(id) {
-      await updateOne(id, { disabled: 1 });
+      await updateOne(id, { disabled: 1 }, ENDS_SESSIONS);
     },
 
     async setApproved(id, approved) {
-      await updateOne(id, { approved: approved ? 1 : 0 });
+      // Approving leaves sessions be (an unapproved account has none worth keeping anyway).
+      await updateOne(id, { approved: approved ? 1 : 0 }, !approved);
+    },
+
+    async endSessions(id) {
+      await updateOne(id, {}, ENDS_SESSIONS);
     },
 
     async listPendingVolunteers() {
@@ -169,10 +199,15 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
   async function updateOne(
     id: string,
     values: Partial<Pick<AccountRow, 'password_hash' | 'languages' | 'disabled' | 'approved'>>,
+    endsSessions = false,
   ) {
     const result = await db
       .updateTable('accounts')
-      .set(values)
+      .set((eb) => ({
+        ...values,
+        // In the same statement: a sign-in racing the change reads either both or neither.
+        ...(endsSessions && { session_generation: eb('session_generation', '+', 1) }),
+      }))
       .where('id', '=', parseInput(Id, id, 'id'))
       .executeTakeFirst();
     if (result.numUpdatedRows === 0n) throw new NotFoundError('account', id);
@@ -193,6 +228,7 @@ function toAccount(row: PublicAccountRow): Account {
     languages: StoredLanguages.parse(JSON.parse(row.languages)),
     approved: row.approved === 1,
     disabled: row.disabled === 1,
+    sessionGeneration: row.session_generation,
     createdAt: row.created_at,
   };
 }

@@ -28,6 +28,8 @@ export interface AccountsTable {
   approved: Generated<IntBool>;
   created_at: number;
   disabled: Generated<IntBool>;
+  /** Bumped whenever the account's sign-ins must end; a session of an older generation is void. */
+  session_generation: Generated<number>;
 }
 
 /** Metadata about a call only: no media, transcript or message content is ever stored. */

@@ -86,7 +86,7 @@ describe('accounts that may not sign in', () => {
       JSON.stringify({ username: 'pending', password: TEST_PASSWORD }),
     );
     expect(res.status).toBe(403);
-    expect(await res.json()).toMatchObject({ error: { code: 'forbidden' } });
+    expect(await res.json()).toMatchObject({ error: { code: 'awaiting-approval' } });
 
     const { cookie, id } = await app.addAgent('soon-disabled');
     await app.store.accounts.disable(id);

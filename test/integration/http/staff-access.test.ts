@@ -5,8 +5,9 @@ import { connect, startTestApp, TEST_PASSWORD, type TestApp } from '../../helper
 
 /**
  * Every staff route and staff namespace goes through the one sign-in check (auth/requireAccount):
- * a disabled account is signed out (401 unauthenticated), one not (or no longer) approved is
- * refused (403 forbidden), whatever its role and whatever cookie it still holds.
+ * a disabled account, or one whose approval was revoked, is signed out (401 unauthenticated: its
+ * sessions ended with the change); one never approved is refused (403 forbidden), whatever its role
+ * and whatever cookie it holds.
  */
 let app: TestApp;
 
@@ -90,15 +91,15 @@ describe('an account that is not approved', () => {
     await expect(connect(app, '/volunteer', cookie)).rejects.toThrow(/^forbidden$/);
   });
 
-  it('a supervisor whose approval was revoked is refused by every supervisor route', async () => {
+  it('a supervisor whose approval was revoked is signed out of every supervisor route', async () => {
     const cookie = await staff('revoked-boss', 'supervisor', 'unapprove');
-    for (const [label, route] of STAFF_ROUTES) await expectRefused(await route(cookie), 403, label);
+    for (const [label, route] of STAFF_ROUTES) await expectRefused(await route(cookie), 401, label);
   });
 
-  it('an agent whose approval was revoked is refused by /agent', async () => {
+  it('an agent whose approval was revoked is signed out, and refused by /agent', async () => {
     const cookie = await staff('revoked-agent', 'agent', 'unapprove');
-    await expectRefused(await call('GET', '/api/auth/me', cookie), 403, 'GET /api/auth/me');
-    await expect(connect(app, '/agent', cookie)).rejects.toThrow(/^forbidden$/);
+    await expectRefused(await call('GET', '/api/auth/me', cookie), 401, 'GET /api/auth/me');
+    await expect(connect(app, '/agent', cookie)).rejects.toThrow(/^unauthenticated$/);
   });
 });
 

@@ -95,7 +95,7 @@ describe('POST /api/volunteers (registration)', () => {
 
     const refused = await signIn('lan.nguyen');
     expect(refused.status).toBe(403);
-    expect(((await refused.json()) as ErrorBody).error.code).toBe('forbidden');
+    expect(((await refused.json()) as ErrorBody).error.code).toBe('awaiting-approval');
 
     await app.store.accounts.setApproved(id, true);
     const accepted = await signIn('lan.nguyen');
@@ -293,7 +293,7 @@ describe('GET and PUT /api/volunteer/profile', () => {
     expect((await putProfile({ contact: null }, cookie)).status).toBe(401);
   });
 
-  it('403 for agents and supervisors, and for a volunteer whose approval was revoked', async () => {
+  it('403 for agents and supervisors; a volunteer whose approval was revoked is signed out (401)', async () => {
     for (const role of ['agent', 'supervisor'] as const) {
       const account = await app.store.accounts.create({
         username: `a-${role}`,
@@ -310,8 +310,8 @@ describe('GET and PUT /api/volunteer/profile', () => {
     }
     const { id, cookie } = await approvedVolunteer('revoked');
     await app.store.accounts.setApproved(id, false);
-    expect((await getProfile(cookie)).status).toBe(403);
-    expect((await putProfile({ contact: null }, cookie)).status).toBe(403);
+    expect((await getProfile(cookie)).status).toBe(401);
+    expect((await putProfile({ contact: null }, cookie)).status).toBe(401);
   });
 
   it('404 for a volunteer made with the CLI who has no profile yet, until they save one', async () => {

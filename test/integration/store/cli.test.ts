@@ -112,9 +112,9 @@ describe('accounts CLI (end to end, sqlite)', () => {
       stdin: 'the new long passphrase\n',
       env,
     });
-    expect(passwd).toMatchObject({ code: 0, stdout: 'Password changed for "minji".\n' });
+    expect(passwd).toMatchObject({ code: 0, stdout: 'Password changed for "minji"; their sign-ins have ended.\n' });
     const disable = await runCli(['disable', '--username', 'jun'], { env });
-    expect(disable).toMatchObject({ code: 0, stdout: 'Disabled "jun".\n' });
+    expect(disable).toMatchObject({ code: 0, stdout: 'Disabled "jun"; their sign-ins have ended.\n' });
 
     const store = await openStore({ path: db });
     try {

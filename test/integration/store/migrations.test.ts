@@ -53,7 +53,11 @@ describe('openStore and migrations (sqlite)', () => {
       expect.arrayContaining(['accounts', 'call_records', 'kysely_migration', 'kysely_migration_lock']),
     );
     const applied = rawQuery<{ name: string }>(file, 'select name from kysely_migration');
-    expect(applied.map((m) => m.name)).toEqual(['001_initial', '002_volunteer_profiles']);
+    expect(applied.map((m) => m.name)).toEqual([
+      '001_initial',
+      '002_volunteer_profiles',
+      '003_session_generation',
+    ]);
   });
 
   it('uses WAL journaling and enforces foreign keys', async () => {
@@ -82,7 +86,7 @@ describe('openStore and migrations (sqlite)', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(2);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(3);
   });
 
   it('survives two processes-worth of connections migrating a fresh file at once', async () => {
@@ -93,7 +97,7 @@ describe('openStore and migrations (sqlite)', () => {
       openStore({ path: file }),
     ]);
     await Promise.all(stores.map((s) => s.close()));
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(2);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(3);
   });
 
   it('works in memory', async () => {
@@ -129,7 +133,11 @@ describe('openStore and migrations (postgres)', () => {
       expect.arrayContaining(['accounts', 'call_records', 'kysely_migration', 'kysely_migration_lock']),
     );
     const applied = await pgQuery<{ name: string }>(url, 'select name from kysely_migration order by name');
-    expect(applied.map((m) => m.name)).toEqual(['001_initial', '002_volunteer_profiles']);
+    expect(applied.map((m) => m.name)).toEqual([
+      '001_initial',
+      '002_volunteer_profiles',
+      '003_session_generation',
+    ]);
     // A 32-bit integer would overflow on any millisecond timestamp after January 1970.
     const timestamps = await pgQuery<{ table_name: string; column_name: string; data_type: string }>(
       url,
@@ -154,14 +162,14 @@ describe('openStore and migrations (postgres)', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(2);
+    expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(3);
   });
 
   it('lets several nodes migrate the same fresh database at once: one migrates, the others wait', async () => {
     // With Kysely's advisory lock disabled, most of these opens fail creating the same tables (tried).
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ url })));
     try {
-      expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(2);
+      expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(3);
       const account = await stores[0]!.accounts.create(MINJI);
       for (const store of stores) expect(await store.accounts.findById(account.id)).toEqual(account);
     } finally {

@@ -10,6 +10,7 @@ describe('the HTTP status of each error code', () => {
       'invalid-language': 400,
       unauthenticated: 401,
       forbidden: 403,
+      'awaiting-approval': 403,
       'not-found': 404,
       'unknown-event': 404,
       'invalid-state': 409,

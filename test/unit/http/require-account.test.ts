@@ -13,6 +13,7 @@ function account(id: string, role: AccountRole, flags: Partial<Account> = {}): A
     languages: ['ko'],
     approved: true,
     disabled: false,
+    sessionGeneration: 0,
     createdAt: 0,
     ...flags,
   };

@@ -1,6 +1,7 @@
 import type { Migration } from 'kysely';
 import { initial } from './001_initial';
 import { volunteerProfiles } from './002_volunteer_profiles';
+import { sessionGeneration } from './003_session_generation';
 import type { StoreEngine } from '../location';
 import { DDL } from './ddl';
 
@@ -14,5 +15,6 @@ export function migrationsFor(engine: StoreEngine): Readonly<Record<string, Migr
   return {
     '001_initial': initial(ddl),
     '002_volunteer_profiles': volunteerProfiles(ddl),
+    '003_session_generation': sessionGeneration(),
   };
 }

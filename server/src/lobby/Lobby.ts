@@ -354,6 +354,23 @@ export class Lobby {
     return this.commit(undefined);
   }
 
+  /**
+   * The caller never came to the call: the match closes without a talk time (nothing was said, so
+   * the estimates stay honest) and the agent is available again at once, with nothing to wrap up.
+   */
+  abandonMatch(matchId: string): LobbyResult<void> {
+    const match = this.book.matches.get(matchId);
+    if (match === undefined) return fail('not-found', `match ${String(matchId)} is not active`);
+    this.begin();
+    this.closeMatch(match);
+    const agent = match.agent;
+    this.changeAgent(agent, () => {
+      agent.match = null;
+      agent.presence = 'available';
+    });
+    return this.commit(undefined);
+  }
+
   finishWrapUp(agentId: string): LobbyResult<void> {
     const agent = this.agents.byId.get(agentId);
     if (agent === undefined) return fail('not-found', `agent ${String(agentId)} is unknown`);

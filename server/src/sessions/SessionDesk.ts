@@ -3,6 +3,7 @@ import type { ClientAcks, ClientMessage, Role } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { Scheduler } from '../util/scheduler';
 import type { Attendance } from './Attendance';
+import { type Joiner, requireBinding } from './joinBinding';
 import type { Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
 import type { VolunteerDesk } from './VolunteerDesk';
@@ -30,16 +31,20 @@ export class SessionDesk {
 
   /**
    * Joins with a join token (first time, or back on a new socket): the call as the participant sees
-   * it. `current` is the seat the asking connection already holds: one call at a time.
+   * it. `joiner` is who asks (their namespace's role, their account): the token must be theirs.
+   * `current` is the seat the asking connection already holds: one call at a time. A refusal
+   * changes nothing, so whoever holds the seat rightfully stays in the call.
    */
   async join(
     token: string,
-    current?: CallSeat,
+    joiner: Joiner,
+    current?: CallSeat | null,
   ): Promise<{ seat: CallSeat; joined: ClientAcks['session:join'] }> {
     const found = this.deps.sessions.byToken(token);
     if (!found || found.session.ended)
       throw new RelayError('forbidden', 'this join token is not valid for any call');
     const { session, participant } = found;
+    requireBinding(participant, joiner);
     if (current && current.participantId !== participant.participantId && this.#isSeated(current)) {
       throw new RelayError('invalid-state', 'this connection is already in another call');
     }

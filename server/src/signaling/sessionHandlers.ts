@@ -5,6 +5,7 @@ import type { Responder } from './respond';
 import { RelayError } from '../../../common/errors';
 import { rooms } from './rooms';
 import { whenRoomEmpty } from './staff';
+import type { Joiner } from '../sessions/joinBinding';
 import type { CallSeat } from '../sessions/SessionDesk';
 import type { AnySocket, SessionNamespace } from './types';
 
@@ -15,17 +16,23 @@ export function seatOf(socket: AnySocket): CallSeat {
   return seat;
 }
 
-/** In-call messages, the same for every role: join with a token, then transports, produce, consume. */
+/**
+ * In-call messages, the same for every role: join with a token, then transports, produce, consume.
+ * `joiner` is who this socket is (its namespace's role, its signed-in account): a join token is
+ * accepted only from the participant it was issued to.
+ */
 export function registerSessionHandlers(
   socket: AnySocket,
   responder: Responder,
   ctx: SignalingContext,
   log: Logger,
+  joiner: Joiner,
 ): void {
   const { textLimiter, control } = ctx;
   responder.on('session:join', async ({ token }) => {
     const previous = socket.data.participant;
-    const { seat, joined } = await control.call('inCall.join', token, previous);
+    // JSON has no undefined: a forwarded call carries "no seat yet" as null.
+    const { seat, joined } = await control.call('inCall.join', token, joiner, previous ?? null);
     // A seat in a call that is over (or that removed this participant) is left behind.
     if (previous && previous.participantId !== seat.participantId) {
       await socket.leave(rooms.participant(previous.participantId));

@@ -24,6 +24,15 @@ export interface Participant {
   connected: boolean;
 }
 
+/**
+ * The chat a late or returning participant is sent back: the last messages only, so a rejoin ack
+ * stays small (30 s of chat at the rate limit was 2.6 MB). 200 messages is far more than a screen
+ * shows; 64 KB of text bounds it when the messages are long (it still holds 10 of the longest,
+ * 2000 Korean characters each). With the ids and roles around them, an ack stays under 100 KB.
+ */
+export const CHAT_WINDOW_MESSAGES = 200;
+export const CHAT_WINDOW_BYTES = 64 * 1024;
+
 export type SessionEvents = {
   /** A participant was added (an interpreter mid-call) or removed (an interpreter replaced). */
   'participant-added': [Participant];
@@ -48,6 +57,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly #participants = new Map<string, Participant>();
   /** The conversation lives here for the call only and is dropped when it ends: nothing is kept. */
   #chat: ChatMessage[] = [];
+  /** UTF-8 bytes of the texts in `#chat`. */
+  #chatBytes = 0;
   #endReason: EndReason | null = null;
   #interpreter: InterpreterStatus = { status: 'none' };
 
@@ -135,6 +146,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.safeEmit('interpreter', status);
   }
 
+  /** The last messages of the call, at most CHAT_WINDOW_MESSAGES and CHAT_WINDOW_BYTES of text. */
   get chat(): readonly ChatMessage[] {
     return this.#chat;
   }
@@ -143,6 +155,11 @@ export class Session extends TypedEmitter<SessionEvents> {
     const p = this.#requireParticipant(participantId);
     const message: ChatMessage = { messageId: newId(), participantId, role: p.role, text, at };
     this.#chat.push(message);
+    this.#chatBytes += Buffer.byteLength(text);
+    while (this.#chat.length > CHAT_WINDOW_MESSAGES || this.#chatBytes > CHAT_WINDOW_BYTES) {
+      const oldest = this.#chat.shift();
+      if (oldest) this.#chatBytes -= Buffer.byteLength(oldest.text);
+    }
     this.safeEmit('chat-message', message);
     // A sent message replaces its draft.
     this.safeEmit('rtt-draft', { participantId, role: p.role, text: '' });
@@ -174,6 +191,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.#endReason) return;
     this.#endReason = reason;
     this.#chat = [];
+    this.#chatBytes = 0;
     this.media.close();
     this.log.info({ reason }, 'session ended');
     this.safeEmit('ended', reason);

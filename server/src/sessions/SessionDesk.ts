@@ -17,7 +17,7 @@ export interface CallSeat {
 export interface SessionDeskDeps {
   sessions: SessionRegistry;
   attendance: Attendance;
-  volunteers: Pick<VolunteerDesk, 'requestInterpreter' | 'removeInterpreter'>;
+  volunteers: Pick<VolunteerDesk, 'requestInterpreter' | 'removeInterpreter' | 'interpreterHungUp'>;
   scheduler: Scheduler;
   log: Logger;
 }
@@ -88,11 +88,17 @@ export class SessionDesk {
     this.#session(seat).updateDraft(seat.participantId, text);
   }
 
-  hangup(seat: CallSeat): void {
+  /**
+   * The caller or the agent ends the call for everyone. An interpreter's hang-up is leaving: the
+   * others go on without them (the agent may ask for another interpreter).
+   */
+  async hangup(seat: CallSeat): Promise<void> {
     const session = this.#session(seat);
-    const role = session.participant(seat.participantId)?.role ?? 'caller';
+    const role = session.participant(seat.participantId)?.role;
     this.deps.log.info({ sessionId: session.id, by: role }, 'hang-up');
-    session.end('hangup');
+    if (role === 'interpreter') await this.deps.volunteers.interpreterHungUp(session, seat.participantId);
+    // An agent who gives up on a caller who never came: the same no-show as when their wait lapses.
+    else session.end(session.callerJoined ? 'hangup' : 'caller-no-show');
   }
 
   createTransport(seat: CallSeat, direction: 'send' | 'recv'): Promise<ClientAcks['media:create-transport']> {

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { Session } from '../sessions/Session';
+import type { Participant, Session } from '../sessions/Session';
 import type { SignalingContext } from './context';
 import type { Responder } from './respond';
 import { RelayError } from '../../../common/errors';
@@ -112,19 +112,24 @@ export function broadcastSession(session: Session, namespaces: SessionNamespace[
   session.media.on('producer-paused', (p) => {
     for (const t of toOthers(p.participantId)) t.emit('session:producer-paused', p);
   });
+  const who = (p: Participant) => ({ participantId: p.participantId, role: p.role });
   session.on('participant-joined', (p) => {
     for (const t of toOthers(p.participantId)) t.emit('session:participant-joined', session.view(p));
   });
-  session.on('participant-removed', (p) => {
-    // The removed participant's screens learn their part is over; the others see them leave.
+  // Told at once, so nobody talks on to a screen that has gone: and again when they are back.
+  session.on('participant-away', (p) => {
+    for (const t of toOthers(p.participantId)) t.emit('session:participant-away', who(p));
+  });
+  session.on('participant-back', (p) => {
+    for (const t of toOthers(p.participantId)) t.emit('session:participant-back', who(p));
+  });
+  session.on('participant-removed', (p, reason) => {
+    // The removed participant's screens learn their part is over (and why); the others see them leave.
     for (const n of namespaces) {
-      n.to(rooms.participant(p.participantId)).emit('session:ended', { reason: 'removed' });
+      n.to(rooms.participant(p.participantId)).emit('session:ended', { reason });
       n.in(rooms.participant(p.participantId)).socketsLeave(rooms.session(session.id));
     }
-  });
-  session.on('participant-left', (p) => {
-    for (const t of toOthers(p.participantId))
-      t.emit('session:participant-left', { participantId: p.participantId });
+    for (const t of toOthers(p.participantId)) t.emit('session:participant-left', who(p));
   });
   session.on('media-moved', () => {
     for (const t of toAll()) t.emit('session:media-restart');

@@ -241,7 +241,7 @@ export interface JoinedSession {
   mode: CallMode;
   routerRtpCapabilities: RouterRtpCapabilities;
   participants: ParticipantView[];
-  /** Messages so far in this call (kept in memory for the call only, for someone who joins late). */
+  /** The call's last messages (in memory for the call only; a bounded window, for someone who joins late). */
   chat: ChatMessage[];
   interpreter: InterpreterStatus;
 }
@@ -320,8 +320,12 @@ export interface VolunteerStatus {
 export type InterpreterStatus =
   { status: 'searching'; language: string } | { status: 'joined' } | { status: 'none' };
 export type AgentPresence = 'offline' | 'available' | 'offered' | 'in-call' | 'wrap-up' | 'away';
-/** `shutdown`: the server stopped for maintenance after its drain limit, with the call still going. */
-export type EndReason = 'hangup' | 'media-failed' | 'participant-lost' | 'removed' | 'shutdown';
+/**
+ * `shutdown`: the server stopped for maintenance after its drain limit, with the call still going.
+ * `caller-no-show`: the caller never came to the call; the agent owes no wrap-up.
+ */
+export type EndReason =
+  'hangup' | 'media-failed' | 'participant-lost' | 'removed' | 'shutdown' | 'caller-no-show';
 
 /** What each inbound message answers with (the ack's data). */
 export interface ClientAcks {
@@ -357,8 +361,14 @@ export type ClientToServerEvents = {
 };
 
 export interface SessionServerEvents {
+  /** Joined the call for the first time. */
   'session:participant-joined': (p: ParticipantView) => void;
-  'session:participant-left': (p: { participantId: string }) => void;
+  /** Their connection dropped mid-call; they have the reconnect grace to come back. */
+  'session:participant-away': (p: { participantId: string; role: Role }) => void;
+  /** Back after being away. */
+  'session:participant-back': (p: { participantId: string; role: Role }) => void;
+  /** Out of the call for good while it goes on (an interpreter who left, was removed or was lost). */
+  'session:participant-left': (p: { participantId: string; role: Role }) => void;
   'session:producer-added': (p: ProducerView) => void;
   'session:producer-closed': (p: { producerId: string }) => void;
   'session:producer-paused': (p: { producerId: string; participantId: string; paused: boolean }) => void;

@@ -11,6 +11,7 @@ import {
   signInOn,
   total,
 } from './browser';
+import ko from '../../locales/ko/translation.json';
 
 let app: TestApp;
 let browser: Browser;
@@ -46,14 +47,18 @@ describe('nobody is dropped: a caller whose network blips comes back to the same
       .toBeGreaterThan(0);
 
     const callerConnected = () => app.calls.sessions.all()[0]?.participantByRole('caller')?.connected;
+    // The agent's screen says so in words, in a live region a screen reader announces.
+    const notice = agent.locator('#participant-status[role="status"]');
     await callerCtx.setOffline(true);
     await expect
       .poll(callerConnected, { timeout: 30_000, message: 'the server notices the caller is gone' })
       .toBe(false);
+    await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toBe(ko.call.away.caller);
     await callerCtx.setOffline(false);
     await expect
       .poll(callerConnected, { timeout: 30_000, message: 'the caller comes back on a new socket' })
       .toBe(true);
+    await expect.poll(() => notice.textContent(), { timeout: 10_000 }).toBe(ko.call.back.caller);
     const before = total(await inbound(agent), 'video', 'framesDecoded');
     await expect
       .poll(async () => total(await inbound(agent), 'video', 'framesDecoded'), { timeout: 15_000 })

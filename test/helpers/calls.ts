@@ -76,3 +76,13 @@ export async function startBridgedCall(
   );
   return { caller, agent, volunteers, invitations: await Promise.all(invited), callerJoin, agentJoin };
 }
+
+/** A rung volunteer accepts their invitation: the interpreter's join token. */
+export async function acceptInvitation(volunteer: TestSocket, invitation: InvitationView): Promise<string> {
+  const { token } = ok(
+    await volunteer.request<{ token: string }>('volunteer:accept-invitation', {
+      invitationId: invitation.invitationId,
+    }),
+  );
+  return token;
+}

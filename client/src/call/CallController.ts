@@ -52,6 +52,11 @@ export class CallController {
   readonly #producerOwner = new Map<string, string>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #interpreterStatus = h('p', { class: 'status', id: 'interpreter-status' });
+  /**
+   * Who dropped out or came back, in words and at once: a live region of its own (role=status), so
+   * a screen reader says it and a deaf participant sees it, without waiting for a tile to go dark.
+   */
+  readonly #participantStatus = h('p', { class: 'status', id: 'participant-status', role: 'status' });
   /** What the camera actually sends, for the signer: frame rate matters more than resolution. */
   readonly #quality = h('p', { class: 'quality', id: 'send-quality' });
   #qualityTimer: number | undefined;
@@ -214,29 +219,36 @@ export class CallController {
     });
     on('session:producer-closed', ({ producerId }) => this.#media?.producerClosed(producerId));
     on('session:participant-joined', (p) => {
-      const known = this.#roles.has(p.participantId);
       this.#roles.set(p.participantId, p.role);
       this.#media?.rememberRole(p.participantId, p.role);
       if (this.#media) {
         this.#tiles.ensure(p.participantId, p.role);
         this.#tiles.setConnected(p.participantId, true);
       }
-      const role = t(`call.roles.${p.role}`);
-      this.announcer.say(
-        known ? t('call.participantBack', { role }) : t('call.participantJoined', { role }),
-        true,
-      );
+      this.#showParticipant(t('call.participantJoined', { role: t(`call.roles.${p.role}`) }));
     });
-    on('session:participant-left', ({ participantId }) => {
+    on('session:participant-away', ({ participantId, role }) => {
       this.#tiles.setConnected(participantId, false);
-      const role = this.#roles.get(participantId);
-      if (role) this.announcer.say(t('call.participantLost', { role: t(`call.roles.${role}`) }), true);
+      this.#showParticipant(t(`call.away.${role}`));
+    });
+    on('session:participant-back', ({ participantId, role }) => {
+      this.#tiles.setConnected(participantId, true);
+      this.#showParticipant(t(`call.back.${role}`));
+    });
+    on('session:participant-left', ({ participantId, role }) => {
+      // Gone for good: the tile goes once their last track has ended.
+      this.#tiles.setConnected(participantId, false);
+      this.#showParticipant(t('call.participantLeft', { role: t(`call.roles.${role}`) }));
     });
     on('session:interpreter', (status) => this.#showInterpreter(status));
     on('session:media-restart', () => void this.#restartMedia());
     on('session:ended', ({ reason }) => this.#finish(reason));
     on('chat:message', (m) => this.#chat?.showMessage(m, m.participantId === this.#participantId));
     on('rtt:draft', (d) => this.#chat?.showDraft(d));
+  }
+
+  #showParticipant(message: string): void {
+    this.#participantStatus.textContent = message;
   }
 
   #showInterpreter(status: InterpreterStatus): void {
@@ -256,7 +268,13 @@ export class CallController {
     const hangup = h('button', { type: 'button', id: 'hang-up', class: 'danger' }, t('call.hangUp'));
     hangup.addEventListener('click', () => void this.hangUp());
     const controls = h('div', { class: 'call-controls', role: 'group', 'aria-label': t('call.controls') });
-    const media = h('div', { class: 'call-media' }, this.#mediaProblem, this.#interpreterStatus);
+    const media = h(
+      'div',
+      { class: 'call-media' },
+      this.#mediaProblem,
+      this.#participantStatus,
+      this.#interpreterStatus,
+    );
     if (!text) {
       const self = h('video', {
         id: 'self-video',

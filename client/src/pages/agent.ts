@@ -110,9 +110,12 @@ byId('accept-offer').addEventListener('click', () => {
       byId('call-language').textContent = t('agent.offerLanguage', {
         language: languageName(accepted.language),
       });
-      const call = new CallController(s, byId('call-root'), announcer, () => {
+      const call = new CallController(s, byId('call-root'), announcer, (reason) => {
         for (const track of stream?.getTracks() ?? []) track.stop();
-        showView('wrapup');
+        // A caller who never came leaves nothing to wrap up: back to the console, told why.
+        if (reason !== 'caller-no-show') return showView('wrapup');
+        byId('presence-note').textContent = t('call.endedBy.caller-no-show');
+        showView('console');
       });
       mountInterpreterControls(call, s, accepted.language);
       await call.start(token, stream);

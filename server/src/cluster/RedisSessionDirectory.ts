@@ -8,6 +8,7 @@ import {
 } from '../sessions/SessionDirectory';
 
 const ROLE = z.enum(['caller', 'agent', 'interpreter']);
+const ACCOUNT = z.string().min(1).nullable();
 const Entry = z.strictObject({
   sessionId: z.string().min(1),
   matchId: z.string().min(1),
@@ -16,10 +17,20 @@ const Entry = z.strictObject({
   mode: z.enum(['video', 'text']),
   startedAt: z.number().int(),
   participants: z.array(
-    z.strictObject({ participantId: z.string().min(1), role: ROLE, tokenHash: z.string().min(1) }),
+    z.strictObject({
+      participantId: z.string().min(1),
+      role: ROLE,
+      accountId: ACCOUNT,
+      tokenHash: z.string().min(1),
+    }),
   ),
 });
-const Seat = z.strictObject({ sessionId: z.string().min(1), participantId: z.string().min(1), role: ROLE });
+const Seat = z.strictObject({
+  sessionId: z.string().min(1),
+  participantId: z.string().min(1),
+  role: ROLE,
+  accountId: ACCOUNT,
+});
 
 function parse<T>(schema: z.ZodType<T>, text: string | null): T | null {
   if (text === null) return null;
@@ -53,7 +64,12 @@ export class RedisSessionDirectory implements SessionDirectory {
       .set(this.#session(entry.sessionId), JSON.stringify(entry))
       .sadd(this.#all, entry.sessionId);
     for (const p of entry.participants) {
-      const seat = { sessionId: entry.sessionId, participantId: p.participantId, role: p.role };
+      const seat = {
+        sessionId: entry.sessionId,
+        participantId: p.participantId,
+        role: p.role,
+        accountId: p.accountId,
+      };
       tx.set(this.#join(p.tokenHash), JSON.stringify(seat));
     }
     await tx.exec();

@@ -354,6 +354,23 @@ export class Lobby {
     return this.commit(undefined);
   }
 
+  /**
+   * The caller never came to the call: the match closes without a talk time (nothing was said, so
+   * the estimates stay honest) and the agent is available again at once, with nothing to wrap up.
+   */
+  abandonMatch(matchId: string): LobbyResult<void> {
+    const match = this.book.matches.get(matchId);
+    if (match === undefined) return fail('not-found', `match ${String(matchId)} is not active`);
+    this.begin();
+    this.closeMatch(match);
+    const agent = match.agent;
+    this.changeAgent(agent, () => {
+      agent.match = null;
+      agent.presence = 'available';
+    });
+    return this.commit(undefined);
+  }
+
   finishWrapUp(agentId: string): LobbyResult<void> {
     const agent = this.agents.byId.get(agentId);
     if (agent === undefined) return fail('not-found', `agent ${String(agentId)} is unknown`);
@@ -498,13 +515,18 @@ export class Lobby {
   }
 
   /** The interpreter dropped or was removed: the call goes on and others are rung. */
-  interpreterLeft(matchId: string): LobbyResult<void> {
+  /**
+   * The interpreter is out of the call (dropped, removed, or left on purpose). With `lookForAnother`
+   * false nobody is rung: the agent decides whether to ask for another interpreter.
+   */
+  interpreterLeft(matchId: string, lookForAnother = true): LobbyResult<void> {
     const match = this.book.matches.get(matchId);
     if (match === undefined) return fail('not-found', `match ${String(matchId)} is not active`);
+    if (typeof lookForAnother !== 'boolean') return fail('invalid-argument', 'lookForAnother must be a boolean');
     const v = match.interpreter;
     if (v === null) return fail('invalid-state', 'no interpreter is in the call');
     this.begin();
-    this.ringer.interpreterLeft(match, v);
+    this.ringer.interpreterLeft(match, v, lookForAnother);
     return this.commit(undefined);
   }
 

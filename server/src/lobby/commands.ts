@@ -14,6 +14,7 @@ export const LOBBY_COMMANDS = [
   'acceptOffer',
   'declineOffer',
   'endMatch',
+  'abandonMatch',
   'finishWrapUp',
   'resumeWrapUp',
   'upsertVolunteer',

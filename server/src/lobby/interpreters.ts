@@ -125,15 +125,16 @@ export class InterpreterRinger {
     this.ringQueue.add(inv.match);
   }
 
-  /** The interpreter dropped: they are freed and excluded, and the call looks for someone else. */
-  interpreterLeft(match: MatchRec, v: VolunteerRec): void {
+  /** The interpreter left: they are freed and excluded, and (unless told not to) the call looks for someone else. */
+  interpreterLeft(match: MatchRec, v: VolunteerRec, lookForAnother: boolean): void {
     match.interpreter = null;
     match.excluded.add(v.id);
     this.ctx.changeVolunteer(v, () => {
       v.match = null;
       v.presence = 'available';
     });
-    this.startAwaiting(match, true);
+    if (lookForAnother) this.startAwaiting(match, true);
+    else match.needsInterpreter = false;
   }
 
   /** The agent no longer wants an interpreter: ringing stops and open invitations are withdrawn. */

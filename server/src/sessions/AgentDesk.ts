@@ -150,19 +150,37 @@ export class AgentDesk {
       await this.#putBackInLine(session, agentId, callerId);
       return;
     }
+    // Cut by the service (its media, or a shutdown past the drain limit): not a completed call.
+    const failed = reason === 'media-failed' || reason === 'shutdown';
+    const record = (outcome: 'completed' | 'abandoned' | 'failed') =>
+      this.deps.records
+        .ended(session.recordId, { outcome, waitedMs })
+        .catch((err: unknown) => this.deps.log.error({ err }, 'could not record the end of a call'));
+    if (!session.callerJoined) {
+      // No call took place: nothing to wrap up and nothing to rate. The caller was answered and did
+      // not come, so the record says abandoned (unless the service itself cut it).
+      await this.deps.lobby.attempt('abandonMatch', session.matchId);
+      await this.deps.interpreters.callEnded(session);
+      await this.#offlineIfGone(agentId);
+      void record(failed ? 'failed' : 'abandoned');
+      this.deps.log.info({ sessionId: session.id, agentId, reason }, 'the caller never joined the call');
+      this.deps.notify('session-ended', session, reason);
+      this.deps.callers.remove(callerId);
+      return;
+    }
     await this.deps.lobby.attempt('endMatch', session.matchId);
     await this.deps.interpreters.callEnded(session);
     this.#wrapUps.set(agentId, session.recordId);
     // Wrap-up is owed either way; an agent with no screen left is offline until they come back to it.
-    if (!this.#staff.isConnected(agentId))
-      await this.deps.lobby.attempt('setAgentPresence', agentId, 'offline');
-    // Cut by the service (its media, or a shutdown past the drain limit): not a completed call.
-    const failed = reason === 'media-failed' || reason === 'shutdown';
-    this.deps.records
-      .ended(session.recordId, { outcome: failed ? 'failed' : 'completed', waitedMs })
-      .catch((err: unknown) => this.deps.log.error({ err }, 'could not record the end of a call'));
+    await this.#offlineIfGone(agentId);
+    void record(failed ? 'failed' : 'completed');
     this.deps.notify('session-ended', session, reason);
     this.deps.callers.callEnded(session, callerId);
+  }
+
+  async #offlineIfGone(agentId: string): Promise<void> {
+    if (!this.#staff.isConnected(agentId))
+      await this.deps.lobby.attempt('setAgentPresence', agentId, 'offline');
   }
 
   async #putBackInLine(session: Session, agentId: string, callerId: string): Promise<void> {

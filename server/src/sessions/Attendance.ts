@@ -8,8 +8,8 @@ export type LostHandlers = Record<Role, (session: Session, participantId: string
 
 /**
  * Who must show up in each call: a participant who has not joined (or come back) when their wait
- * lapses is lost. A caller lost ends the call; an agent lost puts the caller back in line; an
- * interpreter lost leaves the call and other volunteers are rung.
+ * lapses is lost. A caller lost ends the call (a caller who never came is a no-show); an agent
+ * lost puts the caller back in line; an interpreter lost leaves the call and other volunteers are rung.
  */
 export class Attendance implements AttendancePort {
   constructor(

@@ -73,11 +73,12 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     });
     this.#participantWaits = new GraceTimers(deps.scheduler, graceMs);
     this.#attendance = new Attendance(this.#participantWaits, {
-      caller: (session) => session.end('participant-lost'),
+      // A caller who never came at all is a no-show: the agent is told so and owes no wrap-up.
+      caller: (session) => session.end(session.callerJoined ? 'participant-lost' : 'caller-no-show'),
       agent: (session) => this.agents.lost(session),
       interpreter: (session, participantId) => {
         this.volunteers
-          .interpreterGone(session, participantId, true)
+          .interpreterGone(session, participantId, true, 'participant-lost')
           .catch((err: unknown) => log.error({ err, participantId }, 'could not replace a lost interpreter'));
       },
     });

@@ -22,14 +22,32 @@ export interface Participant {
   /** Bearer secret binding one browser to this participant of this session only. */
   token: string;
   connected: boolean;
+  /** Joined at least once: a later drop is "away", not "never came". */
+  hasJoined: boolean;
 }
 
+/** Why a participant was taken out of a call while it goes on: what their own screens are told. */
+export type RemovalReason = Extract<EndReason, 'removed' | 'hangup' | 'participant-lost'>;
+
+/**
+ * The chat a late or returning participant is sent back: the last messages only, so a rejoin ack
+ * stays small (30 s of chat at the rate limit was 2.6 MB). 200 messages is far more than a screen
+ * shows; 64 KB of text bounds it when the messages are long (it still holds 10 of the longest,
+ * 2000 Korean characters each). With the ids and roles around them, an ack stays under 100 KB.
+ */
+export const CHAT_WINDOW_MESSAGES = 200;
+export const CHAT_WINDOW_BYTES = 64 * 1024;
+
 export type SessionEvents = {
-  /** A participant was added (an interpreter mid-call) or removed (an interpreter replaced). */
+  /** A participant was added (an interpreter mid-call) or removed (an interpreter replaced or gone). */
   'participant-added': [Participant];
-  'participant-removed': [Participant];
+  'participant-removed': [Participant, RemovalReason];
+  /** Joined for the first time. */
   'participant-joined': [Participant];
-  'participant-left': [Participant];
+  /** Their connection dropped mid-call: their grace to come back runs. */
+  'participant-away': [Participant];
+  /** Back on a new connection after being away. */
+  'participant-back': [Participant];
   'chat-message': [ChatMessage];
   'rtt-draft': [RttDraft];
   interpreter: [InterpreterStatus];
@@ -48,6 +66,8 @@ export class Session extends TypedEmitter<SessionEvents> {
   readonly #participants = new Map<string, Participant>();
   /** The conversation lives here for the call only and is dropped when it ends: nothing is kept. */
   #chat: ChatMessage[] = [];
+  /** UTF-8 bytes of the texts in `#chat`. */
+  #chatBytes = 0;
   #endReason: EndReason | null = null;
   #interpreter: InterpreterStatus = { status: 'none' };
 
@@ -81,6 +101,7 @@ export class Session extends TypedEmitter<SessionEvents> {
       displayName,
       token: newToken(),
       connected: false,
+      hasJoined: false,
     };
     this.#participants.set(participant.participantId, participant);
     this.media.addParticipant(participant.participantId);
@@ -89,17 +110,14 @@ export class Session extends TypedEmitter<SessionEvents> {
   }
 
   /** Takes a participant out of the call (their token stops working); the others go on. */
-  removeParticipant(participantId: string): void {
+  removeParticipant(participantId: string, reason: RemovalReason = 'removed'): void {
     const p = this.#participants.get(participantId);
     if (!p) return;
     this.#participants.delete(participantId);
     this.media.removeParticipant(participantId);
-    this.log.info({ participantId, role: p.role }, 'participant removed');
-    if (p.connected) {
-      p.connected = false;
-      this.safeEmit('participant-left', p);
-    }
-    this.safeEmit('participant-removed', p);
+    this.log.info({ participantId, role: p.role, reason }, 'participant removed');
+    p.connected = false;
+    this.safeEmit('participant-removed', p, reason);
   }
 
   participant(participantId: string): Participant | undefined {
@@ -118,11 +136,16 @@ export class Session extends TypedEmitter<SessionEvents> {
     const p = this.#participants.get(participantId);
     if (!p || p.connected === connected) return;
     p.connected = connected;
-    this.log.info(
-      { participantId, role: p.role, connected },
-      connected ? 'participant joined' : 'participant disconnected',
-    );
-    this.safeEmit(connected ? 'participant-joined' : 'participant-left', p);
+    const first = connected && !p.hasJoined;
+    p.hasJoined = true;
+    const event = first ? 'participant-joined' : connected ? 'participant-back' : 'participant-away';
+    this.log.info({ participantId, role: p.role }, event);
+    this.safeEmit(event, p);
+  }
+
+  /** The caller came to the call at least once: else no conversation took place. */
+  get callerJoined(): boolean {
+    return this.participantByRole('caller')?.hasJoined ?? false;
   }
 
   /** Whether the call has, or is looking for, an interpreter: every participant is shown this. */
@@ -135,6 +158,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.safeEmit('interpreter', status);
   }
 
+  /** The last messages of the call, at most CHAT_WINDOW_MESSAGES and CHAT_WINDOW_BYTES of text. */
   get chat(): readonly ChatMessage[] {
     return this.#chat;
   }
@@ -143,6 +167,11 @@ export class Session extends TypedEmitter<SessionEvents> {
     const p = this.#requireParticipant(participantId);
     const message: ChatMessage = { messageId: newId(), participantId, role: p.role, text, at };
     this.#chat.push(message);
+    this.#chatBytes += Buffer.byteLength(text);
+    while (this.#chat.length > CHAT_WINDOW_MESSAGES || this.#chatBytes > CHAT_WINDOW_BYTES) {
+      const oldest = this.#chat.shift();
+      if (oldest) this.#chatBytes -= Buffer.byteLength(oldest.text);
+    }
     this.safeEmit('chat-message', message);
     // A sent message replaces its draft.
     this.safeEmit('rtt-draft', { participantId, role: p.role, text: '' });
@@ -174,6 +203,7 @@ export class Session extends TypedEmitter<SessionEvents> {
     if (this.#endReason) return;
     this.#endReason = reason;
     this.#chat = [];
+    this.#chatBytes = 0;
     this.media.close();
     this.log.info({ reason }, 'session ended');
     this.safeEmit('ended', reason);

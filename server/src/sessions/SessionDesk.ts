@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import { iceConfigFor } from '../media/turnCredentials';
 import type { Scheduler } from '../util/scheduler';
 import type { Attendance } from './Attendance';
+import { type Joiner, requireBinding } from './joinBinding';
 import type { Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
 import type { VolunteerDesk } from './VolunteerDesk';
@@ -18,7 +19,7 @@ export interface CallSeat {
 export interface SessionDeskDeps {
   sessions: SessionRegistry;
   attendance: Attendance;
-  volunteers: Pick<VolunteerDesk, 'requestInterpreter' | 'removeInterpreter'>;
+  volunteers: Pick<VolunteerDesk, 'requestInterpreter' | 'removeInterpreter' | 'interpreterHungUp'>;
   scheduler: Scheduler;
   log: Logger;
   /** TURN servers for browsers behind firewalls; null: none. */
@@ -34,16 +35,20 @@ export class SessionDesk {
 
   /**
    * Joins with a join token (first time, or back on a new socket): the call as the participant sees
-   * it. `current` is the seat the asking connection already holds: one call at a time.
+   * it. `joiner` is who asks (their namespace's role, their account): the token must be theirs.
+   * `current` is the seat the asking connection already holds: one call at a time. A refusal
+   * changes nothing, so whoever holds the seat rightfully stays in the call.
    */
   async join(
     token: string,
-    current?: CallSeat,
+    joiner: Joiner,
+    current?: CallSeat | null,
   ): Promise<{ seat: CallSeat; joined: ClientAcks['session:join'] }> {
     const found = this.deps.sessions.byToken(token);
     if (!found || found.session.ended)
       throw new RelayError('forbidden', 'this join token is not valid for any call');
     const { session, participant } = found;
+    requireBinding(participant, joiner);
     if (current && current.participantId !== participant.participantId && this.#isSeated(current)) {
       throw new RelayError('invalid-state', 'this connection is already in another call');
     }
@@ -87,11 +92,17 @@ export class SessionDesk {
     this.#session(seat).updateDraft(seat.participantId, text);
   }
 
-  hangup(seat: CallSeat): void {
+  /**
+   * The caller or the agent ends the call for everyone. An interpreter's hang-up is leaving: the
+   * others go on without them (the agent may ask for another interpreter).
+   */
+  async hangup(seat: CallSeat): Promise<void> {
     const session = this.#session(seat);
-    const role = session.participant(seat.participantId)?.role ?? 'caller';
+    const role = session.participant(seat.participantId)?.role;
     this.deps.log.info({ sessionId: session.id, by: role }, 'hang-up');
-    session.end('hangup');
+    if (role === 'interpreter') await this.deps.volunteers.interpreterHungUp(session, seat.participantId);
+    // An agent who gives up on a caller who never came: the same no-show as when their wait lapses.
+    else session.end(session.callerJoined ? 'hangup' : 'caller-no-show');
   }
 
   /**

@@ -10,6 +10,8 @@ export function tokenHash(token: string): string {
 export interface DirectoryParticipant {
   participantId: string;
   role: Role;
+  /** The staff account the participant's token is bound to (null for the caller): see joinBinding.ts. */
+  accountId: string | null;
   tokenHash: string;
 }
 
@@ -24,11 +26,12 @@ export interface DirectoryEntry {
   participants: DirectoryParticipant[];
 }
 
-/** A participant found by their join token. */
+/** A participant found by their join token, with what the token is bound to (check with `requireBinding`). */
 export interface DirectorySeat {
   sessionId: string;
   participantId: string;
   role: Role;
+  accountId: string | null;
   hostNodeId: string;
 }
 
@@ -58,6 +61,7 @@ export function directoryEntry(session: Session): DirectoryEntry {
     participants: session.participants.map((p) => ({
       participantId: p.participantId,
       role: p.role,
+      accountId: p.accountId,
       tokenHash: tokenHash(p.token),
     })),
   };

@@ -3,7 +3,7 @@ import type { VolunteerPresence, VolunteerStatus } from '../../../common/protoco
 import type { WeeklyHours } from '../lobby';
 import type { Logger } from '../logger';
 import type { AttendancePort, CallRecords, InterpreterPort, LobbyPort } from './ports';
-import type { Session } from './Session';
+import type { RemovalReason, Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
 import { StaffDirectory, type StaffIdentity } from './StaffDirectory';
 
@@ -108,24 +108,38 @@ export class VolunteerDesk implements InterpreterPort {
   async removeInterpreter(session: Session, replace: boolean): Promise<void> {
     const interpreter = session.participantByRole('interpreter');
     if (!interpreter) throw new RelayError('invalid-state', 'there is no interpreter in this call');
-    await this.interpreterGone(session, interpreter.participantId, replace);
+    await this.interpreterGone(session, interpreter.participantId, replace, 'removed');
   }
 
-  /** The interpreter left (dropped past the grace period, or was removed); with `replace`, ring others. */
-  async interpreterGone(session: Session, participantId: string, replace: boolean): Promise<void> {
+  /**
+   * The interpreter hung up: they leave the call, which goes on, and are free for the next one.
+   * Nobody is rung in their place: leaving on purpose is not a lost connection, and the agent, who
+   * knows whether the conversation still needs one, can ask for another interpreter with one button.
+   */
+  async interpreterHungUp(session: Session, participantId: string): Promise<void> {
+    await this.interpreterGone(session, participantId, false, 'hangup');
+  }
+
+  /**
+   * The interpreter left (dropped past the grace period, removed, or hung up); with `replace`, ring
+   * others. `reason` is what the interpreter's own screens are told.
+   */
+  async interpreterGone(
+    session: Session,
+    participantId: string,
+    replace: boolean,
+    reason: RemovalReason,
+  ): Promise<void> {
     const p = session.participant(participantId);
     if (!p) return;
     this.deps.attendance.arrived(participantId);
-    session.removeParticipant(participantId);
-    const left = await this.deps.lobby.attempt('interpreterLeft', session.matchId);
+    session.removeParticipant(participantId, reason);
+    // Not replaced: nobody is rung at all (not rung and then withdrawn a moment later).
+    const left = await this.deps.lobby.attempt('interpreterLeft', session.matchId, replace);
     if (p.accountId && !this.#staff.isConnected(p.accountId)) await this.#offline(p.accountId);
-    if (left && replace) {
-      session.setInterpreter({ status: 'searching', language: session.language });
-      return;
-    }
-    // Not replaced: stop ringing by ending the search the lobby just started.
-    await this.deps.lobby.attempt('cancelInterpreterSearch', session.matchId);
-    session.setInterpreter({ status: 'none' });
+    session.setInterpreter(
+      left && replace ? { status: 'searching', language: session.language } : { status: 'none' },
+    );
   }
 
   async callEnded(session: Session): Promise<void> {

@@ -53,7 +53,7 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
       return null;
     });
 
-    registerSessionHandlers(socket, responder, ctx, slog);
+    registerSessionHandlers(socket, responder, ctx, slog, { role: 'agent', accountId: agentId });
 
     socket.on('disconnect', () =>
       whenRoomEmpty(nsp, rooms.agent(agentId), slog, () => {

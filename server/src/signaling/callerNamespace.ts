@@ -64,7 +64,7 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
       return null;
     });
 
-    registerSessionHandlers(socket, responder, ctx, slog);
+    registerSessionHandlers(socket, responder, ctx, slog, { role: 'caller', accountId: null });
 
     socket.on('disconnect', () => {
       const callerId = data.callerId;

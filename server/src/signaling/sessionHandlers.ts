@@ -1,10 +1,11 @@
 import type { Logger } from '../logger';
-import type { Session } from '../sessions/Session';
+import type { Participant, Session } from '../sessions/Session';
 import type { SignalingContext } from './context';
 import type { Responder } from './respond';
 import { RelayError } from '../../../common/errors';
 import { rooms } from './rooms';
 import { whenRoomEmpty } from './staff';
+import type { Joiner } from '../sessions/joinBinding';
 import type { CallSeat } from '../sessions/SessionDesk';
 import type { AnySocket, SessionNamespace } from './types';
 
@@ -15,17 +16,23 @@ export function seatOf(socket: AnySocket): CallSeat {
   return seat;
 }
 
-/** In-call messages, the same for every role: join with a token, then transports, produce, consume. */
+/**
+ * In-call messages, the same for every role: join with a token, then transports, produce, consume.
+ * `joiner` is who this socket is (its namespace's role, its signed-in account): a join token is
+ * accepted only from the participant it was issued to.
+ */
 export function registerSessionHandlers(
   socket: AnySocket,
   responder: Responder,
   ctx: SignalingContext,
   log: Logger,
+  joiner: Joiner,
 ): void {
   const { textLimiter, control } = ctx;
   responder.on('session:join', async ({ token }) => {
     const previous = socket.data.participant;
-    const { seat, joined } = await control.call('inCall.join', token, previous);
+    // JSON has no undefined: a forwarded call carries "no seat yet" as null.
+    const { seat, joined } = await control.call('inCall.join', token, joiner, previous ?? null);
     // A seat in a call that is over (or that removed this participant) is left behind.
     if (previous && previous.participantId !== seat.participantId) {
       await socket.leave(rooms.participant(previous.participantId));
@@ -105,19 +112,24 @@ export function broadcastSession(session: Session, namespaces: SessionNamespace[
   session.media.on('producer-paused', (p) => {
     for (const t of toOthers(p.participantId)) t.emit('session:producer-paused', p);
   });
+  const who = (p: Participant) => ({ participantId: p.participantId, role: p.role });
   session.on('participant-joined', (p) => {
     for (const t of toOthers(p.participantId)) t.emit('session:participant-joined', session.view(p));
   });
-  session.on('participant-removed', (p) => {
-    // The removed participant's screens learn their part is over; the others see them leave.
+  // Told at once, so nobody talks on to a screen that has gone: and again when they are back.
+  session.on('participant-away', (p) => {
+    for (const t of toOthers(p.participantId)) t.emit('session:participant-away', who(p));
+  });
+  session.on('participant-back', (p) => {
+    for (const t of toOthers(p.participantId)) t.emit('session:participant-back', who(p));
+  });
+  session.on('participant-removed', (p, reason) => {
+    // The removed participant's screens learn their part is over (and why); the others see them leave.
     for (const n of namespaces) {
-      n.to(rooms.participant(p.participantId)).emit('session:ended', { reason: 'removed' });
+      n.to(rooms.participant(p.participantId)).emit('session:ended', { reason });
       n.in(rooms.participant(p.participantId)).socketsLeave(rooms.session(session.id));
     }
-  });
-  session.on('participant-left', (p) => {
-    for (const t of toOthers(p.participantId))
-      t.emit('session:participant-left', { participantId: p.participantId });
+    for (const t of toOthers(p.participantId)) t.emit('session:participant-left', who(p));
   });
   session.on('media-moved', () => {
     for (const t of toAll()) t.emit('session:media-restart');

@@ -15,7 +15,7 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
     const volunteerId = account.id;
     const slog = log.child({ ns: 'volunteer', volunteerId });
     const responder = new Responder(socket, slog, ctx.onAck);
-    registerSessionHandlers(socket, responder, ctx, slog);
+    registerSessionHandlers(socket, responder, ctx, slog, { role: 'interpreter', accountId: volunteerId });
 
     // Every tab hears the change from the lobby's presence event; the ack answers this one.
     responder.on('volunteer:set-presence', ({ presence }) =>

@@ -133,6 +133,17 @@ describe('one centre on two nodes', () => {
         expect(JSON.stringify(entry)).not.toContain(call.tokens.caller);
       }
       expect(await directory.authorize('not-a-token')).toBeNull();
+      // A staff seat is bound to its account there too; a leaked agent token forwarded from the
+      // follower to the leader admits no other agent.
+      const agentSeat = await directory.authorize(first.tokens.agent);
+      const firstAgent = await follower.store.accounts.findByUsername('spread-1');
+      expect(agentSeat).toMatchObject({ role: 'agent', accountId: firstAgent!.id });
+      const intruder = await connect(follower, '/agent', (await follower.addAgent('spread-intruder')).cookie);
+      expect(await intruder.request('session:join', { token: first.tokens.agent })).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden', message: 'this join token was issued to another agent' },
+      });
+      intruder.close();
       for (const call of [first, second]) {
         // Transports come from the host's WebRtcServer, whichever node the socket is on.
         const send = ok(

@@ -50,7 +50,7 @@ describe('what anyone is shown of staff presence is the lobby’s own state', ()
   it('an agent whose screen is gone when the call ends is offline, not wrap-up', async () => {
     const call = await establishCall(app, 'dropped-agent');
     const agentId = (await app.store.accounts.findByUsername('dropped-agent'))!.id;
-    const left = call.caller.next('session:participant-left');
+    const left = call.caller.next('session:participant-away');
     call.agent.close();
     await left;
     // Within the agent's grace the caller hangs up: the call ends with nobody at the agent's desk.

@@ -2,7 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FallbackView, OfferView, QueueView, ResumeResult } from '../../../common/protocol';
 import { establishCall } from '../../helpers/calls';
 import { FakeScheduler } from '../../helpers/FakeScheduler';
-import { connect, fakeRtpParameters, ok, startTestApp, type TestApp } from '../../helpers/testApp';
+import {
+  connect,
+  fakeRtpParameters,
+  ok,
+  startTestApp,
+  TEST_PASSWORD,
+  type TestApp,
+} from '../../helpers/testApp';
 
 // Time moves only when a test says so: grace periods lapse without any sleeping.
 const GRACE_MS = 400;
@@ -122,16 +129,16 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
 
   it('lets a participant whose connection dropped come back to the same call with the same token', async () => {
     const call = await establishCall(app, 'blip');
-    const left = call.agent.next<{ participantId: string }>('session:participant-left');
-    const back = call.agent.next<{ participantId: string }>('session:participant-joined');
+    const left = call.agent.next<{ participantId: string; role: string }>('session:participant-away');
+    const back = call.agent.next<{ participantId: string; role: string }>('session:participant-back');
     call.caller.close();
-    expect((await left).participantId).toBe(call.callerJoin.participantId);
+    expect(await left).toEqual({ participantId: call.callerJoin.participantId, role: 'caller' });
     const again = await connect(app, '/caller');
     const joined = ok(
       await again.request<{ participantId: string }>('session:join', { token: call.tokens.caller }),
     );
     expect(joined.participantId).toBe(call.callerJoin.participantId);
-    expect((await back).participantId).toBe(call.callerJoin.participantId);
+    expect(await back).toEqual({ participantId: call.callerJoin.participantId, role: 'caller' });
     // Past the grace period the call is still on, and the caller can act in it.
     scheduler.advance(GRACE_MS * 2);
     expect(app.calls.sessions.get(call.callerJoin.sessionId)?.ended).toBe(false);
@@ -141,10 +148,31 @@ describe('nobody is dropped: a waiting caller survives a blip', () => {
     call.agent.close();
   });
 
+  it("tells the caller at once when the agent's connection drops, and again when the agent is back", async () => {
+    const call = await establishCall(app, 'flaky-agent');
+    const away = call.caller.next<{ participantId: string; role: string }>('session:participant-away');
+    call.agent.close();
+    expect(await away).toEqual({ participantId: call.agentJoin.participantId, role: 'agent' });
+    // Within the grace the agent's page comes back, signed in as the same account, with the same token.
+    scheduler.advance(GRACE_MS / 2);
+    const back = call.caller.next<{ participantId: string; role: string }>('session:participant-back');
+    const again = await connect(app, '/agent', await app.login('flaky-agent', TEST_PASSWORD));
+    const joined = ok(
+      await again.request<{ participantId: string }>('session:join', { token: call.tokens.agent }),
+    );
+    expect(joined.participantId).toBe(call.agentJoin.participantId);
+    expect(await back).toEqual({ participantId: call.agentJoin.participantId, role: 'agent' });
+    scheduler.advance(GRACE_MS);
+    expect(app.calls.sessions.get(call.callerJoin.sessionId)?.ended).toBe(false);
+    ok(await again.request('session:hangup', {}));
+    again.close();
+    call.caller.close();
+  });
+
   it('ends the call when a participant does not come back within the grace period', async () => {
     const call = await establishCall(app, 'gone');
     const ended = call.agent.next<{ reason: string }>('session:ended');
-    const left = call.agent.next('session:participant-left');
+    const left = call.agent.next('session:participant-away');
     call.caller.close();
     await left;
     scheduler.advance(GRACE_MS - 1);
@@ -193,7 +221,7 @@ describe('a caller whose agent vanishes goes back to the head of the line', () =
     ok(await other.request('lobby:request', { language: 'kvk', mode: 'video' }));
     const requeued = call.caller.next<QueueView>('lobby:requeued');
     const ended = call.caller.next<{ reason: string }>('session:ended');
-    const left = call.caller.next('session:participant-left');
+    const left = call.caller.next('session:participant-away');
     call.agent.close();
     await left;
     scheduler.advance(GRACE_MS);

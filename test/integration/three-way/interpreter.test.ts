@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { InvitationView, InterpreterStatus, ParticipantView } from '../../../common/protocol';
-import { establishCall, startBridgedCall } from '../../helpers/calls';
+import { acceptInvitation, establishCall, startBridgedCall } from '../../helpers/calls';
 import { FakeScheduler } from '../../helpers/FakeScheduler';
 import { ok, startTestApp, type TestApp, type TestSocket } from '../../helpers/testApp';
 
@@ -86,18 +86,17 @@ describe('three-way interpreted calls', () => {
     const call = await startBridgedCall(app, 'drop', 2);
     open.push(call.caller, call.agent, ...call.volunteers);
     const [first, second] = call.volunteers as [TestSocket, TestSocket];
-    const { token } = ok(
-      await first.request<{ token: string }>('volunteer:accept-invitation', {
-        invitationId: call.invitations[0]!.invitationId,
-      }),
-    );
+    const token = await acceptInvitation(first, call.invitations[0]!);
     ok(await first.request('session:join', { token }));
-    const left = call.caller.next<{ participantId: string }>('session:participant-left');
+    const away = call.caller.next<{ role: string }>('session:participant-away');
     const searching = call.agent.next<InterpreterStatus>('session:interpreter');
     const rungAgain = second.next<InvitationView>('volunteer:invitation');
     first.disconnect();
-    await left;
+    expect((await away).role).toBe('interpreter');
+    const left = call.caller.next<{ role: string }>('session:participant-left');
     scheduler.advance(GRACE_MS);
+    // Past the grace they are out of the call for good, and the others are told so.
+    expect((await left).role).toBe('interpreter');
     expect(await searching).toEqual({ status: 'searching', language: 'vi' });
     expect((await rungAgain).language).toBe('vi');
     const session = app.calls.sessions.get(call.callerJoin.sessionId)!;
@@ -107,6 +106,60 @@ describe('three-way interpreted calls', () => {
     const heard = call.agent.next<{ text: string }>('chat:message');
     ok(await call.caller.request('chat:send', { text: 'still here' }));
     expect((await heard).text).toBe('still here');
+  });
+
+  it("an interpreter's hang-up is leaving: the caller and agent go on, nobody is rung, the volunteer is free again", async () => {
+    const call = await startBridgedCall(app, 'leaver', 2);
+    open.push(call.caller, call.agent, ...call.volunteers);
+    const [leaver, other] = call.volunteers as [TestSocket, TestSocket];
+    const volunteerId = (await app.store.accounts.findByUsername('leaver-v0'))!.id;
+    const token = await acceptInvitation(leaver, call.invitations[0]!);
+    const interpreter = ok(await leaver.request<{ participantId: string }>('session:join', { token }));
+    let rung = false;
+    other.on('volunteer:invitation', () => (rung = true));
+
+    const toldLeft = call.caller.next<{ participantId: string; role: string }>('session:participant-left');
+    const status = call.agent.next<InterpreterStatus>('session:interpreter');
+    const ownScreen = leaver.next<{ reason: string }>('session:ended');
+    const free = leaver.next<{ presence: string }>('volunteer:presence');
+    ok(await leaver.request('session:hangup', {}));
+    expect(await ownScreen).toEqual({ reason: 'hangup' });
+    expect(await toldLeft).toEqual({ participantId: interpreter.participantId, role: 'interpreter' });
+    expect(await status).toEqual({ status: 'none' });
+    expect((await free).presence).toBe('available');
+    expect(app.calls.volunteers.presenceOf(volunteerId)).toBe('available');
+
+    // The call goes on for the caller and the agent.
+    const session = app.calls.sessions.get(call.callerJoin.sessionId)!;
+    expect(session.ended).toBe(false);
+    expect(session.participantByRole('interpreter')).toBeUndefined();
+    const heard = call.agent.next<{ text: string }>('chat:message');
+    ok(await call.caller.request('chat:send', { text: 'still talking' }));
+    expect((await heard).text).toBe('still talking');
+    // Nobody was rung in their place; the agent can ask for another interpreter.
+    expect(rung).toBe(false);
+    const invited = other.next<InvitationView>('volunteer:invitation');
+    ok(await call.agent.request('agent:request-interpreter', {}));
+    expect((await invited).language).toBe('vi');
+    // The one who left is out of this call: their token no longer works.
+    expect(await leaver.request('session:join', { token })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    });
+  });
+
+  it('only the caller or the agent ends the call for everyone', async () => {
+    const call = await startBridgedCall(app, 'enders', 1);
+    open.push(call.caller, call.agent, ...call.volunteers);
+    const v = call.volunteers[0]!;
+    const token = await acceptInvitation(v, call.invitations[0]!);
+    ok(await v.request('session:join', { token }));
+    const toInterpreter = v.next<{ reason: string }>('session:ended');
+    const toCaller = call.caller.next<{ reason: string }>('session:ended');
+    ok(await call.agent.request('session:hangup', {}));
+    expect(await toInterpreter).toEqual({ reason: 'hangup' });
+    expect(await toCaller).toEqual({ reason: 'hangup' });
+    expect(app.calls.sessions.get(call.callerJoin.sessionId)).toBeUndefined();
   });
 
   it('lets the agent bring an interpreter into a two-way call, and remove them', async () => {
@@ -123,10 +176,12 @@ describe('three-way interpreted calls', () => {
     ok(await agent.request('agent:set-presence', { presence: 'available' }));
     const offer = await offered;
     expect(offer.needsInterpreter).toBe(false);
+    const matched = caller.next<{ token: string }>('lobby:matched');
     const { token } = ok(
       await agent.request<{ token: string }>('agent:accept-offer', { offerId: offer.offerId }),
     );
     ok(await agent.request('session:join', { token }));
+    ok(await caller.request('session:join', { token: (await matched).token }));
 
     const invited = v.next<InvitationView>('volunteer:invitation');
     ok(await agent.request('agent:request-interpreter', {}));

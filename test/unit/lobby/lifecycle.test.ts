@@ -29,6 +29,21 @@ describe('call lifecycle', () => {
     expect(errorCode(lobby.finishWrapUp('a1'))).toBe('invalid-state');
   });
 
+  it('abandonMatch (the caller never joined): the agent is available at once and takes the next caller', () => {
+    const { lobby, advance } = harness();
+    agentOn(lobby, 'a1', ['ko']);
+    call(lobby, 'c1', 'ko');
+    const { matchId } = takeOffer(lobby, 'a1');
+    advance(30_000);
+    call(lobby, 'c2', 'ko');
+    expect(onlyOffer(ok(lobby.abandonMatch(matchId)).events).callerId).toBe('c2');
+    expect(lobby.inspect().agents[0]?.presence).toBe('offered');
+    // Nothing was said: no wrap-up is owed, and the call's wait for the caller is no talk time.
+    expect(errorCode(lobby.finishWrapUp('a1'))).toBe('invalid-state');
+    expect(lobby.snapshotState().handleTimes.talk.count).toBe(0);
+    expect(errorCode(lobby.abandonMatch(matchId))).toBe('not-found');
+  });
+
   it('requeueCaller: the caller goes back at the head of the line and the agent offline', () => {
     const { lobby, advance } = harness();
     agentOn(lobby, 'a1', ['ko']);

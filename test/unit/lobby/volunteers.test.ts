@@ -142,6 +142,19 @@ describe('volunteer invitations', () => {
     expect(errorCode(h.lobby.interpreterLeft(matchId))).toBe('invalid-state');
   });
 
+  it('interpreterLeft without looking for another: nobody is rung, the one who left is available', () => {
+    const h = harness();
+    const { matchId, invitations } = bridgedCall(h, 2, 1);
+    const first = invitations[0];
+    ok(h.lobby.acceptInvitation(first?.volunteerId ?? '', first?.invitationId ?? ''));
+    const r = ok(h.lobby.interpreterLeft(matchId, false));
+    expect(ofType(r.events, 'invitation')).toEqual([]);
+    expect(h.lobby.inspect().matches[0]).toMatchObject({ matchId, interpreterId: null, needsInterpreter: false });
+    expect(h.lobby.volunteerView(first?.volunteerId ?? '')?.presence).toBe('available');
+    // The agent may still ask for another one later.
+    expect(ofType(ok(h.lobby.requestInterpreter(matchId)).events, 'invitation').length).toBeGreaterThan(0);
+  });
+
   it('a volunteer cannot go offline mid-call; going offline while invited cancels and rings another', () => {
     const h = harness({ volunteerRingBatch: 1 });
     const { invitations } = bridgedCall(h, 2);

@@ -5,7 +5,7 @@ import { CallMedia, MEDIA_LIMITS, WorkerPool } from '../../../server/src/media';
 import { establishCall } from '../../helpers/calls';
 import { fakeRtpParameters, ok, startTestApp, type TestApp } from '../../helpers/testApp';
 import { until } from '../../helpers/waiting';
-import { recordingLog } from './recordingLog';
+import { recordingLog } from '../../helpers/recordingLog';
 
 const DTLS = ClientMessages['media:connect-transport'].parse({
   transportId: 't',

@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   'expired',
   'taken',
   'rate-limited',
+  /** A per-participant cap (transports, producers, consumers) is reached: close one before adding more. */
+  'limit-reached',
   'call-ended',
   'media-rejected',
   /** The part of the service that must answer is busy or changing hands (a cluster): try again. */

@@ -2,11 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { RelayError } from '../../common/errors';
 import {
   MediaClosedError,
+  MediaLimitError,
   MediaNotFoundError,
   MediaRejectedError,
   MediaStateError,
 } from '../../server/src/media';
-import { refusalFor } from '../../server/src/media/refusals';
+import { foreignCodec, refusalFor } from '../../server/src/media/refusals';
 
 const open = { closed: false };
 
@@ -17,9 +18,16 @@ describe('which mediasoup failures are the client’s doing', () => {
       new MediaClosedError('x'),
       new MediaRejectedError('x'),
       new MediaStateError('x'),
+      new MediaLimitError('x'),
     ];
     expect(errors.every((e) => e instanceof RelayError)).toBe(true);
-    expect(errors.map((e) => e.code)).toEqual(['not-found', 'call-ended', 'media-rejected', 'invalid-state']);
+    expect(errors.map((e) => e.code)).toEqual([
+      'not-found',
+      'call-ended',
+      'media-rejected',
+      'invalid-state',
+      'limit-reached',
+    ]);
   });
 
   it('parameters mediasoup cannot use are media-rejected, the detail kept as the cause', () => {
@@ -53,5 +61,19 @@ describe('which mediasoup failures are the client’s doing', () => {
       ),
     ).toBeUndefined();
     expect(refusalFor('not even an Error', 'transport', open)).toBeUndefined();
+  });
+});
+
+describe('a producer’s codecs are of its own kind', () => {
+  const codec = (mimeType: string) => ({ mimeType, payloadType: 96, clockRate: 90000 });
+  it('names the first codec of another kind', () => {
+    expect(foreignCodec('audio', { codecs: [codec('audio/opus'), codec('video/VP8')] })).toBe('video/VP8');
+    expect(foreignCodec('video', { codecs: [codec('audio/opus')] })).toBe('audio/opus');
+    expect(foreignCodec('video', { codecs: [codec('VP8')] })).toBe('VP8');
+  });
+
+  it('passes its own kind in any letter case, RTX included', () => {
+    expect(foreignCodec('video', { codecs: [codec('Video/VP8'), codec('video/rtx')] })).toBeUndefined();
+    expect(foreignCodec('audio', { codecs: [codec('audio/opus')] })).toBeUndefined();
   });
 });

@@ -20,6 +20,7 @@ export const HTTP_STATUS = {
   'call-ended': 410,
   'media-rejected': 422,
   'rate-limited': 429,
+  'limit-reached': 429,
   internal: 500,
   timeout: 503,
   draining: 503,

@@ -3,8 +3,15 @@ import type { RelayError } from '../../../common/errors';
 import type { Logger } from '../logger';
 import type { CallMediaPort } from './CallMediaPort';
 import { TypedEmitter } from '../util/TypedEmitter';
-import { MediaClosedError, MediaNotFoundError, MediaRejectedError, MediaStateError } from './errors';
-import { refusalFor } from './refusals';
+import {
+  MediaClosedError,
+  MediaLimitError,
+  MediaNotFoundError,
+  MediaRejectedError,
+  MediaStateError,
+} from './errors';
+import { MEDIA_LIMITS } from './limits';
+import { foreignCodec, refusalFor } from './refusals';
 import type { WorkerPool } from './WorkerPool';
 
 export type Direction = 'send' | 'recv';
@@ -48,7 +55,12 @@ interface ParticipantMedia {
   transports: Map<string, types.WebRtcTransport<TransportAppData>>;
   producers: Map<string, types.Producer<ProducerAppData>>;
   consumers: Map<string, types.Consumer>;
+  /** Objects the worker is still making: they count toward the caps, so a burst cannot pass one. */
+  making: Record<Slot, number>;
 }
+
+/** What MEDIA_LIMITS counts, per participant. */
+type Slot = Direction | 'producers' | 'consumers';
 
 export type CallMediaEvents = {
   'producer-added': [ProducerInfo];
@@ -71,7 +83,9 @@ export type CallMediaEvents = {
  * so one participant can never touch another's transports, let alone another call's.
  *
  * What a client can get wrong (parameters, order, stale ids) fails as a RelayError with the code
- * it should hear, logged at warn; a raw error out of here is a failure of ours.
+ * it should hear, logged at warn; a raw error out of here is a failure of ours. No participant holds
+ * more than MEDIA_LIMITS allows (limits.ts), wherever the request came from: in a cluster this runs
+ * on the host node, so the caps hold there.
  */
 export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMediaPort {
   readonly #participants = new Map<string, ParticipantMedia>();
@@ -134,6 +148,7 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
         transports: new Map(),
         producers: new Map(),
         consumers: new Map(),
+        making: { send: 0, recv: 0, producers: 0, consumers: 0 },
       });
     }
   }
@@ -147,14 +162,28 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
 
   async createTransport(participantId: string, direction: Direction): Promise<TransportInfo> {
     const p = this.#participant(participantId);
-    const transport = await this.#router.createWebRtcTransport<TransportAppData>({
-      webRtcServer: this.#webRtcServer,
-      enableUdp: true,
-      enableTcp: true,
-      preferUdp: true,
-      initialAvailableOutgoingBitrate: 1_000_000,
-      appData: { participantId, direction, connected: false },
-    });
+    const held = [...p.transports.values()].filter((t) => t.appData.direction === direction).length;
+    this.#withinCap(participantId, p, direction, held, MEDIA_LIMITS.transportsPerDirection);
+    const router = this.#router;
+    const participants = this.#participants;
+    // Gone too if the participant left (or the call moved) while the transport was being made.
+    const target = {
+      get closed() {
+        return router.closed || participants.get(participantId) !== p;
+      },
+    };
+    const transport = await this.#making(p, direction, () =>
+      this.#request(participantId, 'call', target, () =>
+        router.createWebRtcTransport<TransportAppData>({
+          webRtcServer: this.#webRtcServer,
+          enableUdp: true,
+          enableTcp: true,
+          preferUdp: true,
+          initialAvailableOutgoingBitrate: 1_000_000,
+          appData: { participantId, direction, connected: false },
+        }),
+      ),
+    );
     p.transports.set(transport.id, transport);
     transport.observer.once('close', () => p.transports.delete(transport.id));
     transport.on('dtlsstatechange', (state) => {
@@ -192,8 +221,9 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
     run: () => Promise<T>,
     refusal: (err: unknown) => RelayError | undefined = (err) => refusalFor(err, what, target),
   ): Promise<T> {
+    let made: T;
     try {
-      return await run();
+      made = await run();
     } catch (err) {
       // mediasoup passes the worker's notifications on a turn after its responses: let a close the
       // worker did first (a consumer whose producer went) land before judging whose failure it is.
@@ -204,6 +234,38 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
       if (!refused) throw err;
       this.#refused(participantId, refused);
       throw refused;
+    }
+    if (!this.#closed && !target.closed) return made;
+    // The worker answered a request it read before the close that came after it (a media restart,
+    // a removal, the call's end). mediasoup still hands back a producer or consumer, but nothing
+    // will ever close it: close it now, so it neither leaks nor counts toward a cap.
+    closeIfMade(made);
+    const refused = this.#closed
+      ? new MediaClosedError('the call has ended')
+      : new MediaStateError(`the ${what} is closed`);
+    this.#refused(participantId, refused);
+    throw refused;
+  }
+
+  /**
+   * Refuses (limit-reached, logged at warn) when the participant already holds `max` of `slot`,
+   * counting those still being made.
+   */
+  #withinCap(participantId: string, p: ParticipantMedia, slot: Slot, held: number, max: number): void {
+    if (held + p.making[slot] < max) return;
+    const what = slot === 'send' || slot === 'recv' ? `${slot} transports` : slot;
+    const refusal = new MediaLimitError(`at most ${max} ${what} per participant`);
+    this.#refused(participantId, refusal);
+    throw refusal;
+  }
+
+  /** Counts what `make` makes toward the participant's cap until it is made (or failed). */
+  async #making<T>(p: ParticipantMedia, slot: Slot, make: () => Promise<T>): Promise<T> {
+    p.making[slot]++;
+    try {
+      return await make();
+    } finally {
+      p.making[slot]--;
     }
   }
 
@@ -243,8 +305,13 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
     if ((source === 'camera') !== (kind === 'video')) {
       throw new MediaRejectedError(`a ${source} cannot send ${kind}`);
     }
-    const producer = await this.#request(participantId, 'transport', t, () =>
-      t.produce<ProducerAppData>({ kind, rtpParameters, appData: { participantId, source } }),
+    const foreign = foreignCodec(kind, rtpParameters);
+    if (foreign !== undefined) throw new MediaRejectedError(`${kind} cannot be sent as ${foreign}`);
+    this.#withinCap(participantId, p, 'producers', p.producers.size, MEDIA_LIMITS.producers);
+    const producer = await this.#making(p, 'producers', () =>
+      this.#request(participantId, 'transport', t, () =>
+        t.produce<ProducerAppData>({ kind, rtpParameters, appData: { participantId, source } }),
+      ),
     );
     p.producers.set(producer.id, producer);
     producer.observer.once('close', () => {
@@ -300,19 +367,26 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
     const found = this.#findProducer(producerId);
     if (!found || found.owner === participantId)
       throw new MediaNotFoundError(`no producer ${producerId} to consume`);
+    // A client consumes each producer once (a media restart closes the old consumers first).
+    if ([...p.consumers.values()].some((c) => c.producerId === producerId)) {
+      throw new MediaStateError(`you already consume producer ${producerId}`);
+    }
+    this.#withinCap(participantId, p, 'consumers', p.consumers.size, MEDIA_LIMITS.consumers);
     if (!this.#router.canConsume({ producerId, rtpCapabilities })) {
       throw new MediaRejectedError('your browser cannot decode this media');
     }
-    const consumer = await this.#request(
-      participantId,
-      'transport',
-      t,
-      () => t.consume({ producerId, rtpCapabilities, paused: true, appData: { participantId } }),
-      // The producer may close while the consumer is being made: then there is nothing to consume.
-      (err) =>
-        found.producer.closed
-          ? new MediaNotFoundError(`no producer ${producerId} to consume`, { cause: err })
-          : refusalFor(err, 'transport', t),
+    const consumer = await this.#making(p, 'consumers', () =>
+      this.#request(
+        participantId,
+        'transport',
+        t,
+        () => t.consume({ producerId, rtpCapabilities, paused: true, appData: { participantId } }),
+        // The producer may close while the consumer is being made: then there is nothing to consume.
+        (err) =>
+          found.producer.closed
+            ? new MediaNotFoundError(`no producer ${producerId} to consume`, { cause: err })
+            : refusalFor(err, 'transport', t),
+      ),
     );
     p.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => p.consumers.delete(consumer.id));
@@ -400,5 +474,12 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
       this.#participants.clear();
       this.safeEmit('closed', 'worker-died');
     }
+  }
+}
+
+/** Closes what a mediasoup request made (a transport, producer or consumer), if it made anything. */
+function closeIfMade(made: unknown): void {
+  if (typeof made === 'object' && made !== null && 'close' in made && typeof made.close === 'function') {
+    (made as { close(): void }).close();
   }
 }

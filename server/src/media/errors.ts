@@ -33,3 +33,11 @@ export class MediaStateError extends RelayError<'invalid-state'> {
     super('invalid-state', message, options);
   }
 }
+
+/** A participant already holds as many transports, producers or consumers as MEDIA_LIMITS allows. */
+export class MediaLimitError extends RelayError<'limit-reached'> {
+  override name = 'MediaLimitError';
+  constructor(message: string, options?: ErrorOptions) {
+    super('limit-reached', message, options);
+  }
+}

@@ -8,6 +8,13 @@ export {
   type ProducerInfo,
   type TransportInfo,
 } from './CallMedia';
-export { MediaClosedError, MediaNotFoundError, MediaRejectedError, MediaStateError } from './errors';
+export {
+  MediaClosedError,
+  MediaLimitError,
+  MediaNotFoundError,
+  MediaRejectedError,
+  MediaStateError,
+} from './errors';
+export { MEDIA_LIMITS } from './limits';
 export type { CallMediaPort, MediaPlacement } from './CallMediaPort';
 export { localPlacement } from './localPlacement';

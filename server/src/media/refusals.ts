@@ -1,3 +1,4 @@
+import type { types } from 'mediasoup';
 import type { RelayError } from '../../../common/errors';
 import { MediaRejectedError, MediaStateError } from './errors';
 
@@ -35,4 +36,12 @@ export function refusalFor(
     return new MediaRejectedError(PARAMETERS_REFUSED, { cause: err });
   }
   return undefined;
+}
+
+/**
+ * The first codec that is not of the producer's kind: mediasoup matches codecs by MIME type alone,
+ * so it would take a "microphone" that sends VP8, and every consumer of it would be broken.
+ */
+export function foreignCodec(kind: types.MediaKind, rtpParameters: types.RtpParameters): string | undefined {
+  return rtpParameters.codecs.find((c) => !c.mimeType.toLowerCase().startsWith(`${kind}/`))?.mimeType;
 }

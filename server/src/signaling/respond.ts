@@ -9,6 +9,12 @@ import {
 } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import { RelayError } from '../../../common/errors';
+import { BadInput } from './badInput';
+
+/** The last answer to a socket that sent too much bad input, just before it is disconnected. */
+export const TOO_MUCH_BAD_INPUT = 'Too many messages that could not be understood: disconnecting.';
+/** An event name is echoed and logged only this long: the name itself is the sender's to choose. */
+const EVENT_NAME_SHOWN = 64;
 
 /**
  * A RelayError is thrown on purpose (the media layer turns the client's own bad parameters into
@@ -36,24 +42,38 @@ export type Handler<K extends ClientMessageName> = (
 export class Responder {
   readonly #known = new Set<string>();
   #queue: Promise<unknown> = Promise.resolve();
+  readonly #badInput: BadInput;
+  #closing = false;
 
   constructor(
     private readonly socket: Socket,
     private readonly log: Logger,
     private readonly onAck?: AckObserver,
   ) {
+    this.#badInput = new BadInput(log);
     // Anything not registered gets a clear error, and changes nothing.
     socket.onAny((event: string, ...args: unknown[]) => {
       if (this.#known.has(event)) return;
-      const ack = args.at(-1);
-      log.warn({ event }, 'unknown event');
-      if (typeof ack === 'function') {
-        (ack as (r: Ack<never>) => void)({
-          ok: false,
-          error: { code: 'unknown-event', message: `"${event}" is not an event here` },
-        });
-      }
+      const name = event.slice(0, EVENT_NAME_SHOWN);
+      this.#refuse(name, { code: 'unknown-event', message: `"${name}" is not an event here` }, args.at(-1));
     });
+    socket.on('disconnect', () => this.#badInput.flush());
+  }
+
+  /**
+   * Answers a message we cannot take, and counts it as bad input: past the socket's allowance
+   * (badInput.ts) the client hears why, and the connection is closed.
+   */
+  #refuse(event: string, error: AckError, ack: unknown): void {
+    if (this.#closing) return;
+    const reply = typeof ack === 'function' ? (ack as (r: Ack<never>) => void) : undefined;
+    if (this.#badInput.record(event, error.message)) {
+      reply?.({ ok: false, error });
+      return;
+    }
+    this.#closing = true;
+    reply?.({ ok: false, error: { code: 'rate-limited', message: TOO_MUCH_BAD_INPUT } });
+    this.socket.disconnect(true);
   }
 
   /**
@@ -78,7 +98,11 @@ export class Responder {
       (...args: unknown[]) => {
         const ack = args.at(-1);
         if (typeof ack !== 'function') {
-          this.log.warn({ event: name }, 'message without acknowledgement callback ignored');
+          this.#refuse(
+            name,
+            { code: 'invalid-payload', message: `${name}: no acknowledgement callback` },
+            ack,
+          );
           return;
         }
         const started = performance.now();
@@ -91,10 +115,8 @@ export class Responder {
         if (!parsed.success) {
           const issue = parsed.error.issues[0];
           const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-          reply({
-            ok: false,
-            error: { code: 'invalid-payload', message: `${name}: ${where}${issue?.message ?? 'invalid'}` },
-          });
+          const message = `${name}: ${where}${issue?.message ?? 'invalid'}`;
+          this.#refuse(name, { code: 'invalid-payload', message }, reply);
           return;
         }
         this.#queue = this.#queue.then(async () => {

@@ -16,12 +16,87 @@ export const Password = z
   // Only a guard against absurd input; scrypt cost does not depend on length.
   .max(1024, 'must be at most 1024 characters');
 
+/**
+ * A display name, as others see it (agents' and volunteers' names reach callers and supervisors):
+ * NFC-normalised, so that one name has one spelling, and free of anything that makes it read other
+ * than it is. Refused: control characters; bidi controls (U+202A–202E, U+2066–2069, U+200E/200F,
+ * U+061C), which can show "Kim" for another string; invisible characters (format characters such as
+ * U+200B, U+2060, U+FEFF, the soft hyphen, Hangul fillers, the Braille blank, tags), which make two
+ * names look alike; private-use and unassigned code points, which nobody else can read; line and
+ * paragraph separators.
+ *
+ * ZWNJ and ZWJ (U+200C/U+200D) are letters of their own in some scripts: Persian and Urdu names
+ * need ZWNJ inside a word (علی‌رضا), Sinhala writes "Sri" with ZWJ (ශ්‍රී), and Bengali, Devanagari,
+ * Myanmar and Khmer use them to choose a conjunct or a half-form. They are allowed only there:
+ * between two letters or marks of one script that uses them. Anywhere else (between Latin letters,
+ * at an end, in an emoji sequence) they are invisible and refused. Variation selectors are allowed
+ * right after a letter (a Japanese name's kanji variant, a Mongolian letter's form), nowhere else.
+ */
 export const DisplayName = z
   .string()
   .trim()
+  .normalize('NFC')
   .min(1, 'must not be empty')
   .max(80, 'must be at most 80 characters')
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters');
+  .superRefine((name, ctx) => {
+    const problem = displayNameProblem(name);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+
+/** Scripts whose words use ZWNJ or ZWJ between their letters (see DisplayName). */
+const JOINING_SCRIPTS = [
+  'Arabic',
+  'Bengali',
+  'Devanagari',
+  'Gujarati',
+  'Gurmukhi',
+  'Kannada',
+  'Khmer',
+  'Malayalam',
+  'Myanmar',
+  'Oriya',
+  'Sinhala',
+  'Tamil',
+  'Telugu',
+].map((script) => new RegExp(`^\\p{Script_Extensions=${script}}$`, 'u'));
+const LETTER_OR_MARK = /^[\p{L}\p{M}]$/u;
+const LETTER = /^\p{L}$/u;
+const JOINER = /^[\u200C\u200D]$/u;
+const VARIATION_SELECTOR = /^\p{Variation_Selector}$/u;
+const CONTROL = /^\p{Cc}$/u;
+const BIDI_CONTROL = /^[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]$/u;
+// Default_Ignorable_Code_Point holds the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0) too.
+const INVISIBLE = /^[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Co}\p{Cn}\p{Cs}\p{Zl}\p{Zp}\u2800]$/u;
+
+const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+function joinsTwoLetters(before: string | undefined, after: string | undefined): boolean {
+  if (!before || !after || !LETTER_OR_MARK.test(before) || !LETTER_OR_MARK.test(after)) return false;
+  return JOINING_SCRIPTS.some((script) => script.test(before) && script.test(after));
+}
+
+/** Why a (trimmed, NFC) display name is refused, or undefined when it is fine. */
+export function displayNameProblem(name: string): string | undefined {
+  const chars = [...name];
+  for (const [i, c] of chars.entries()) {
+    if (CONTROL.test(c)) return 'must not contain control characters';
+    if (BIDI_CONTROL.test(c)) {
+      return `must not contain characters that change the direction of text (${codePoint(c)})`;
+    }
+    if (JOINER.test(c)) {
+      if (joinsTwoLetters(chars[i - 1], chars[i + 1])) continue;
+      return `may contain ${codePoint(c)} only between two letters of a script that joins them, such as Persian or Sinhala`;
+    }
+    if (VARIATION_SELECTOR.test(c)) {
+      if (LETTER.test(chars[i - 1] ?? '')) continue;
+      return `may contain a variation selector (${codePoint(c)}) only right after a letter`;
+    }
+    if (INVISIBLE.test(c)) return `must not contain invisible characters (${codePoint(c)})`;
+  }
+  // An empty name is already refused as such.
+  if (chars.length > 0 && !chars.some((c) => LETTER.test(c))) return 'must contain a letter';
+  return undefined;
+}
 
 export const AccountRoleSchema = z.enum(ACCOUNT_ROLES, {
   error: `must be one of ${ACCOUNT_ROLES.join(', ')}`,

@@ -1,6 +1,7 @@
 // A call's media on another node, driven over the bus against a real mediasoup worker: orders keep
 // their order, refusals keep their codes, events cross, and a host that is gone answers `timeout`.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RelayError } from '../../../common/errors';
 import { ClientMessages, type ClientPayload } from '../../../common/protocol';
 import { InProcessBusNetwork } from '../../../server/src/cluster/InProcessBus';
 import { MediaHost } from '../../../server/src/cluster/media/MediaHost';
@@ -8,7 +9,7 @@ import { RemoteCallMedia } from '../../../server/src/cluster/media/RemoteCallMed
 import type { MessageBus } from '../../../server/src/cluster/MessageBus';
 import { createLogger } from '../../../server/src/logger';
 import type { ProducerInfo } from '../../../server/src/media';
-import { WorkerPool } from '../../../server/src/media';
+import { MEDIA_LIMITS, WorkerPool } from '../../../server/src/media';
 import { realScheduler } from '../../../server/src/util/scheduler';
 import { fakeRtpParameters } from '../../helpers/testApp';
 import { until } from '../../helpers/waiting';
@@ -103,6 +104,23 @@ describe('media hosted on another node', () => {
     await until(() => pool.routerCount === 0);
     // After the call has ended there, a request is told so, and an order changes nothing.
     await expect(media.createTransport('p', 'recv')).rejects.toMatchObject({ code: 'invalid-state' });
+  });
+
+  it('holds the caps on the host, for requests sent all at once, until a reset frees them', async () => {
+    const media = await open('call-capped');
+    media.addParticipant('p');
+    const asked = MEDIA_LIMITS.transportsPerDirection + 3;
+    const answers = await Promise.allSettled(
+      Array.from({ length: asked }, () => media.createTransport('p', 'recv')),
+    );
+    expect(answers.filter((a) => a.status === 'fulfilled')).toHaveLength(MEDIA_LIMITS.transportsPerDirection);
+    expect(answers.filter((a) => a.status === 'rejected').map((a) => (a.reason as RelayError).code)).toEqual(
+      Array(3).fill('limit-reached'),
+    );
+    media.resetParticipant('p');
+    await media.createTransport('p', 'recv');
+    media.close();
+    await until(() => pool.routerCount === 0);
   });
 
   it('gives one router to a call opened twice at once (a retry after a slow answer)', async () => {

@@ -73,11 +73,12 @@ describe('an account disabled with the CLI', () => {
     const caller = await connect(app, '/caller');
     await connectCall(agent, caller);
 
-    const left = caller.next('session:participant-left', 15_000);
+    const away = caller.next<{ role: string }>('session:participant-away', 15_000);
     const gone = dropped(agent);
     expect(await cli(['disable', '--username', 'cli-disabled'])).toMatchObject({ code: 0 });
     expect(await gone).toBe('io server disconnect');
-    await left;
+    // The caller is told at once that the agent's connection dropped.
+    expect((await away).role).toBe('agent');
 
     // The existing grace logic: the agent does not come back, so the caller goes back to the head of the line.
     const ended = caller.next<{ reason: string }>('session:ended');

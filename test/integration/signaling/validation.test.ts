@@ -23,37 +23,38 @@ const garbage: unknown[] = [
 ];
 const garbageFor = (event: keyof typeof ClientMessages) =>
   garbage.filter((p) => !(p === null && ClientMessages[event].safeParse(null).success));
+// A socket sending this much garbage is disconnected (signaling/badInput.ts): one socket per event.
 
 describe('every inbound message is parsed before it touches state', () => {
   it('rejects malformed payloads on every event of the caller namespace, and nothing changes', async () => {
-    const caller = await connect(app, '/caller');
     for (const event of Object.keys(ClientMessages) as (keyof typeof ClientMessages)[]) {
+      const caller = await connect(app, '/caller');
       for (const payload of garbageFor(event)) {
         const ack = await caller.request(event, payload);
         expect(ack.ok, `${event} ${JSON.stringify(payload)}`).toBe(false);
         if (!ack.ok) expect(['invalid-payload', 'unknown-event']).toContain(ack.error.code);
       }
+      caller.close();
     }
     // Nothing reached the lobby, the store or the media workers.
     expect(app.calls.overview().callersWaiting).toBe(0);
     expect(await app.store.calls.list()).toEqual([]);
     expect(app.pool.routerCount).toBe(0);
-    caller.close();
   });
 
   it('rejects malformed payloads on every agent event too', async () => {
     const { cookie } = await app.addAgent('validator');
-    const agent = await connect(app, '/agent', cookie);
     for (const event of Object.keys(ClientMessages) as (keyof typeof ClientMessages)[]) {
+      const agent = await connect(app, '/agent', cookie);
       for (const payload of garbageFor(event)) {
         const ack = await agent.request(event, payload);
         expect(ack.ok, `${event} ${JSON.stringify(payload)}`).toBe(false);
       }
+      agent.close();
     }
     expect(app.calls.agents.presenceOf((await app.store.accounts.findByUsername('validator'))!.id)).toBe(
       'offline',
     );
-    agent.close();
   });
 
   it('answers an unknown event with unknown-event and an invalid language with invalid-payload', async () => {

@@ -29,6 +29,7 @@ describe.each(STORE_ENGINES)('accounts (%s)', (engine) => {
       languages: ['kvk', 'ko'],
       approved: true,
       disabled: false,
+      sessionGeneration: 0,
       createdAt: clock.now(),
     });
     expect(Object.keys(account)).not.toContain('passwordHash');
@@ -105,6 +106,16 @@ describe.each(STORE_ENGINES)('accounts (%s)', (engine) => {
     ['empty display name', { displayName: '   ' }, /^displayName: must not be empty$/],
     ['long display name', { displayName: 'x'.repeat(81) }, /^displayName: must be at most 80 characters$/],
     ['control character in name', { displayName: 'Kim\nMin-ji' }, /^displayName: must not contain control/],
+    [
+      'right-to-left override in name',
+      { displayName: 'Kim\u202Eij-niM' },
+      /^displayName: must not contain characters that change the direction of text \(U\+202E\)$/,
+    ],
+    [
+      'zero-width space in name',
+      { displayName: 'Kim\u200BMin-ji' },
+      /^displayName: must not contain invisible/,
+    ],
     ['no languages', { languages: [] }, /^languages: at least one language is required$/],
     [
       'invalid language tag',

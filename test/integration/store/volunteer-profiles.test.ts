@@ -66,6 +66,7 @@ describe.each(STORE_ENGINES)('volunteer profiles (%s)', (engine) => {
         languages: ['vi', 'ko'],
         approved: false,
         disabled: false,
+        sessionGeneration: 0,
         createdAt: clock.now(),
       });
       expect(await db.store.accounts.verifyPassword('lan.nguyen', GOOD_PASSWORD)).toEqual(account);
@@ -147,6 +148,19 @@ describe.each(STORE_ENGINES)('volunteer profiles (%s)', (engine) => {
       );
       expect(await accountsRows()).toEqual([]);
       expect(await profileRows()).toEqual([]);
+    });
+
+    it('refuses a name that reads other than it is (a bidi override), naming the field', async () => {
+      const issues = await issuesOf(
+        db.store.volunteers.register({ ...LAN, username: 'spoof', displayName: 'Lan\u202Enimda' }),
+      );
+      expect(issues).toEqual([
+        {
+          field: 'displayName',
+          message: 'must not contain characters that change the direction of text (U+202E)',
+        },
+      ]);
+      expect(await accountsRows()).toEqual([]);
     });
   });
 

@@ -93,6 +93,10 @@ describe('parseUserArgs', () => {
       "--username must be 3–32 characters using only a–z, 0–9, '.', '_' or '-'",
     ],
     [[...add.slice(0, 6), '', ...add.slice(7)], '--name must not be empty'],
+    [
+      [...add.slice(0, 6), 'Min\u200Bji', ...add.slice(7)],
+      '--name must not contain invisible characters (U+200B)',
+    ],
     [[...add.slice(0, 8), ' , '], '--languages at least one language is required'],
     [
       [...add.slice(0, 8), 'kvk,xx_YY'],

@@ -19,6 +19,7 @@ describe('the HTTP status of each error code', () => {
       'call-ended': 410,
       'media-rejected': 422,
       'rate-limited': 429,
+      'limit-reached': 429,
       internal: 500,
       timeout: 503,
       draining: 503,

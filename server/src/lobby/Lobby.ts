@@ -522,7 +522,8 @@ export class Lobby {
   interpreterLeft(matchId: string, lookForAnother = true): LobbyResult<void> {
     const match = this.book.matches.get(matchId);
     if (match === undefined) return fail('not-found', `match ${String(matchId)} is not active`);
-    if (typeof lookForAnother !== 'boolean') return fail('invalid-argument', 'lookForAnother must be a boolean');
+    if (typeof lookForAnother !== 'boolean')
+      return fail('invalid-argument', 'lookForAnother must be a boolean');
     const v = match.interpreter;
     if (v === null) return fail('invalid-state', 'no interpreter is in the call');
     this.begin();

@@ -112,7 +112,10 @@ describe('accounts CLI (end to end, sqlite)', () => {
       stdin: 'the new long passphrase\n',
       env,
     });
-    expect(passwd).toMatchObject({ code: 0, stdout: 'Password changed for "minji"; their sign-ins have ended.\n' });
+    expect(passwd).toMatchObject({
+      code: 0,
+      stdout: 'Password changed for "minji"; their sign-ins have ended.\n',
+    });
     const disable = await runCli(['disable', '--username', 'jun'], { env });
     expect(disable).toMatchObject({ code: 0, stdout: 'Disabled "jun"; their sign-ins have ended.\n' });
 

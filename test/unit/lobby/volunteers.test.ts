@@ -149,7 +149,11 @@ describe('volunteer invitations', () => {
     ok(h.lobby.acceptInvitation(first?.volunteerId ?? '', first?.invitationId ?? ''));
     const r = ok(h.lobby.interpreterLeft(matchId, false));
     expect(ofType(r.events, 'invitation')).toEqual([]);
-    expect(h.lobby.inspect().matches[0]).toMatchObject({ matchId, interpreterId: null, needsInterpreter: false });
+    expect(h.lobby.inspect().matches[0]).toMatchObject({
+      matchId,
+      interpreterId: null,
+      needsInterpreter: false,
+    });
     expect(h.lobby.volunteerView(first?.volunteerId ?? '')?.presence).toBe('available');
     // The agent may still ask for another one later.
     expect(ofType(ok(h.lobby.requestInterpreter(matchId)).events, 'invitation').length).toBeGreaterThan(0);

@@ -238,6 +238,7 @@ async function setUp(
     clock,
     callRequestsPerMinute: config.callRequestsPerMinute,
     draining: () => phase() === 'draining',
+    trustProxy: config.trustProxy,
     ...(metrics && { onAck: metrics.onAck }),
   });
   metrics?.attach({ calls, lobby: () => engine.lobby, pool, io });

@@ -97,12 +97,13 @@ export async function connect(
   app: App,
   namespace: '/caller' | '/agent' | '/volunteer',
   cookie?: string,
+  headers: Record<string, string> = {},
 ): Promise<TestSocket> {
   const socket = io(`${app.url}${namespace}`, {
     transports: ['websocket'],
     forceNew: true,
     reconnection: false,
-    ...(cookie && { extraHeaders: { cookie } }),
+    extraHeaders: { ...headers, ...(cookie && { cookie }) },
   }) as TestSocket;
   socket.request = (event, payload) =>
     new Promise((resolve) => {

@@ -1,5 +1,6 @@
 import { newId } from '../sessions/tokens';
 import type { SignalingContext } from './context';
+import { clientAddress } from '../auth/clientAddress';
 import { RelayError } from '../../../common/errors';
 import { Responder } from './respond';
 import { rooms } from './rooms';
@@ -33,7 +34,7 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
       if (data.callerId && (await control.call('callers.isWaiting', data.callerId))) {
         throw new RelayError('invalid-state', 'you are already waiting');
       }
-      if (!ctx.callLimiter.take(socket.handshake.address)) {
+      if (!ctx.callLimiter.take(clientAddress(socket.request, ctx.trustProxy))) {
         throw new RelayError('rate-limited', 'Too many calls from this address; please wait a minute.');
       }
       const callerId = newId();

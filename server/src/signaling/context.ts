@@ -22,6 +22,8 @@ export interface SignalingContext {
   textLimiter: RateLimiter;
   /** This node is shutting down: it starts nothing new (no call requests). */
   draining: () => boolean;
+  /** Behind one reverse proxy: a caller's address is X-Forwarded-For's last hop (as for HTTP). */
+  trustProxy: boolean;
   /** Told of every ack sent (the metrics' signalling latency). */
   onAck?: AckObserver;
 }

@@ -24,6 +24,8 @@ export interface SignalingDeps {
   callRequestsPerMinute: number;
   /** This node is shutting down: it refuses new call requests. */
   draining: () => boolean;
+  /** Behind one reverse proxy: a caller's address is X-Forwarded-For's last hop (as for HTTP). */
+  trustProxy: boolean;
   /** Told of every ack sent (the metrics' signalling latency). */
   onAck?: AckObserver;
 }

@@ -166,4 +166,31 @@ describe('anonymous callers are welcome, floods are not', () => {
       await limited.stop();
     }
   });
+
+  it('behind TRUST_PROXY, counts per address as the proxy saw it, not as the client claims', async () => {
+    const limited = await startTestApp({ CALL_REQUESTS_PER_MINUTE: '4', TRUST_PROXY: 'true' });
+    // The proxy appends the address it saw; anything before it is the client's own say-so.
+    const via = (seen: string, claimed?: string) =>
+      connect(limited, '/caller', undefined, {
+        'x-forwarded-for': claimed ? `${claimed}, ${seen}` : seen,
+      });
+    const tryCall = async (caller: Awaited<ReturnType<typeof via>>) => {
+      const answer = await caller.request('lobby:request', { language: 'ko', mode: 'video' });
+      if (answer.ok) await caller.request('lobby:cancel');
+      return answer.ok;
+    };
+    try {
+      const first = await via('203.0.113.5');
+      expect([await tryCall(first), await tryCall(first), await tryCall(first)]).toEqual([true, true, false]);
+      // Claiming another address in front of the proxy's changes nothing.
+      const forged = await via('203.0.113.5', '198.51.100.1');
+      expect(await tryCall(forged)).toBe(false);
+      // A neighbour the proxy saw as another address has a budget of their own.
+      const other = await via('203.0.113.6');
+      expect(await tryCall(other)).toBe(true);
+      for (const s of [first, forged, other]) s.close();
+    } finally {
+      await limited.stop();
+    }
+  });
 });

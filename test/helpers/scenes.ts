@@ -155,6 +155,7 @@ export class Scene {
   async ringing(language: string): Promise<Ringing> {
     const { socket: volunteer } = await this.volunteer([language, 'ko'], 'available');
     const invited = volunteer.next<InvitationView>('volunteer:invitation');
+    invited.catch(() => undefined); // (awaited below, unless the call itself fails first)
     const { socket: agent } = await this.agent(['ko']);
     const call = await connectCall(agent, await this.caller(), language);
     this.sessions.add(call.callerJoin.sessionId);
@@ -254,8 +255,12 @@ export class Scene {
     this.#staffOf.clear();
     this.#callers.clear();
     for (const staff of this.staff) {
-      await until(() => this.#presence(staff) === 'offline');
-      this.accounts.release(staff);
+      // An account the server still counts as busy is not lent again (the next holder gets a new one).
+      const offline = await until(() => this.#presence(staff) === 'offline', 3000).then(
+        () => true,
+        () => false,
+      );
+      if (offline) this.accounts.release(staff);
     }
     this.staff.length = 0;
     this.sessions.clear();

@@ -235,12 +235,13 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     // up lazily (compiled code, the first worlds' accounts) is not counted as growth.
     await normalCall(new Scene(app, accounts));
     const warmUp = { ...options, messages: WARM_UP_MESSAGES, seed: options.seed + 1, onProgress: undefined };
-    await stormInWorlds(warmUp, lanes, answerTimeoutMs, app, accounts, pools, newReport(warmUp.seed));
+    const ctx: StormContext = { lanes, answerTimeoutMs, app, accounts, pools };
+    await stormInWorlds(warmUp, ctx, newReport(warmUp.seed));
     await normalCall(new Scene(app, accounts));
     report.memory.before = await measure(app, gc);
 
     const started = Date.now();
-    await stormInWorlds(options, lanes, answerTimeoutMs, app, accounts, pools, report);
+    await stormInWorlds(options, ctx, report);
     report.durationMs = Date.now() - started;
 
     const health = await fetch(`${app.url}/healthz`).then(
@@ -323,19 +324,21 @@ function newReport(seed: number): FuzzReport {
   };
 }
 
+/** What every storm of a run shares. */
+interface StormContext {
+  lanes: number;
+  answerTimeoutMs: number;
+  app: TestApp;
+  accounts: StaffAccounts;
+  pools: Pools;
+}
+
 /** A storm in fresh worlds, which are torn down after it (and every call left ended). */
-async function stormInWorlds(
-  options: FuzzOptions,
-  lanes: number,
-  answerTimeoutMs: number,
-  app: TestApp,
-  accounts: StaffAccounts,
-  pools: Pools,
-  report: FuzzReport,
-): Promise<void> {
+async function stormInWorlds(options: FuzzOptions, ctx: StormContext, report: FuzzReport): Promise<void> {
+  const { app, pools } = ctx;
   const worlds = makeWorlds(app, pools);
   try {
-    await storm(options, lanes, answerTimeoutMs, app, accounts, pools, worlds, report);
+    await storm(options, ctx, worlds, report);
   } finally {
     for (const w of worlds) await w.building?.catch(() => undefined);
     for (const w of worlds) await w.scene?.dispose();
@@ -463,11 +466,7 @@ function makeWorlds(app: TestApp, pools: Pools): World[] {
 
 async function storm(
   options: FuzzOptions,
-  lanes: number,
-  answerTimeoutMs: number,
-  app: TestApp,
-  accounts: StaffAccounts,
-  pools: Pools,
+  { lanes, answerTimeoutMs, app, accounts, pools }: StormContext,
   worlds: World[],
   report: FuzzReport,
 ): Promise<void> {

@@ -16,8 +16,12 @@ export async function establishCall(app: TestApp, agentName: string): Promise<Es
 }
 
 /** The same on sockets already connected (to any server): a kvk caller, and a kvk agent who answers. */
-export async function connectCall(agent: TestSocket, caller: TestSocket): Promise<EstablishedCall> {
-  ok(await caller.request('lobby:request', { language: 'kvk', mode: 'video' }));
+export async function connectCall(
+  agent: TestSocket,
+  caller: TestSocket,
+  language = 'kvk',
+): Promise<EstablishedCall> {
+  ok(await caller.request('lobby:request', { language, mode: 'video' }));
   const offered = agent.next<OfferView>('agent:offer');
   ok(await agent.request('agent:set-presence', { presence: 'available' }));
   const offer = await offered;

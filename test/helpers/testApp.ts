@@ -4,6 +4,7 @@ import path from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { Ack } from '../../common/protocol';
 import { createApp, type App, type AppDeps } from '../../server/src/app';
+import { SESSION_COOKIE } from '../../server/src/auth/AuthSessions';
 import { loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 
@@ -14,8 +15,14 @@ export interface TestApp extends App {
   addAgent(username: string, languages?: string[]): Promise<{ cookie: string; id: string }>;
   /** An approved volunteer available all week (hours in Asia/Seoul), signed in. */
   addVolunteer(username: string, languages?: string[]): Promise<{ cookie: string; id: string }>;
+  /** The same accounts without signing in (each sign-in costs a password hash): the account's id. */
+  createStaff(role: StaffRole, username: string, languages: string[]): Promise<string>;
+  /** A sign-in cookie for an account, straight from the app's sign-in book (no password check). */
+  cookieFor(accountId: string, role: StaffRole): Promise<string>;
   stop(): Promise<void>;
 }
+
+export type StaffRole = 'agent' | 'volunteer';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
 
@@ -50,11 +57,8 @@ export async function startTestApp(env: Record<string, string> = {}, deps: AppDe
     if (!cookie) throw new Error('no cookie');
     return cookie;
   };
-  return {
-    ...app,
-    dir,
-    login,
-    async addAgent(username, languages = ['kvk', 'ko']) {
+  const createStaff = async (role: StaffRole, username: string, languages: string[]) => {
+    if (role === 'agent') {
       const account = await app.store.accounts.create({
         username,
         displayName: `Agent ${username}`,
@@ -62,23 +66,38 @@ export async function startTestApp(env: Record<string, string> = {}, deps: AppDe
         languages,
         password: TEST_PASSWORD,
       });
-      return { cookie: await login(username, TEST_PASSWORD), id: account.id };
+      return account.id;
+    }
+    const account = await app.store.volunteers.register({
+      username,
+      displayName: `Volunteer ${username}`,
+      password: TEST_PASSWORD,
+      languages: languages.map((tag) => ({
+        tag,
+        level: tag === 'ko' ? ('fluent' as const) : ('native' as const),
+      })),
+    });
+    await app.store.accounts.setApproved(account.id, true);
+    await app.store.volunteers.saveProfile(account.id, {
+      weeklyHours: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: '00:00', end: '24:00' })),
+    });
+    return account.id;
+  };
+  return {
+    ...app,
+    dir,
+    login,
+    async addAgent(username, languages = ['kvk', 'ko']) {
+      const id = await createStaff('agent', username, languages);
+      return { cookie: await login(username, TEST_PASSWORD), id };
     },
     async addVolunteer(username, languages = ['vi', 'ko']) {
-      const account = await app.store.volunteers.register({
-        username,
-        displayName: `Volunteer ${username}`,
-        password: TEST_PASSWORD,
-        languages: languages.map((tag) => ({
-          tag,
-          level: tag === 'ko' ? ('fluent' as const) : ('native' as const),
-        })),
-      });
-      await app.store.accounts.setApproved(account.id, true);
-      await app.store.volunteers.saveProfile(account.id, {
-        weeklyHours: [0, 1, 2, 3, 4, 5, 6].map((day) => ({ day, start: '00:00', end: '24:00' })),
-      });
-      return { cookie: await login(username, TEST_PASSWORD), id: account.id };
+      const id = await createStaff('volunteer', username, languages);
+      return { cookie: await login(username, TEST_PASSWORD), id };
+    },
+    createStaff,
+    async cookieFor(accountId, role) {
+      return `${SESSION_COOKIE}=${await app.auth.create({ accountId, role })}`;
     },
     async stop() {
       await app.close();

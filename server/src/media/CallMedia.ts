@@ -431,6 +431,10 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
 
   close(): void {
     if (this.#closed) return;
+    // Transports first: mediasoup 3.19's WebRtcServer forgets a transport only when the transport
+    // itself is closed, not when its router is, so closing the router alone leaks every transport
+    // of every ended call in the server's map for the worker's lifetime.
+    for (const id of this.#participants.keys()) this.resetParticipant(id);
     this.#router.appData['endedByApp'] = true;
     this.#router.close();
   }

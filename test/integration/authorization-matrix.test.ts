@@ -233,6 +233,21 @@ async function ownMedia(scene: Scene, actor: Actor): Promise<{ mine: HeldMedia; 
   return { mine: call.self.media!, next: call.seats[(i + 1) % call.seats.length]!.media! };
 }
 
+/** The next participant of the actor's call starts a new video producer; its id. */
+async function freshProducerNextTo(actor: Actor): Promise<string> {
+  const call = actor.call!;
+  const next = call.seats[(call.seats.indexOf(call.self) + 1) % call.seats.length]!;
+  const { producerId } = ok(
+    await next.socket.request<{ producerId: string }>('media:produce', {
+      transportId: next.media!.send,
+      kind: 'video',
+      rtpParameters: { ...fakeRtpParameters('video', 60_000 + mid), mid: String(++mid) },
+      source: 'camera',
+    }),
+  );
+  return producerId;
+}
+
 function need<T>(value: T | undefined, what: string): T {
   if (value === undefined) throw new Error(`this state holds no ${what} of its own`);
   return value;
@@ -287,13 +302,12 @@ const PAYLOADS: Record<EventName, PayloadFor> = {
     source: 'camera',
   }),
   'media:consume': async ({ scene, actor, others }, t) => {
-    const { mine, next } = actor.call?.seats.length
-      ? await ownMedia(scene, actor)
-      : { mine: undefined, next: undefined };
+    const { mine } = actor.call?.seats.length ? await ownMedia(scene, actor) : { mine: undefined };
     const other = (await others()).call;
     return {
       transportId: mine?.recv ?? other.agent.media!.recv,
-      producerId: t === 'own' ? next!.producerId : other.caller.media!.producerId,
+      // Own: a producer of the call not consumed yet (the one already consumed is refused twice).
+      producerId: t === 'own' ? await freshProducerNextTo(actor) : other.caller.media!.producerId,
       rtpCapabilities: (actor.call?.self ?? other.agent).join.routerRtpCapabilities,
     };
   },

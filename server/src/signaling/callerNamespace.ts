@@ -31,6 +31,11 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
           'this server is restarting for maintenance; please call again shortly',
         );
       }
+      // Still in a live call (its room is left when the call ends or removes them): one at a time.
+      const seat = data.participant;
+      if (seat && socket.rooms.has(rooms.session(seat.sessionId))) {
+        throw new RelayError('invalid-state', 'you are in a call; hang up before calling again');
+      }
       if (data.callerId && (await control.call('callers.isWaiting', data.callerId))) {
         throw new RelayError('invalid-state', 'you are already waiting');
       }

@@ -32,6 +32,12 @@ export interface Check {
 export interface Memory {
   rss: number;
   heapUsed: number;
+  /**
+   * The heap without V8's code spaces: what data is kept. Compiled code grows as the storm reaches
+   * new paths (4.2 of 6.2 MB growth in a 100,000-message run, by heap snapshot diff), which is JIT
+   * warming, not a leak; the check reads this figure.
+   */
+  dataHeapUsed: number;
   /** The media worker's resident memory (a process of its own), for the record. */
   workerRss: number;
 }
@@ -151,7 +157,11 @@ async function measure(app: TestApp, gc: () => void): Promise<Memory> {
     await new Promise((r) => setTimeout(r, 200));
   }
   const { rss, heapUsed } = process.memoryUsage();
-  return { rss, heapUsed, workerRss: workerRss(app) };
+  const code = v8
+    .getHeapSpaceStatistics()
+    .filter((space) => space.space_name.startsWith('code'))
+    .reduce((sum, space) => sum + space.space_used_size, 0);
+  return { rss, heapUsed, dataHeapUsed: heapUsed - code, workerRss: workerRss(app) };
 }
 
 /**
@@ -234,7 +244,12 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
     // Warm-up: one normal call and a short storm (another seed, not counted), so that what is set
     // up lazily (compiled code, the first worlds' accounts) is not counted as growth.
     await normalCall(new Scene(app, accounts));
-    const warmUp = { ...options, messages: WARM_UP_MESSAGES, seed: options.seed + 1, onProgress: undefined };
+    const warmUp = {
+      ...options,
+      messages: Math.max(WARM_UP_MESSAGES, Math.round(options.messages * WARM_UP_SHARE)),
+      seed: options.seed + 1,
+      onProgress: undefined,
+    };
     const ctx: StormContext = { lanes, answerTimeoutMs, app, accounts, pools };
     await stormInWorlds(warmUp, ctx, newReport(warmUp.seed));
     await normalCall(new Scene(app, accounts));
@@ -277,9 +292,9 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
       `${mb(before.rss)} → ${mb(after.rss)}`,
     );
     check(
-      'heap back within 10% of its start',
-      within(after.heapUsed, before.heapUsed),
-      `${mb(before.heapUsed)} → ${mb(after.heapUsed)}`,
+      'heap (without compiled code) back within 10% of its start',
+      within(after.dataHeapUsed, before.dataHeapUsed),
+      `${mb(before.dataHeapUsed)} → ${mb(after.dataHeapUsed)}`,
     );
     check('no answer was `internal`', report.internal.length === 0, `${report.internal.length} internal`);
     check(
@@ -305,9 +320,15 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzReport> {
 }
 
 const WARM_UP_MESSAGES = 1000;
+/**
+ * The warm-up is a quarter of the storm: V8 keeps compiling (bytecode, feedback, optimised code, in
+ * the old space as well as the code space) as long as the storm reaches paths it had not reached,
+ * so a short warm-up counts that as growth. What a leak keeps grows with the storm itself instead.
+ */
+const WARM_UP_SHARE = 0.25;
 
 function newReport(seed: number): FuzzReport {
-  const none = { rss: 0, heapUsed: 0, workerRss: 0 };
+  const none = { rss: 0, heapUsed: 0, dataHeapUsed: 0, workerRss: 0 };
   return {
     seed,
     messages: 0,

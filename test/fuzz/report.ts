@@ -26,7 +26,7 @@ export function formatReport(r: FuzzReport): string {
     `answers: ${list(r.answers)}`,
     `${r.messages} messages in ${secs.toFixed(1)} s (${Math.round(r.messages / secs)}/s), seed ${r.seed}`,
     `disconnects by the server or transport: ${list(r.disconnects) || 'none'}; sockets restored ${r.reconnects}, worlds built ${r.rebuilds}`,
-    `memory (after a forced GC) before → after: RSS ${mb(before.rss)} → ${mb(after.rss)}, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)}, media worker RSS ${mb(before.workerRss)} → ${mb(after.workerRss)}`,
+    `memory (after a forced GC) before → after: RSS ${mb(before.rss)} → ${mb(after.rss)}, heap ${mb(before.heapUsed)} → ${mb(after.heapUsed)} (without compiled code ${mb(before.dataHeapUsed)} → ${mb(after.dataHeapUsed)}), media worker RSS ${mb(before.workerRss)} → ${mb(after.workerRss)}`,
   );
   for (const i of r.internal) lines.push(`INTERNAL  ${i.where}  ${i.event}  ${i.payload}`);
   for (const u of r.unanswered) lines.push(`NO ANSWER ${u.where}  ${u.event}  ${u.payload}`);

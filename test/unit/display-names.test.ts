@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DisplayName } from '../../server/src/store/validation';
+import { Contact, DisplayName } from '../../server/src/store/validation';
 
 const parse = (name: string) => DisplayName.safeParse(name);
 const refusal = (name: string) => {
@@ -104,5 +104,30 @@ describe('display names that would read other than they are', () => {
     expect(refusal('Kim\u0007')).toBe('must not contain control characters');
     expect(refusal('123')).toBe('must contain a letter');
     expect(refusal('  ')).toBe('must not be empty');
+  });
+});
+
+describe('a volunteer contact (shown to supervisors) cannot be disguised either', () => {
+  it.each([
+    ['an e-mail address', 'lan.nguyen@example.org'],
+    ['a phone number', '+82 10-1234-5678'],
+    ['a Korean note', '평일 저녁에 연락 주세요'],
+  ])('keeps %s', (_, text) => {
+    expect(Contact.parse(text)).toBe(text);
+  });
+
+  it.each([
+    ['a right-to-left override', 'gro.elpmaxe@\u202Enal'],
+    ['a zero-width space', 'lan\u200B@example.org'],
+    ['a left-to-right mark', '\u200E+82 10-1234-5678'],
+    ['a control character', 'lan\u0007@example.org'],
+  ])('refuses %s', (_, text) => {
+    const result = Contact.safeParse(text);
+    expect(result.success).toBe(false);
+    expect(result.error?.issues[0]?.message).toBe('must not contain control, bidi or invisible characters');
+  });
+
+  it('is NFC-normalised, so one address is stored one way', () => {
+    expect(Contact.parse('Nguye\u0302\u0303n@example.org')).toBe('Nguy\u1ec5n@example.org');
   });
 });

@@ -266,8 +266,10 @@ export const TimeZone = z
 export const Contact = z
   .string('must be text')
   .trim()
+  .normalize('NFC')
   .max(MAX_CONTACT_LENGTH, `must be at most ${MAX_CONTACT_LENGTH} characters`)
-  .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
+  // Supervisors read it: no bidi override or invisible character may disguise an address or number.
+  .regex(/^[^\p{Cc}\p{Cf}]*$/u, 'must not contain control, bidi or invisible characters')
   .transform((text) => text || null)
   .nullable();
 

@@ -388,12 +388,18 @@ export interface CallerServerEvents extends SessionServerEvents {
   /** After the call: the caller may rate it, once, with this key. */
   'call:survey': (p: { surveyKey: string; language: string }) => void;
 }
-export interface AgentServerEvents extends SessionServerEvents {
+/** What only staff pages hear. */
+export interface StaffServerEvents {
+  /** The server ended this sign-in (account disabled, password changed, signed out everywhere): the
+   * connection closes next. */
+  'auth:signed-out': (p: { code: ErrorCode }) => void;
+}
+export interface AgentServerEvents extends SessionServerEvents, StaffServerEvents {
   'agent:offer': (p: OfferView) => void;
   'agent:offer-ended': (p: { offerId: string; reason: 'expired' | 'withdrawn' | 'taken' }) => void;
   'agent:presence': (p: { presence: AgentPresence; reason?: 'missed-offers' }) => void;
 }
-export interface VolunteerServerEvents extends SessionServerEvents {
+export interface VolunteerServerEvents extends SessionServerEvents, StaffServerEvents {
   'volunteer:invitation': (p: InvitationView) => void;
   'volunteer:invitation-ended': (p: {
     invitationId: string;

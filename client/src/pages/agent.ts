@@ -6,7 +6,7 @@ import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
-import { clearError, IncomingPanel, setUpStaffSignIn, showError } from '../ui/staffPage';
+import { clearError, IncomingPanel, setUpStaffSignIn, showError, signedOutByServer } from '../ui/staffPage';
 
 await initI18n();
 translateDom();
@@ -55,6 +55,7 @@ function connect(): void {
   const s = new Signaling<AgentServerEvents>('/agent');
   signaling = s;
   s.socket.on('connect_error', showError);
+  s.socket.on('auth:signed-out', signedOutByServer);
   s.socket.on('agent:presence', (p) => {
     presence = p.presence;
     renderPresence();

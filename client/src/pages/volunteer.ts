@@ -6,7 +6,7 @@ import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
 import { byId, showView } from '../ui/dom';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
-import { clearError, IncomingPanel, setUpStaffSignIn, showError } from '../ui/staffPage';
+import { clearError, IncomingPanel, setUpStaffSignIn, showError, signedOutByServer } from '../ui/staffPage';
 import { mountProfileEditor } from '../volunteer/ProfileEditor';
 import { mountRegistrationForm } from '../volunteer/RegistrationForm';
 
@@ -54,6 +54,7 @@ function connect(): void {
   const s = new Signaling<VolunteerServerEvents>('/volunteer');
   signaling = s;
   s.socket.on('connect_error', showError);
+  s.socket.on('auth:signed-out', signedOutByServer);
   s.socket.on('volunteer:presence', (p) => {
     presence = p.presence;
     withinHours = p.withinHours;

@@ -49,8 +49,27 @@ export async function setUpStaffSignIn(
   byId('sign-out').addEventListener('click', () => {
     void signOut().finally(() => location.reload());
   });
+  // Back from a sign-in the server ended (see signedOutByServer): say why, once.
+  const url = new URL(location.href);
+  if (url.searchParams.has(SIGNED_OUT_PARAM)) {
+    showMessage(t('agent.signedOutByServer'));
+    url.searchParams.delete(SIGNED_OUT_PARAM);
+    history.replaceState(null, '', url);
+  }
   const existing = await currentAccount();
   if (existing?.role === role) enter(existing);
+}
+
+const SIGNED_OUT_PARAM = 'signed-out';
+
+/**
+ * The server ended this sign-in (account disabled, password changed, signed out everywhere): the
+ * page reloads, which stops the camera and any call, and the sign-in form says why.
+ */
+export function signedOutByServer(): void {
+  const url = new URL(location.href);
+  url.searchParams.set(SIGNED_OUT_PARAM, '1');
+  location.replace(url);
 }
 
 /**

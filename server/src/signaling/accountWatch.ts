@@ -87,6 +87,8 @@ export async function recheckStaffSockets(
       if (!(err instanceof RelayError)) throw err;
       if (socket.disconnected) continue;
       log(deps.log, socket.data.account, err);
+      // Told first, so the page can say why instead of showing a lost connection.
+      socket.emit('auth:signed-out', { code: err.code });
       socket.disconnect(true);
       dropped++;
       if (sessionId && session && err.code === 'unauthenticated') voided.add(sessionId);

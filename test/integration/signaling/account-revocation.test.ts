@@ -52,8 +52,19 @@ function cli(args: string[], stdin = ''): Promise<{ code: number; stdout: string
   });
 }
 
-/** Resolves with the reason once the server disconnects the socket (the test's timeout bounds it). */
-const dropped = (socket: TestSocket) => new Promise<string>((resolve) => socket.once('disconnect', resolve));
+/**
+ * Resolves with the reason once the server disconnects the socket (the test's timeout bounds it),
+ * after checking the page was told why first (`auth:signed-out`), so it can say so.
+ */
+const dropped = (socket: TestSocket) => {
+  const told: string[] = [];
+  socket.once('auth:signed-out', ({ code }: { code: string }) => told.push(code));
+  return new Promise<string>((resolve) =>
+    socket.once('disconnect', (reason: string) =>
+      resolve(told.join() === 'unauthenticated' ? reason : `${reason}, told [${told.join()}]`),
+    ),
+  );
+};
 
 const me = async (cookie: string) => (await fetch(`${app.url}/api/auth/me`, { headers: { cookie } })).status;
 

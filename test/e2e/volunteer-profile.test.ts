@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/testApp';
-import { expectNoAxeViolations, launchChromium, newContext } from './browser';
+import ko from '../../locales/ko/translation.json';
+import { expectNoAxeViolations, launchChromium, newContext, signInOn } from './browser';
 
 let app: TestApp;
 let browser: Browser;
@@ -212,6 +213,27 @@ describe('volunteer registration and profile (real Chromium)', () => {
     const username = page.locator('#registration input[name="username"]');
     expect(await username.getAttribute('aria-invalid')).toBe('true');
     await expectNoAxeViolations(page, 'volunteer: username taken (en)');
+    await ctx.close();
+  });
+});
+
+describe('a sign-in the server ends (real Chromium)', () => {
+  it('an agent disabled while signed in is back at the sign-in form, told why in their language', async () => {
+    const ctx = await newContext(browser, app.url, 'ko-KR');
+    const page = await ctx.newPage();
+    const { id } = await app.addAgent('e2e-disabled');
+    await signInOn(page, '/agent/', 'e2e-disabled', TEST_PASSWORD);
+    await page.locator('#go-available').waitFor({ state: 'visible' });
+
+    // As the accounts CLI does it (another process, the same database): the page cannot be told by HTTP.
+    await app.store.accounts.disable(id);
+    const told = page.locator('#error');
+    await told.waitFor({ state: 'visible', timeout: 10_000 });
+    expect(await told.textContent()).toBe(ko.agent.signedOutByServer);
+    expect(await told.getAttribute('role')).toBe('alert');
+    await page.locator('#signin-form').waitFor({ state: 'visible' });
+    expect(new URL(page.url()).search).toBe('');
+    await expectNoAxeViolations(page, 'agent: signed out by the server (ko)');
     await ctx.close();
   });
 });

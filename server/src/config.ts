@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { isPostgresUrl, type StoreLocation } from './store/location';
 
@@ -73,6 +74,15 @@ const EnvSchema = z.object({
   MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   DATABASE_PATH: z.string().min(1).default('data/relay.sqlite'),
   DATABASE_URL: DatabaseUrl,
+  // Where call-record writes wait while PostgreSQL is unreachable; blank: next to DATABASE_PATH.
+  RECORD_JOURNAL_DIR: z.preprocess((value) => (value === '' ? undefined : value), z.string().optional()),
+  // 64 MiB: some 300,000 writes (about 50,000 calls), days of a centre's traffic, and still small
+  // beside the disk the logs and the OS share.
+  RECORD_JOURNAL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(64 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // /metrics: a bearer token, a port of its own, or both. Neither: no /metrics at all.
   METRICS_TOKEN: z.preprocess(
@@ -147,6 +157,8 @@ export interface Config {
   turn: TurnConfig | null;
   /** PostgreSQL when DATABASE_URL is set (it wins over DATABASE_PATH), else the SQLite file. */
   database: StoreLocation;
+  /** The local journal of call-record writes made while PostgreSQL was unreachable (PostgreSQL only). */
+  recordJournal: { dir: string; maxBytes: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /**
    * Prometheus metrics on `/metrics`: behind a bearer token (`token`), on a port of their own bound
@@ -234,6 +246,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
             iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
           },
     database: e.DATABASE_URL === undefined ? { path: e.DATABASE_PATH } : { url: e.DATABASE_URL },
+    recordJournal: {
+      dir: e.RECORD_JOURNAL_DIR ?? path.dirname(e.DATABASE_PATH),
+      maxBytes: e.RECORD_JOURNAL_MAX_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
     metrics:
       e.METRICS_TOKEN === undefined && e.METRICS_PORT === undefined

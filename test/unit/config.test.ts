@@ -67,6 +67,19 @@ describe('configuration from the environment', () => {
     expect(loadConfig({ DATABASE_URL: '' }).database).toEqual({ path: 'data/relay.sqlite' });
   });
 
+  it('keeps the call-record journal next to DATABASE_PATH unless RECORD_JOURNAL_DIR says where', () => {
+    expect(loadConfig({}).recordJournal).toEqual({ dir: 'data', maxBytes: 64 * 1024 * 1024 });
+    expect(loadConfig({ DATABASE_PATH: '/var/lib/relay/db.sqlite' }).recordJournal.dir).toBe(
+      '/var/lib/relay',
+    );
+    expect(
+      loadConfig({ RECORD_JOURNAL_DIR: '/var/spool/relay', RECORD_JOURNAL_MAX_BYTES: '1048576' })
+        .recordJournal,
+    ).toEqual({ dir: '/var/spool/relay', maxBytes: 1048576 });
+    expect(loadConfig({ RECORD_JOURNAL_DIR: '' }).recordJournal.dir).toBe('data');
+    expect(() => loadConfig({ RECORD_JOURNAL_MAX_BYTES: '100' })).toThrow('RECORD_JOURNAL_MAX_BYTES');
+  });
+
   it.each(['mysql://root:hunter2@db/relay', 'http://db.internal/relay', 'db.internal:5432', 'hunter2'])(
     'refuses DATABASE_URL %j with a clear message that does not repeat it',
     (url) => {

@@ -27,6 +27,17 @@ export interface DrainBackoff {
 // A retry is one cheap connection attempt; a few seconds keeps the catch-up soon after a restart.
 const DEFAULT_BACKOFF: DrainBackoff = { minMs: 500, maxMs: 5000 };
 const DRAIN_BATCH = 100;
+// A database that stops answering without closing the connection (a network cut) would hold a
+// write, and the caller waiting on it, for as long as TCP takes to notice: minutes.
+const DEFAULT_WRITE_TIMEOUT_MS = 5000;
+
+/** A write the database did not answer in time. It may still land: the replay of it is harmless. */
+export class WriteTimeoutError extends Error {
+  override name = 'WriteTimeoutError';
+  constructor(readonly ms: number) {
+    super(`the database did not answer a call-record write within ${String(ms)} ms`);
+  }
+}
 
 export interface BufferedCallRecordsDeps {
   target: Pick<CallRepository, 'apply'>;
@@ -34,6 +45,8 @@ export interface BufferedCallRecordsDeps {
   scheduler: Scheduler;
   log: Logger;
   backoff?: DrainBackoff;
+  /** How long a write may take before it counts as unreachable (default 5 s). */
+  writeTimeoutMs?: number;
 }
 
 type CallRecordWrites = Pick<
@@ -152,9 +165,9 @@ export class BufferedCallRecords implements CallRecordWrites {
   async #write(op: RecordOp): Promise<void> {
     if (!this.#deps.journal.isEmpty) return this.#keep(op);
     try {
-      await this.#deps.target.apply(op);
+      await this.#apply(op);
     } catch (error) {
-      if (!isUnreachable(error)) throw error;
+      if (!unreachable(error)) throw error;
       this.#deps.log.warn(
         { err: error, op: op.kind },
         'database unreachable: call records go to the journal',
@@ -186,14 +199,14 @@ export class BufferedCallRecords implements CallRecordWrites {
   }
 
   async #drainOnce(): Promise<boolean> {
-    const { journal, target, log } = this.#deps;
+    const { journal, log } = this.#deps;
     const pending = journal.length;
     while (!this.#closed && !journal.isEmpty) {
       const batch = journal.peek(DRAIN_BATCH);
       let done = 0;
       try {
         for (const op of batch) {
-          await applyOrSkip(target, op, log);
+          await this.#applyOrSkip(op);
           done++;
         }
       } catch (error) {
@@ -213,6 +226,41 @@ export class BufferedCallRecords implements CallRecordWrites {
     return true;
   }
 
+  /** The op, applied, or a WriteTimeoutError once the database has taken too long to answer. */
+  #apply(op: RecordOp): Promise<void> {
+    const ms = this.#deps.writeTimeoutMs ?? DEFAULT_WRITE_TIMEOUT_MS;
+    return new Promise((resolve, reject) => {
+      const timer = this.#deps.scheduler.after(ms, () => reject(new WriteTimeoutError(ms)));
+      this.#deps.target.apply(op).then(
+        () => {
+          timer.cancel();
+          resolve();
+        },
+        (error: unknown) => {
+          timer.cancel();
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /**
+   * Replays one op. Unreachable: throws, and the op stays. Refused for good (a constraint, a record
+   * that never got its start because the journal was full): logged as an error and skipped, because
+   * retrying it forever would hold back every op behind it.
+   */
+  async #applyOrSkip(op: RecordOp): Promise<void> {
+    try {
+      await this.#apply(op);
+    } catch (error) {
+      if (unreachable(error)) throw error;
+      this.#deps.log.error(
+        { err: error, op },
+        'a journaled call-record write was refused by the database: skipped',
+      );
+    }
+  }
+
   /** Schedules a drain: after `ms`, or after the backoff for the failures so far. */
   #retryLater(ms?: number): void {
     if (this.#closed || this.#timer) return;
@@ -225,16 +273,6 @@ export class BufferedCallRecords implements CallRecordWrites {
   }
 }
 
-/**
- * Replays one op. Unreachable: throws, and the op stays. Refused for good (a constraint, a record
- * that never got its start because the journal was full): logged as an error and skipped, because
- * retrying it forever would hold back every op behind it.
- */
-async function applyOrSkip(target: Pick<CallRepository, 'apply'>, op: RecordOp, log: Logger): Promise<void> {
-  try {
-    await target.apply(op);
-  } catch (error) {
-    if (isUnreachable(error)) throw error;
-    log.error({ err: error, op }, 'a journaled call-record write was refused by the database: skipped');
-  }
+function unreachable(error: unknown): boolean {
+  return error instanceof WriteTimeoutError || isUnreachable(error);
 }

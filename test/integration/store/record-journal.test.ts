@@ -3,8 +3,10 @@
  * database, each exactly once, when it is back. The server here is this file's own, so stopping it
  * (`pg_ctl stop -m fast`, as an outage or a restart would) touches no other test.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { OfferView } from '../../../common/protocol';
 import { createLogger } from '../../../server/src/logger';
@@ -50,14 +52,39 @@ afterEach(async () => {
 const backoff = { minMs: 100, maxMs: 500 };
 
 /** A buffered writer over a store of its own, journaling into `dir`. */
-function buffered(store: Store, dir: string, maxBytes = 1024 * 1024, log = createLogger('silent')) {
+function buffered(
+  store: Store,
+  dir: string,
+  { maxBytes = 1024 * 1024, log = createLogger('silent'), writeTimeoutMs = 5000 } = {},
+) {
   return new BufferedCallRecords({
     target: store.calls,
     journal: RecordJournal.open(dir, { maxBytes }),
     scheduler: realScheduler(),
     log,
     backoff,
+    writeTimeoutMs,
   });
+}
+
+/**
+ * A database that stops answering without closing anything, as behind a cut network: every server
+ * process of the database (and the postmaster) is stopped with SIGSTOP until `thaw`.
+ */
+async function freeze(databaseUrl: string): Promise<{ thaw: () => void }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  const { rows } = await client.query<{ pid: number }>(
+    'select pid from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+  );
+  await client.end();
+  const backends = rows.map((r) => r.pid);
+  const postmaster = Number(
+    execFileSync('ps', ['-o', 'ppid=', '-p', String(backends[0])], { encoding: 'utf8' }),
+  );
+  const pids = [postmaster, ...backends];
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  return { thaw: () => pids.forEach((pid) => process.kill(pid, 'SIGCONT')) };
 }
 
 async function newAgent(store: Store, username: string): Promise<string> {
@@ -240,7 +267,7 @@ describe('the buffered call-record writer on a real PostgreSQL', () => {
     const agentId = await newAgent(store, 'bound');
     const log = recordingLog();
     // Room for two ops (a start and an answer are some 150 bytes each).
-    const records = buffered(store, tmp.dir, 350, log.log);
+    const records = buffered(store, tmp.dir, { maxBytes: 350, log: log.log });
     await halt();
     const { id } = await records.start({ callerLanguage: 'kvk', mode: 'video' });
     await records.answered(id, { agentId });
@@ -257,5 +284,21 @@ describe('the buffered call-record writer on a real PostgreSQL', () => {
     await records.whenEmpty();
     await records.close();
     expect(await store.calls.get(id)).toMatchObject({ agentId, outcome: null, rating: null });
+  });
+
+  it('journals a write the database does not answer in time, and writes it once it answers', async () => {
+    const records = buffered(store, tmp.dir, { writeTimeoutMs: 300 });
+    const { id } = await records.start({ callerLanguage: 'kvk', mode: 'video' });
+    const frozen = await freeze(url);
+    try {
+      // Resolves once the timeout has passed: the caller is not held by the silent database.
+      await records.rate(id, 3);
+      expect(records.stats.pending).toBe(1);
+    } finally {
+      frozen.thaw();
+    }
+    await records.whenEmpty();
+    await records.close();
+    expect(await store.calls.get(id)).toMatchObject({ rating: 3 });
   });
 });

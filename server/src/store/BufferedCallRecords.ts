@@ -10,13 +10,18 @@
  * compacted) changes nothing.
  */
 import { randomUUID } from 'node:crypto';
-import type { CallMode } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { Scheduler, Timer } from '../util/scheduler';
 import type { CallRepository } from './calls';
 import { isUnreachable } from './dbErrors';
 import { JournalFullError, type RecordJournal } from './RecordJournal';
-import { type RecordOp, recordOp, type RecordOpInput } from './recordOps';
+import {
+  type CallRecordWrites,
+  type RecordOp,
+  recordOp,
+  type RecordOpInput,
+  recordWrites,
+} from './recordOps';
 
 /** How long the drain waits after a failed attempt: doubling from `minMs`, at most `maxMs`. */
 export interface DrainBackoff {
@@ -49,11 +54,6 @@ export interface BufferedCallRecordsDeps {
   writeTimeoutMs?: number;
 }
 
-type CallRecordWrites = Pick<
-  CallRepository,
-  'start' | 'answered' | 'interpreterJoined' | 'ended' | 'wrapUp' | 'rate'
->;
-
 export class BufferedCallRecords implements CallRecordWrites {
   readonly #deps: BufferedCallRecordsDeps;
   readonly #backoff: DrainBackoff;
@@ -65,6 +65,14 @@ export class BufferedCallRecords implements CallRecordWrites {
   #lost = 0;
   #closed = false;
   readonly #emptied: Array<() => void> = [];
+  readonly #writes = recordWrites((fields) => this.#submit(fields));
+  // The record id is made by the app, so a caller gets in line whether or not the database answers.
+  readonly start = this.#writes.start;
+  readonly answered = this.#writes.answered;
+  readonly interpreterJoined = this.#writes.interpreterJoined;
+  readonly ended = this.#writes.ended;
+  readonly wrapUp = this.#writes.wrapUp;
+  readonly rate = this.#writes.rate;
 
   constructor(deps: BufferedCallRecordsDeps) {
     this.#deps = deps;
@@ -73,45 +81,6 @@ export class BufferedCallRecords implements CallRecordWrites {
     if (recovery.partialTail || recovery.damagedLines > 0) {
       deps.log.warn({ ...recovery, file: deps.journal.file }, 'call-record journal repaired on open');
     }
-  }
-
-  /** The id is made here, so a caller gets in line whether or not the database answers. */
-  async start(input: { callerLanguage: string; mode: CallMode }): Promise<{ id: string }> {
-    const id = randomUUID();
-    await this.#submit({ kind: 'start', id, ...input });
-    return { id };
-  }
-
-  answered(id: string, { agentId }: { agentId: string }): Promise<void> {
-    return this.#submit({ kind: 'answered', id, agentId });
-  }
-
-  interpreterJoined(id: string, interpreterId: string): Promise<void> {
-    return this.#submit({ kind: 'interpreterJoined', id, interpreterId });
-  }
-
-  ended(
-    id: string,
-    input: { outcome: 'completed' | 'abandoned' | 'failed'; waitedMs: number },
-  ): Promise<void> {
-    return this.#submit({ kind: 'ended', id, ...input });
-  }
-
-  wrapUp(
-    id: string,
-    input: { category?: string | null; resolved: boolean; note?: string | null },
-  ): Promise<void> {
-    return this.#submit({
-      kind: 'wrapUp',
-      id,
-      resolved: input.resolved,
-      category: input.category,
-      note: input.note,
-    });
-  }
-
-  rate(id: string, rating: number): Promise<void> {
-    return this.#submit({ kind: 'rate', id, rating });
   }
 
   /** Ops waiting in the journal; ops lost because the journal was full (each logged as an error). */
@@ -268,7 +237,10 @@ export class BufferedCallRecords implements CallRecordWrites {
       ms ?? Math.min(this.#backoff.maxMs, this.#backoff.minMs * 2 ** Math.max(0, this.#failures - 1));
     this.#timer = this.#deps.scheduler.after(delay, () => {
       this.#timer = undefined;
-      void this.drain();
+      // Only the journal's own file can fail here (the database's failures are retried): say so.
+      this.drain().catch((err: unknown) =>
+        this.#deps.log.error({ err }, 'could not drain the call-record journal'),
+      );
     });
   }
 }

@@ -5,7 +5,7 @@ import type { CallMode } from '../../../common/protocol';
 import { constraintViolation } from './dbErrors';
 import { NotFoundError } from './errors';
 import type { CallOutcome, CallRecordRow, CallRecordsTable, Database } from './schema';
-import { RecordOp, recordOp, type RecordOpInput } from './recordOps';
+import { RecordOp, recordOp, type RecordOpInput, recordWrites } from './recordOps';
 import { Id, parseInput } from './validation';
 
 /** Metadata about one call, for statistics and quality follow-up. Never any conversation content. */
@@ -73,17 +73,7 @@ type CallUpdate = Partial<Omit<CallRecordsTable, 'id' | 'started_at' | 'caller_l
 
 export function createCallRepository(db: Kysely<Database>, now: () => number): CallRepository {
   return {
-    start: async (input) => {
-      const id = randomUUID();
-      await apply({ kind: 'start', id, callerLanguage: input.callerLanguage, mode: input.mode });
-      return { id };
-    },
-    answered: (id, { agentId }) => apply({ kind: 'answered', id, agentId }),
-    interpreterJoined: (id, interpreterId) => apply({ kind: 'interpreterJoined', id, interpreterId }),
-    ended: (id, input) => apply({ kind: 'ended', id, ...input }),
-    wrapUp: (id, input) =>
-      apply({ kind: 'wrapUp', id, resolved: input.resolved, category: input.category, note: input.note }),
-    rate: (id, rating) => apply({ kind: 'rate', id, rating }),
+    ...recordWrites(apply),
     apply: write,
 
     async closeLeftOpen(before) {

@@ -169,7 +169,7 @@ async function setUp(
       ? null
       : new BufferedCallRecords({
           target: store.calls,
-          journal: RecordJournal.open(config.recordJournal.dir, { maxBytes: config.recordJournal.maxBytes }),
+          journal: RecordJournal.open(config.recordJournal.file, { maxBytes: config.recordJournal.maxBytes }),
           scheduler,
           log: log.child({ module: 'records' }),
         });

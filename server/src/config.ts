@@ -157,8 +157,11 @@ export interface Config {
   turn: TurnConfig | null;
   /** PostgreSQL when DATABASE_URL is set (it wins over DATABASE_PATH), else the SQLite file. */
   database: StoreLocation;
-  /** The local journal of call-record writes made while PostgreSQL was unreachable (PostgreSQL only). */
-  recordJournal: { dir: string; maxBytes: number };
+  /**
+   * The local journal of call-record writes made while PostgreSQL was unreachable (PostgreSQL only).
+   * A cluster node's file carries its NODE_ID: nodes started from one folder must not share one.
+   */
+  recordJournal: { file: string; maxBytes: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /**
    * Prometheus metrics on `/metrics`: behind a bearer token (`token`), on a port of their own bound
@@ -218,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       'Invalid configuration:\n  DATABASE_URL: required with REDIS_URL (the nodes of a cluster share one PostgreSQL)',
     );
   }
+  const nodeId = e.NODE_ID ?? `${os.hostname()}-${String(e.PORT)}`;
   const turnIssue = checkTurn(e);
   if (turnIssue) throw new ConfigError(`Invalid configuration:\n  ${turnIssue}`);
   // On the main port the token is the only guard: the same port twice would hide that.
@@ -247,7 +251,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
           },
     database: e.DATABASE_URL === undefined ? { path: e.DATABASE_PATH } : { url: e.DATABASE_URL },
     recordJournal: {
-      dir: e.RECORD_JOURNAL_DIR ?? path.dirname(e.DATABASE_PATH),
+      file: path.join(
+        e.RECORD_JOURNAL_DIR ?? path.dirname(e.DATABASE_PATH),
+        e.REDIS_URL === undefined ? 'call-records.journal' : `call-records.${nodeId}.journal`,
+      ),
       maxBytes: e.RECORD_JOURNAL_MAX_BYTES,
     },
     logLevel: e.LOG_LEVEL,
@@ -273,10 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
     callRequestsPerMinute: e.CALL_REQUESTS_PER_MINUTE,
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     clientDir,
-    cluster:
-      e.REDIS_URL === undefined
-        ? null
-        : { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `${os.hostname()}-${e.PORT}` },
+    cluster: e.REDIS_URL === undefined ? null : { redisUrl: e.REDIS_URL, nodeId },
   };
 }
 

@@ -10,8 +10,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { RecordOp } from './recordOps';
 
-export const JOURNAL_FILE = 'call-records.journal';
-
 export interface JournalOptions {
   /** Bound on the file's size: an append past it is refused (JournalFullError), nothing is dropped. */
   maxBytes: number;
@@ -56,14 +54,13 @@ export class RecordJournal {
   }
 
   /**
-   * Opens (creating the directory if needed) the journal in `dir` and reads what a previous run left.
+   * Opens (creating its directory if needed) the journal `file` and reads what a previous run left.
    * A last line without its newline is an append a crash cut short: it was never acknowledged, so it
    * is dropped. A whole line that does not parse is skipped and counted. Either way the file is
    * rewritten with the good lines, so new appends never continue a broken one.
    */
-  static open(dir: string, options: JournalOptions): RecordJournal {
-    fs.mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, JOURNAL_FILE);
+  static open(file: string, options: JournalOptions): RecordJournal {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
     const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
     const lines = text.split('\n');
     const tail = lines.pop() ?? '';

@@ -12,7 +12,7 @@ import type { OfferView } from '../../../common/protocol';
 import { createLogger } from '../../../server/src/logger';
 import { openStore, type Store, NotFoundError, ValidationError } from '../../../server/src/store';
 import { BufferedCallRecords } from '../../../server/src/store/BufferedCallRecords';
-import { JOURNAL_FILE, RecordJournal } from '../../../server/src/store/RecordJournal';
+import { RecordJournal } from '../../../server/src/store/RecordJournal';
 import { realScheduler } from '../../../server/src/util/scheduler';
 import { connectCall } from '../../helpers/calls';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
@@ -50,6 +50,8 @@ afterEach(async () => {
 });
 
 const backoff = { minMs: 100, maxMs: 500 };
+// The file name of the one-process default (a cluster node's carries its NODE_ID).
+const JOURNAL_FILE = 'call-records.journal';
 
 /** A buffered writer over a store of its own, journaling into `dir`. */
 function buffered(
@@ -59,7 +61,7 @@ function buffered(
 ) {
   return new BufferedCallRecords({
     target: store.calls,
-    journal: RecordJournal.open(dir, { maxBytes }),
+    journal: RecordJournal.open(path.join(dir, JOURNAL_FILE), { maxBytes }),
     scheduler: realScheduler(),
     log,
     backoff,

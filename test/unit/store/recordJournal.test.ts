@@ -2,12 +2,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { JOURNAL_FILE, JournalFullError, RecordJournal } from '../../../server/src/store/RecordJournal';
+import { JournalFullError, RecordJournal } from '../../../server/src/store/RecordJournal';
 import { recordOp, type RecordOp } from '../../../server/src/store/recordOps';
 
 let dir: string;
-const open = (maxBytes = 1024 * 1024) => RecordJournal.open(dir, { maxBytes });
-const file = () => path.join(dir, JOURNAL_FILE);
+const file = () => path.join(dir, 'call-records.journal');
+const open = (maxBytes = 1024 * 1024) => RecordJournal.open(file(), { maxBytes });
 
 function op(n: number): RecordOp {
   return recordOp(
@@ -26,7 +26,7 @@ afterEach(() => {
 });
 
 describe('the call-record journal on disk', () => {
-  it('creates its directory and keeps appended ops, in order, across a reopen', () => {
+  it('creates its folder and keeps appended ops, in order, across a reopen', () => {
     dir = path.join(dir, 'nested', 'deeper');
     const journal = open();
     expect(journal.isEmpty).toBe(true);

@@ -13,6 +13,7 @@ import { createLogger } from '../../../server/src/logger';
 import { openStore, type Store, NotFoundError, ValidationError } from '../../../server/src/store';
 import { BufferedCallRecords } from '../../../server/src/store/BufferedCallRecords';
 import { RecordJournal } from '../../../server/src/store/RecordJournal';
+import { recordOp } from '../../../server/src/store/recordOps';
 import { realScheduler } from '../../../server/src/util/scheduler';
 import { connectCall } from '../../helpers/calls';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
@@ -302,5 +303,25 @@ describe('the buffered call-record writer on a real PostgreSQL', () => {
     await records.whenEmpty();
     await records.close();
     expect(await store.calls.get(id)).toMatchObject({ rating: 3 });
+  });
+
+  it('skips, with an error, a journaled write the database refuses for good, and writes the ones behind it', async () => {
+    const lines = [
+      recordOp({ kind: 'answered', id: 'never-started', agentId: 'nobody' }, 'op-1', 1000),
+      recordOp({ kind: 'start', id: 'behind-it', callerLanguage: 'ko', mode: 'text' }, 'op-2', 2000),
+    ].map((op) => `${JSON.stringify(op)}\n`);
+    fs.writeFileSync(path.join(tmp.dir, JOURNAL_FILE), lines.join(''));
+    const log = recordingLog();
+    const records = buffered(store, tmp.dir, { log: log.log });
+    expect(await records.drain()).toBe(true);
+    await records.close();
+    expect(await store.calls.get('behind-it')).toMatchObject({
+      startedAt: 2000,
+      callerLanguage: 'ko',
+      mode: 'text',
+    });
+    expect(log.errors().map((l) => l.msg)).toEqual([
+      'a journaled call-record write was refused by the database: skipped',
+    ]);
   });
 });

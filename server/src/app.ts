@@ -270,6 +270,6 @@ async function setUp(
     trustProxy: config.trustProxy,
     ...(metrics && { onAck: metrics.onAck }),
   });
-  metrics?.attach({ calls, lobby: () => engine.lobby, pool, io });
+  metrics?.attach({ calls, lobby: () => engine.lobby, pool, io, records });
   return { store, records, pool, node, calls, auth, httpApp, io, signaling };
 }

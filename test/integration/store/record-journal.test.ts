@@ -17,6 +17,7 @@ import { recordOp } from '../../../server/src/store/recordOps';
 import { realScheduler } from '../../../server/src/util/scheduler';
 import { connectCall } from '../../helpers/calls';
 import { startPostgres, type PostgresServer } from '../../helpers/postgres';
+import { scrapeMetrics, valueOf } from '../../helpers/prometheus';
 import { recordingLog } from '../../helpers/recordingLog';
 import { connect, ok, startTestApp } from '../../helpers/testApp';
 import { makeTempDir } from './helpers';
@@ -53,6 +54,7 @@ afterEach(async () => {
 const backoff = { minMs: 100, maxMs: 500 };
 // The file name of the one-process default (a cluster node's carries its NODE_ID).
 const JOURNAL_FILE = 'call-records.journal';
+const TOKEN = 'metrics-token-0123456789abcdef';
 
 /** A buffered writer over a store of its own, journaling into `dir`. */
 function buffered(
@@ -103,7 +105,7 @@ async function newAgent(store: Store, username: string): Promise<string> {
 
 describe('call records while PostgreSQL is down', () => {
   it('lets a whole call happen with the database stopped, then writes its record exactly once', async () => {
-    const app = await startTestApp({ DATABASE_URL: url, RECORD_JOURNAL_DIR: tmp.dir });
+    const app = await startTestApp({ DATABASE_URL: url, RECORD_JOURNAL_DIR: tmp.dir, METRICS_TOKEN: TOKEN });
     try {
       const { cookie, id: agentId } = await app.addAgent('outage1');
       // Staff sign in while the database answers; the outage starts before the caller arrives.
@@ -128,6 +130,10 @@ describe('call records while PostgreSQL is down', () => {
       expect(call.callerJoin.role).toBe('caller');
       // Started, answered, ended, rated, wrapped up: all waiting on local disk.
       expect(app.records?.stats).toMatchObject({ pending: 5, lost: 0 });
+      const during = await scrapeMetrics(app.url, TOKEN);
+      expect(valueOf(during, 'relay_record_journal_writes')).toBe(5);
+      expect(valueOf(during, 'relay_record_journal_bytes')).toBeGreaterThan(0);
+      expect(valueOf(during, 'relay_record_writes_lost_total')).toBe(0);
 
       await resume();
       await app.records?.whenEmpty();
@@ -149,6 +155,7 @@ describe('call records while PostgreSQL is down', () => {
       expect(record?.answeredAt).toBeGreaterThanOrEqual(record?.startedAt ?? Infinity);
       expect(record?.endedAt).toBeGreaterThanOrEqual(record?.answeredAt ?? Infinity);
       expect(fs.statSync(path.join(tmp.dir, JOURNAL_FILE)).size).toBe(0);
+      expect(valueOf(await scrapeMetrics(app.url, TOKEN), 'relay_record_journal_writes')).toBe(0);
       caller.close();
       agent.close();
     } finally {

@@ -111,6 +111,7 @@ export class BufferedCallRecords implements CallRecordWrites {
 
   /** Stops draining and waits for writes in progress; what is left stays in the journal for the next start. */
   async close(): Promise<void> {
+    if (this.#closed) return;
     this.#closed = true;
     this.#timer?.cancel();
     await this.#draining;
@@ -181,7 +182,9 @@ export class BufferedCallRecords implements CallRecordWrites {
       } catch (error) {
         journal.removeFirst(done);
         this.#failures++;
-        log.warn({ err: error, pending: journal.length }, 'database still unreachable: journal kept');
+        // Once per outage at warn; every retry after it (each few seconds) only at debug.
+        const level = this.#failures === 1 ? 'warn' : 'debug';
+        log[level]({ err: error, pending: journal.length }, 'database still unreachable: journal kept');
         this.#retryLater();
         return false;
       }

@@ -24,7 +24,6 @@ export const RecordOp = z.discriminatedUnion('kind', [
   Base.extend({ kind: z.literal('rate'), rating: Rating }),
 ]);
 export type RecordOp = z.output<typeof RecordOp>;
-export type RecordOpKind = RecordOp['kind'];
 
 /** Distributes over the union: each kind's own fields, without the ones every op has. */
 type Fields<T> = T extends unknown ? Omit<T, 'opId' | 'at'> : never;

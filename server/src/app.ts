@@ -18,6 +18,8 @@ import { type DrainResult, drainNode } from './drain';
 import { attachSignaling } from './signaling';
 import { ConnectionGuard } from './signaling/connectionGuard';
 import { openStore, type Store } from './store';
+import { BufferedCallRecords } from './store/BufferedCallRecords';
+import { RecordJournal } from './store/RecordJournal';
 import { realScheduler, type Scheduler } from './util/scheduler';
 
 export interface AppDeps {
@@ -41,6 +43,8 @@ export interface App {
   pool: WorkerPool;
   calls: CallCenter;
   store: Store;
+  /** Call-record writes that wait on local disk while PostgreSQL is unreachable (null on SQLite). */
+  records: BufferedCallRecords | null;
   auth: AuthSessions;
   /** This node's part in a cluster (null in the embedded default). */
   cluster: ClusterNode | null;
@@ -84,7 +88,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     // The TURN secret stays out of the log: the URLs and the policy say enough.
     const turn = config.turn && { urls: config.turn.urls, policy: config.turn.iceTransportPolicy };
     log.info({ url, workers: config.rtc.workers, turn }, 'relay centre listening');
-    const { pool, calls, store, io, node, signaling } = parts;
+    const { pool, calls, store, records, io, node, signaling } = parts;
     return {
       url,
       port,
@@ -94,6 +98,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       pool,
       calls,
       store,
+      records,
       auth: parts.auth,
       cluster: node,
       async drain(limitMs) {
@@ -112,6 +117,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         await io.close();
         await node?.close();
         pool.close();
+        await records?.close();
         if (!deps.store) await store.close();
       },
     };
@@ -156,17 +162,40 @@ async function setUp(
   const node = config.cluster
     ? await startClusterNode({ ...config.cluster, lobbyConfig: config.lobby, scheduler, log })
     : null;
+  // PostgreSQL can go away while calls go on: their record writes then wait in a local journal.
+  // (SQLite is a file of this process: a journal beside it would fail with it.)
+  const records =
+    config.database.url === undefined
+      ? null
+      : new BufferedCallRecords({
+          target: store.calls,
+          journal: RecordJournal.open(config.recordJournal.file, { maxBytes: config.recordJournal.maxBytes }),
+          scheduler,
+          log: log.child({ module: 'records' }),
+        });
+  // What the last run journaled is written before anything new.
+  const drained = records ? await records.drain() : true;
   // One process: a call the store still has open was cut when the last process ended. (In a
   // cluster other nodes' calls are live: closing those waits for the cluster's own bookkeeping.)
+  // Only after the journal is written: a call whose end is still in it did not fail.
   if (!node) {
-    const closed = await store.calls.closeLeftOpen(clock());
-    if (closed > 0) log.warn({ closed }, 'calls left open by the last run are recorded as failed');
+    const before = clock();
+    const sweep = async () => {
+      const closed = await store.calls.closeLeftOpen(before);
+      if (closed > 0) log.warn({ closed }, 'calls left open by the last run are recorded as failed');
+    };
+    if (drained) await sweep();
+    else
+      void records
+        ?.whenEmpty()
+        .then(sweep)
+        .catch((err: unknown) => log.error({ err }, 'could not close the calls left open by the last run'));
   }
   const engine = node?.engine ?? new LocalLobbyEngine(new Lobby(config.lobby, clock), scheduler);
   const calls = new CallCenter({
     engine: metrics ? metrics.observeLobby(engine) : engine,
     media: node ? await node.hostMedia(pool) : localPlacement(pool, log),
-    records: store.calls,
+    records: records ?? store.calls,
     ...(node && { directory: node.directory }),
     scheduler,
     log,
@@ -241,6 +270,6 @@ async function setUp(
     trustProxy: config.trustProxy,
     ...(metrics && { onAck: metrics.onAck }),
   });
-  metrics?.attach({ calls, lobby: () => engine.lobby, pool, io });
-  return { store, pool, node, calls, auth, httpApp, io, signaling };
+  metrics?.attach({ calls, lobby: () => engine.lobby, pool, io, records });
+  return { store, records, pool, node, calls, auth, httpApp, io, signaling };
 }

@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 import { isPostgresUrl, type StoreLocation } from './store/location';
 
@@ -73,6 +74,15 @@ const EnvSchema = z.object({
   MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
   DATABASE_PATH: z.string().min(1).default('data/relay.sqlite'),
   DATABASE_URL: DatabaseUrl,
+  // Where call-record writes wait while PostgreSQL is unreachable; blank: next to DATABASE_PATH.
+  RECORD_JOURNAL_DIR: z.preprocess((value) => (value === '' ? undefined : value), z.string().optional()),
+  // 64 MiB: some 300,000 writes (about 50,000 calls), days of a centre's traffic, and still small
+  // beside the disk the logs and the OS share.
+  RECORD_JOURNAL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(64 * 1024 * 1024),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // /metrics: a bearer token, a port of its own, or both. Neither: no /metrics at all.
   METRICS_TOKEN: z.preprocess(
@@ -147,6 +157,11 @@ export interface Config {
   turn: TurnConfig | null;
   /** PostgreSQL when DATABASE_URL is set (it wins over DATABASE_PATH), else the SQLite file. */
   database: StoreLocation;
+  /**
+   * The local journal of call-record writes made while PostgreSQL was unreachable (PostgreSQL only).
+   * A cluster node's file carries its NODE_ID: nodes started from one folder must not share one.
+   */
+  recordJournal: { file: string; maxBytes: number };
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL'];
   /**
    * Prometheus metrics on `/metrics`: behind a bearer token (`token`), on a port of their own bound
@@ -206,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       'Invalid configuration:\n  DATABASE_URL: required with REDIS_URL (the nodes of a cluster share one PostgreSQL)',
     );
   }
+  const nodeId = e.NODE_ID ?? `${os.hostname()}-${String(e.PORT)}`;
   const turnIssue = checkTurn(e);
   if (turnIssue) throw new ConfigError(`Invalid configuration:\n  ${turnIssue}`);
   // On the main port the token is the only guard: the same port twice would hide that.
@@ -234,6 +250,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
             iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
           },
     database: e.DATABASE_URL === undefined ? { path: e.DATABASE_PATH } : { url: e.DATABASE_URL },
+    recordJournal: {
+      file: path.join(
+        e.RECORD_JOURNAL_DIR ?? path.dirname(e.DATABASE_PATH),
+        e.REDIS_URL === undefined ? 'call-records.journal' : `call-records.${nodeId}.journal`,
+      ),
+      maxBytes: e.RECORD_JOURNAL_MAX_BYTES,
+    },
     logLevel: e.LOG_LEVEL,
     metrics:
       e.METRICS_TOKEN === undefined && e.METRICS_PORT === undefined
@@ -257,10 +280,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
     callRequestsPerMinute: e.CALL_REQUESTS_PER_MINUTE,
     drainTimeoutMs: e.DRAIN_TIMEOUT_MS,
     clientDir,
-    cluster:
-      e.REDIS_URL === undefined
-        ? null
-        : { redisUrl: e.REDIS_URL, nodeId: e.NODE_ID ?? `${os.hostname()}-${e.PORT}` },
+    cluster: e.REDIS_URL === undefined ? null : { redisUrl: e.REDIS_URL, nodeId },
   };
 }
 

@@ -26,6 +26,10 @@ export interface PostgresServer {
   readonly url: string;
   /** A new, empty database on this server; resolves to its URL. */
   createDatabase(): Promise<string>;
+  /** Shuts the server down (`pg_ctl stop -m fast`) keeping its files, as an outage would. */
+  halt(): Promise<void>;
+  /** Starts a halted server again: same files, same port. */
+  resume(): Promise<void>;
   /** Stops the server and removes its files. Idempotent. */
   stop(): Promise<void>;
   /** The same, synchronously: for a process 'exit' handler. */
@@ -117,31 +121,14 @@ async function startOnce(bin: string): Promise<PostgresServer> {
       ...['-D', data, '-A', 'trust', '-U', USER, '-E', 'UTF8', '--no-locale', '--no-sync'],
       ...languageCollation(bin),
     ]);
-    const port = await freePort();
-    // Durability is pointless for a throwaway cluster and costs most of the test time.
-    const options = [
-      `-p ${port}`,
-      `-k ${dir}`,
-      '-c listen_addresses=127.0.0.1',
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
-    ].join(' ');
-    await asServerUser(bin, 'pg_ctl', [
-      '-D',
-      data,
-      '-l',
-      path.join(dir, 'log'),
-      '-w',
-      '-o',
-      options,
-      'start',
-    ]);
+    const options = serverOptions(await freePort(), dir);
+    await pgCtlStart(bin, dir, options);
   } catch (error) {
     stopSync(bin, dir);
     throw withServerLog(error, dir);
   }
-  const url = `postgres://${USER}@127.0.0.1:${(await readPort(data)).toString()}/postgres`;
+  const port = await readPort(data);
+  const url = `postgres://${USER}@127.0.0.1:${port.toString()}/postgres`;
   let stopped = false;
   const stopOnce = () => {
     if (stopped) return;
@@ -151,9 +138,28 @@ async function startOnce(bin: string): Promise<PostgresServer> {
   return {
     url,
     createDatabase: () => createDatabase(url),
+    halt: () => asServerUser(bin, 'pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: () => pgCtlStart(bin, dir, serverOptions(port, dir)),
     stop: async () => stopOnce(),
     stopSync: stopOnce,
   };
+}
+
+function serverOptions(port: number, dir: string): string {
+  // Durability is pointless for a throwaway cluster and costs most of the test time.
+  return [
+    `-p ${String(port)}`,
+    `-k ${dir}`,
+    '-c listen_addresses=127.0.0.1',
+    '-c fsync=off',
+    '-c synchronous_commit=off',
+    '-c full_page_writes=off',
+  ].join(' ');
+}
+
+function pgCtlStart(bin: string, dir: string, options: string): Promise<void> {
+  const data = path.join(dir, 'data');
+  return asServerUser(bin, 'pg_ctl', ['-D', data, '-l', path.join(dir, 'log'), '-w', '-o', options, 'start']);
 }
 
 /**

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/src/config';
 
@@ -65,6 +66,29 @@ describe('configuration from the environment', () => {
     }
     // Blank is unset (an env file's `DATABASE_URL=`): the SQLite default stays.
     expect(loadConfig({ DATABASE_URL: '' }).database).toEqual({ path: 'data/relay.sqlite' });
+  });
+
+  it('keeps the call-record journal next to DATABASE_PATH unless RECORD_JOURNAL_DIR says where', () => {
+    expect(loadConfig({}).recordJournal).toEqual({
+      file: path.join('data', 'call-records.journal'),
+      maxBytes: 64 * 1024 * 1024,
+    });
+    expect(loadConfig({ DATABASE_PATH: '/var/lib/relay/db.sqlite' }).recordJournal.file).toBe(
+      '/var/lib/relay/call-records.journal',
+    );
+    expect(
+      loadConfig({ RECORD_JOURNAL_DIR: '/var/spool/relay', RECORD_JOURNAL_MAX_BYTES: '1048576' })
+        .recordJournal,
+    ).toEqual({ file: '/var/spool/relay/call-records.journal', maxBytes: 1048576 });
+    expect(loadConfig({ RECORD_JOURNAL_DIR: '' }).recordJournal.file).toBe(
+      path.join('data', 'call-records.journal'),
+    );
+    expect(() => loadConfig({ RECORD_JOURNAL_MAX_BYTES: '100' })).toThrow('RECORD_JOURNAL_MAX_BYTES');
+    // Nodes of a cluster started from one folder each keep a journal of their own.
+    const pg = 'postgres://db.internal/relay';
+    expect(
+      loadConfig({ REDIS_URL: 'redis://r', DATABASE_URL: pg, NODE_ID: 'node-2' }).recordJournal.file,
+    ).toBe(path.join('data', 'call-records.node-2.journal'));
   });
 
   it.each(['mysql://root:hunter2@db/relay', 'http://db.internal/relay', 'db.internal:5432', 'hunter2'])(

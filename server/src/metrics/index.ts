@@ -11,6 +11,7 @@ import { CallCounters } from './callCounters';
 import { httpDuration } from './httpDuration';
 import { registerLiveGauges } from './liveGauges';
 import { registerMediaGauges } from './mediaGauges';
+import { type RecordJournalStats, registerRecordGauges } from './recordGauges';
 import { ObservedLobbyEngine } from './observedEngine';
 
 export { metricsHandler, startMetricsServer } from './endpoint';
@@ -26,7 +27,14 @@ export interface Metrics {
   /** Given to signalling's `Responder`s: the ack latency histogram. */
   readonly onAck: AckObserver;
   /** Once the parts exist: the gauges read at scrape time, and the call events counted. */
-  attach(parts: { calls: CallCenter; lobby: () => Lobby; pool: WorkerPool; io: Server }): void;
+  attach(parts: {
+    calls: CallCenter;
+    lobby: () => Lobby;
+    pool: WorkerPool;
+    io: Server;
+    /** The call-record journal (PostgreSQL only; null on SQLite). */
+    records?: RecordJournalStats | null;
+  }): void;
 }
 
 export function createMetrics(): Metrics {
@@ -40,10 +48,12 @@ export function createMetrics(): Metrics {
     observeLobby: (engine) => new ObservedLobbyEngine(engine, counters.lobbyResult),
     httpDuration: httpDuration(registry),
     onAck: ackLatency(registry),
-    attach({ calls, lobby, pool, io }) {
+    attach({ calls, lobby, pool, io, records }) {
       counters.watch(calls);
       registerLiveGauges(registry, { lobby, sessions: () => calls.sessions.all(), io });
       registerMediaGauges(registry, pool);
+      // On SQLite there is no journal: the series are there (a dashboard needs no second shape), at 0.
+      registerRecordGauges(registry, records ?? { stats: { pending: 0, bytes: 0, lost: 0 } });
     },
   };
 }

@@ -2,7 +2,6 @@
 // only the ports it uses, so no desk imports another or the CallCenter that wires them.
 import type {
   AgentPresence,
-  CallMode,
   EndReason,
   FallbackView,
   InvitationView,
@@ -11,21 +10,15 @@ import type {
   VolunteerStatus,
 } from '../../../common/protocol';
 import type { CommandValue, Lobby, LobbyCommandName } from '../lobby';
+import type { CallRecordWrites } from '../store/recordOps';
 import type { Session } from './Session';
 import type { CallerEntry } from './WaitingCallers';
 
-/** What the call centre needs of the store: call records without any conversation content. */
-export interface CallRecords {
-  start(input: { callerLanguage: string; mode: CallMode }): Promise<{ id: string }>;
-  answered(id: string, input: { agentId: string }): Promise<void>;
-  interpreterJoined(id: string, interpreterId: string): Promise<void>;
-  ended(
-    id: string,
-    input: { outcome: 'completed' | 'abandoned' | 'failed'; waitedMs: number },
-  ): Promise<void>;
-  wrapUp(id: string, input: { category?: string; resolved: boolean; note?: string }): Promise<void>;
-  rate(id: string, rating: number): Promise<void>;
-}
+/**
+ * What the call centre needs of the store: call records without any conversation content. The
+ * store declares it, beside the ops the writes become (a buffered writer journals them).
+ */
+export type CallRecords = CallRecordWrites;
 
 /** The lobby's state, read: presence, places in line, the supervisor's aggregates. */
 export type LobbyReader = Pick<Lobby, 'agentView' | 'volunteerView' | 'callerView' | 'snapshot'>;

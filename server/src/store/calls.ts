@@ -5,7 +5,8 @@ import type { CallMode } from '../../../common/protocol';
 import { constraintViolation } from './dbErrors';
 import { NotFoundError } from './errors';
 import type { CallOutcome, CallRecordRow, CallRecordsTable, Database } from './schema';
-import { CallEndInput, CallStartInput, Id, parseInput, Rating, WrapUpInput } from './validation';
+import { RecordOp, recordOp, type RecordOpInput, recordWrites } from './recordOps';
+import { Id, parseInput } from './validation';
 
 /** Metadata about one call, for statistics and quality follow-up. Never any conversation content. */
 export interface CallRecord {
@@ -52,6 +53,12 @@ export interface CallRepository {
   closeLeftOpen(before: number): Promise<number>;
   /** Caller's 1–5 rating. @throws ValidationError, NotFoundError */
   rate(id: string, rating: number): Promise<void>;
+  /**
+   * Applies one write given as data (what the record journal replays); the methods above are this
+   * with a new op id and the store's clock. Applying the same op twice changes nothing.
+   * @throws ValidationError, NotFoundError
+   */
+  apply(op: RecordOp): Promise<void>;
   get(id: string): Promise<CallRecord | null>;
   /** Newest first. `since` is inclusive (ms since epoch); `limit` defaults to 100, at most 1000. */
   list(options?: { since?: number; limit?: number }): Promise<CallRecord[]>;
@@ -66,34 +73,8 @@ type CallUpdate = Partial<Omit<CallRecordsTable, 'id' | 'started_at' | 'caller_l
 
 export function createCallRepository(db: Kysely<Database>, now: () => number): CallRepository {
   return {
-    async start(input) {
-      const valid = parseInput(CallStartInput, input);
-      const id = randomUUID();
-      await db
-        .insertInto('call_records')
-        .values({ id, started_at: now(), caller_language: valid.callerLanguage, mode: valid.mode })
-        .execute();
-      return { id };
-    },
-
-    async answered(id, { agentId }) {
-      await updateCall(id, { answered_at: now(), agent_id: agentId }, agentId);
-    },
-
-    async interpreterJoined(id, interpreterId) {
-      await updateCall(id, { interpreter_id: interpreterId }, interpreterId);
-    },
-
-    async ended(id, input) {
-      const valid = parseInput(CallEndInput, input);
-      const result = await db
-        .updateTable('call_records')
-        .set({ ended_at: now(), outcome: valid.outcome, waited_ms: valid.waitedMs })
-        .where('id', '=', parseInput(Id, id, 'id'))
-        .where('ended_at', 'is', null)
-        .executeTakeFirst();
-      if (result.numUpdatedRows === 0n && !(await exists(id))) throw new NotFoundError('call', id);
-    },
+    ...recordWrites(apply),
+    apply: write,
 
     async closeLeftOpen(before) {
       const cutoff = parseInput(z.int().min(0), before, 'before');
@@ -115,20 +96,6 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
       return Number(answered.numUpdatedRows + unanswered.numUpdatedRows);
     },
 
-    async wrapUp(id, input) {
-      const valid = parseInput(WrapUpInput, input);
-      const note = valid.note?.trim() || null;
-      await updateCall(id, {
-        category: valid.category ?? null,
-        resolved: valid.resolved ? 1 : 0,
-        wrap_note: note,
-      });
-    },
-
-    async rate(id, rating) {
-      await updateCall(id, { rating: parseInput(Rating, rating, 'rating') });
-    },
-
     async get(id) {
       const row = await db.selectFrom('call_records').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toCallRecord(row) : null;
@@ -146,6 +113,55 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
       return (await query.execute()).map(toCallRecord);
     },
   };
+
+  async function apply(fields: RecordOpInput): Promise<void> {
+    return write(recordOp(fields, randomUUID(), now()));
+  }
+
+  /**
+   * Applies one op, idempotently: a replayed `start` finds its row and inserts nothing, an update
+   * sets fields to the op's values (with the op's own time), and `ended` keeps the first report.
+   */
+  async function write(op: RecordOp): Promise<void> {
+    const valid = parseInput(RecordOp, op);
+    switch (valid.kind) {
+      case 'start':
+        await db
+          .insertInto('call_records')
+          .values({
+            id: valid.id,
+            started_at: valid.at,
+            caller_language: valid.callerLanguage,
+            mode: valid.mode,
+          })
+          .onConflict((oc) => oc.column('id').doNothing())
+          .execute();
+        return;
+      case 'answered':
+        return updateCall(valid.id, { answered_at: valid.at, agent_id: valid.agentId }, valid.agentId);
+      case 'interpreterJoined':
+        return updateCall(valid.id, { interpreter_id: valid.interpreterId }, valid.interpreterId);
+      case 'ended': {
+        const result = await db
+          .updateTable('call_records')
+          .set({ ended_at: valid.at, outcome: valid.outcome, waited_ms: valid.waitedMs })
+          .where('id', '=', valid.id)
+          .where('ended_at', 'is', null)
+          .executeTakeFirst();
+        if (result.numUpdatedRows === 0n && !(await exists(valid.id)))
+          throw new NotFoundError('call', valid.id);
+        return;
+      }
+      case 'wrapUp':
+        return updateCall(valid.id, {
+          category: valid.category ?? null,
+          resolved: valid.resolved ? 1 : 0,
+          wrap_note: valid.note?.trim() || null,
+        });
+      case 'rate':
+        return updateCall(valid.id, { rating: valid.rating });
+    }
+  }
 
   async function exists(id: string): Promise<boolean> {
     return (

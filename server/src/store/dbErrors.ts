@@ -31,3 +31,35 @@ function errorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+// Node's socket errors when the server is down, restarting or cut off from us.
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+// SQLSTATE: class 08 is "connection exception"; 57P01–57P03 are a server shutting down or starting.
+const UNAVAILABLE_STATES = /^(08...|57P0[123])$/;
+// pg reports a lost or never-made connection with a plain Error and only a message.
+const PG_CONNECTION_MESSAGES = [
+  'Connection terminated',
+  'timeout exceeded when trying to connect',
+  'Client has encountered a connection error and is not queryable',
+];
+
+/**
+ * The database could not be reached (connection refused or lost, timed out, server shutting down):
+ * the same write may succeed later. A constraint, a refused value or a missing row is not this.
+ */
+export function isUnreachable(error: unknown): boolean {
+  if (error instanceof AggregateError && error.errors.length > 0) return error.errors.every(isUnreachable);
+  const code = errorCode(error);
+  if (code !== undefined) return NETWORK_CODES.has(code) || UNAVAILABLE_STATES.test(code);
+  const message = error instanceof Error ? error.message : '';
+  return PG_CONNECTION_MESSAGES.some((m) => message.startsWith(m));
+}

@@ -41,6 +41,14 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
   #loopTimer: Timer | null = null;
   #deadlineTimer: Timer | null = null;
   #busy = false;
+  /**
+   * After a store outage (Redis restarting), whoever held the lease should hold it again: call
+   * control's desks (held places, live sessions) live on the leader and do not move with the lease.
+   * `#lastHolder`: who held it by the store's last answer; `#holderBeforeOutage`: another node,
+   * which held it when this standby's store calls began to fail.
+   */
+  #lastHolder: string | null = null;
+  #holderBeforeOutage: string | null = null;
   #started = false;
   #stopped = false;
 
@@ -91,6 +99,9 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
           : await this.#seek(sentAt);
     } catch (error) {
       // Unreachable store: keep trying; a holder's deadline timer ends its leadership in time.
+      if (this.#state.kind === 'seeking' && this.#lastHolder !== this.nodeId) {
+        this.#holderBeforeOutage ??= this.#lastHolder;
+      }
       this.safeEmit('error', error);
     } finally {
       this.#busy = false;
@@ -106,11 +117,22 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
   /** Returns when to try again. */
   async #seek(sentAt: number): Promise<number> {
     const { ttlMs, renewEveryMs, safetyMarginMs } = this.timing;
+    if (this.#holderBeforeOutage !== null) {
+      // The store answers again after failing while another node led. If the lease ran out during
+      // the outage, that node is likely alive and about to take it back: give it one TTL first.
+      const { holder } = await this.deps.lease.current();
+      this.#holderBeforeOutage = null;
+      if (holder === null) return ttlMs;
+    }
     const attempt = await this.deps.lease.acquire(this.nodeId, ttlMs);
     if (!attempt.acquired) {
+      this.#lastHolder = attempt.holder.nodeId;
       // Wake right when the holder's lease would run out, but never sleep longer than a renewal period.
+      // (A node's own lease, kept by the store through a short outage after it stopped leading by
+      // its clock, is retaken so: at most the safety margin later.)
       return Math.min(renewEveryMs, attempt.holder.expiresInMs + 1);
     }
+    this.#lastHolder = this.nodeId;
     const validUntil = sentAt + ttlMs - safetyMarginMs;
     if (this.#stopped || this.deps.scheduler.now() >= validUntil) {
       // Stopped meanwhile, or the answer came too late to lead on: hand it straight back.

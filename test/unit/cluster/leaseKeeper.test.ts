@@ -29,6 +29,19 @@ function node(nodeId: string, lease: Lease, base: FakeScheduler): Node {
   return { keeper, clock, events };
 }
 
+/** A store that can go down (every call fails, as ioredis does once it gives up) and come back with its data. */
+class Outage implements Lease {
+  down = false;
+  constructor(private readonly lease: Lease) {}
+  #check(): void {
+    if (this.down) throw new Error('ECONNREFUSED');
+  }
+  acquire: Lease['acquire'] = async (...a) => (this.#check(), this.lease.acquire(...a));
+  renew: Lease['renew'] = async (...a) => (this.#check(), this.lease.renew(...a));
+  release: Lease['release'] = async (...a) => (this.#check(), this.lease.release(...a));
+  current: Lease['current'] = async () => (this.#check(), this.lease.current());
+}
+
 function setup(): { base: FakeScheduler; lease: InProcessLease; start: number } {
   const base = new FakeScheduler();
   return { base, lease: new InProcessLease(base), start: base.now() };
@@ -192,6 +205,43 @@ describe('LeaseKeeper', () => {
     broken = false;
     await advance(base, 1_000);
     expect(keeper.epoch).toBe(1);
+  });
+
+  /** a leads, b stands by; then the store is down for 5 s (longer than the TTL), keeping its data. */
+  async function outage(aDiesMeanwhile: boolean) {
+    const { base, lease } = setup();
+    const store = new Outage(lease);
+    const a = node('a', store, base);
+    const b = node('b', store, base);
+    a.keeper.start();
+    await settle();
+    b.keeper.start();
+    await advance(base, 1_000);
+    store.down = true; // Redis restarting; it keeps its data (AOF), and its clock runs on
+    if (aDiesMeanwhile) await a.keeper.stop({ release: false });
+    await advance(base, 5_000);
+    expect([a.keeper.epoch, b.keeper.epoch]).toEqual([null, null]);
+    expect((await lease.current()).holder).toBeNull(); // the lease ran out in the store too
+    store.down = false;
+    return { a, b, back: base.now(), base };
+  }
+
+  it('after a store outage longer than the TTL, the node that led leads again (a new epoch)', async () => {
+    const { a, b, base } = await outage(false);
+    await advance(base, 6_000);
+    // b saw a lead before the outage: it waits a TTL after the store is back, and a takes it back.
+    expect(a.events.at(-1)).toMatchObject({ kind: 'gained', epoch: 2 });
+    expect(b.events).toEqual([]);
+  });
+
+  it('a standby still takes over after an outage if the old leader does not come back', async () => {
+    const { b, back, base } = await outage(true);
+    await advance(base, 5_000);
+    const gained = b.events.find((e) => e.kind === 'gained');
+    expect(gained?.epoch).toBe(2);
+    // One TTL of grace for the old leader, then the standby's next round.
+    expect(gained!.at - back).toBeGreaterThanOrEqual(3_000);
+    expect(gained!.at - back).toBeLessThanOrEqual(4_100);
   });
 
   it('refuses timings where a renewal could not land before the lease runs out', () => {

@@ -82,10 +82,12 @@ async function scene(tag: string): Promise<Scene> {
   const agent = await connect(b, '/agent', agentCookie);
   const first = await connect(a, '/caller');
   const second = await connect(b, '/caller');
-  expect(ok(await first.request<QueueView>('lobby:request', { language: 'kvk', mode: 'video' })).position).toBe(1);
-  expect(ok(await second.request<QueueView>('lobby:request', { language: 'kvk', mode: 'video' })).position).toBe(
-    2,
-  );
+  expect(
+    ok(await first.request<QueueView>('lobby:request', { language: 'kvk', mode: 'video' })).position,
+  ).toBe(1);
+  expect(
+    ok(await second.request<QueueView>('lobby:request', { language: 'kvk', mode: 'video' })).position,
+  ).toBe(2);
   const sockets = [call.caller, call.agent, agent, first, second];
   return {
     call,
@@ -171,9 +173,9 @@ async function restartUnder(tag: string, restart: () => Promise<number>, outlive
     const before = { epoch: await epochNow(), waiting: line(a) };
     const backAt = await restart();
     const took = await survives(s, before, backAt, outlivedLease);
-    console.log(
+    process.stdout.write(
       `redis restart (${tag}): a leader ${Math.round(took.toLeaderMs)} ms and a command applied ` +
-        `${Math.round(took.toCommandMs)} ms after Redis answered again`,
+        `${Math.round(took.toCommandMs)} ms after Redis answered again\n`,
     );
     ok(await s.call.caller.request('session:hangup', {}));
     ok(await s.callers[1].request('lobby:cancel', {}));

@@ -32,7 +32,8 @@ function node(nodeId: string, lease: Lease, base: FakeScheduler): Node {
 /** A store that can go down (every call fails, as ioredis does once it gives up) and come back with its data. */
 class Outage implements Lease {
   down = false;
-  constructor(private readonly lease: Lease) {}
+  /** Swapped for a new one when the store comes back without its data. */
+  constructor(public lease: Lease) {}
   #check(): void {
     if (this.down) throw new Error('ECONNREFUSED');
   }
@@ -207,8 +208,8 @@ describe('LeaseKeeper', () => {
     expect(keeper.epoch).toBe(1);
   });
 
-  /** a leads, b stands by; then the store is down for 5 s (longer than the TTL), keeping its data. */
-  async function outage(aDiesMeanwhile: boolean) {
+  /** a leads and b stands by on a store that can fail, after `ms`. */
+  async function leaderAndStandby(ms: number) {
     const { base, lease } = setup();
     const store = new Outage(lease);
     const a = node('a', store, base);
@@ -216,7 +217,13 @@ describe('LeaseKeeper', () => {
     a.keeper.start();
     await settle();
     b.keeper.start();
-    await advance(base, 1_000);
+    await advance(base, ms);
+    return { base, lease, store, a, b };
+  }
+
+  /** Then the store is down for 5 s (longer than the TTL), keeping its data. */
+  async function outage(aDiesMeanwhile: boolean) {
+    const { base, lease, store, a, b } = await leaderAndStandby(1_000);
     store.down = true; // Redis restarting; it keeps its data (AOF), and its clock runs on
     if (aDiesMeanwhile) await a.keeper.stop({ release: false });
     await advance(base, 5_000);
@@ -242,6 +249,16 @@ describe('LeaseKeeper', () => {
     // One TTL of grace for the old leader, then the standby's next round.
     expect(gained!.at - back).toBeGreaterThanOrEqual(3_000);
     expect(gained!.at - back).toBeLessThanOrEqual(4_100);
+  });
+
+  it('a store back without its data (epochs handed out again): the node that led still leads again', async () => {
+    const { base, store, a, b } = await leaderAndStandby(1_500);
+    store.lease = new InProcessLease(base); // no lease, epoch counter back at 0
+    // Whoever asks first gets epoch 1 again; b hands it back, so a leads.
+    await advance(base, 6_000);
+    expect(b.events).toEqual([]);
+    expect(a.events.at(-1)).toMatchObject({ kind: 'gained' });
+    expect(a.keeper.epoch).not.toBeNull();
   });
 
   it('refuses timings where a renewal could not land before the lease runs out', () => {

@@ -2,10 +2,19 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ChatMessage, OfferView, QueueView, TransportView } from '../../../common/protocol';
 import { RedisLease } from '../../../server/src/cluster/RedisLease';
+import { lobbyKeys } from '../../../server/src/cluster/redisKeys';
+import { RESEED_GAP } from '../../../server/src/cluster/ReplicatedLobby';
 import { connectCall, type EstablishedCall } from '../../helpers/calls';
 import { createDatabase, dropDatabase } from '../../helpers/postgres';
 import { startRedis, type TestRedis } from '../../helpers/redis';
-import { connect, fakeRtpParameters, ok, type TestApp, type TestSocket } from '../../helpers/testApp';
+import {
+  connect,
+  fakeRtpParameters,
+  ok,
+  TEST_PASSWORD,
+  type TestApp,
+  type TestSocket,
+} from '../../helpers/testApp';
 import { startTestApp } from '../../helpers/testApp';
 import { until } from '../../helpers/waiting';
 
@@ -34,16 +43,18 @@ afterAll(async () => {
   if (databaseUrl) await dropDatabase(inject('postgresUrl'), databaseUrl);
 });
 
-/** The lease's epoch counter, read on a connection of its own (so no node's client is involved). */
-async function epochNow(): Promise<number> {
+/** Asks Redis on a connection of its own (so no node's client is involved). */
+async function askRedis<T>(ask: (client: Redis) => Promise<T>): Promise<T> {
   const client = new Redis(redis.url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await client.connect();
-    return (await new RedisLease(client).current()).epoch;
+    return await ask(client);
   } finally {
     client.disconnect();
   }
 }
+/** The lease's epoch counter. */
+const epochNow = () => askRedis(async (c) => (await new RedisLease(c).current()).epoch);
 
 /** Who waits, in which order, since when: each node's own copy. */
 const line = (app: TestApp) =>
@@ -158,6 +169,10 @@ async function survives(
   );
   expect(consumer.producerId).toBe(s.producerId);
 
+  // Every entry reached the standby once: the two lobbies are the same, deadlines and all.
+  const whole = (n: TestApp) => JSON.stringify(n.cluster!.engine.lobby.snapshotState());
+  await until(() => whole(a) === whole(b));
+
   // A sign-in made before the restart works on either node.
   for (const node of [a, b]) {
     const me = await fetch(`${node.url}/api/auth/me`, { headers: { cookie: s.agentCookie } });
@@ -201,5 +216,45 @@ describe('Redis restarting under two nodes', () => {
 
   it('SIGKILL with appendfsync everysec: the process dies, the kernel keeps what it wrote', async () => {
     await restartUnder('sigkill-everysec', () => redis.restart({ signal: 'SIGKILL' }));
+  }, 60_000);
+
+  it('Redis back EMPTY (AOF lost): the leader starts the log again from its lobby; no waiting caller is lost', async () => {
+    const s = await scene('empty');
+    try {
+      await until(() => JSON.stringify(line(a)) === JSON.stringify(line(b)) && line(a).length === 2);
+      const before = { epoch: await epochNow(), waiting: line(a), leader: leaders()[0]?.cluster?.nodeId };
+      const backAt = await redis.restart({ signal: 'SIGKILL', empty: true });
+      // The leader lost its lease with everything else, won it again, found the log behind its
+      // lobby and wrote a snapshot of it at a fresh position; the epoch counter is above the old one.
+      const position = () => askRedis((c) => c.get(lobbyKeys().position));
+      await until(async () => Number(await position()) > RESEED_GAP && leaders().length === 1, 15_000);
+      const reseededMs = performance.now() - backAt;
+      expect(leaders().map((n) => n.cluster?.nodeId)).toEqual([before.leader]);
+      expect(await epochNow()).toBeGreaterThanOrEqual(before.epoch);
+      await until(() => JSON.stringify(line(a)) === JSON.stringify(line(b)));
+      expect(line(b)).toEqual(before.waiting);
+
+      // Sign-ins were in Redis: gone. The agent signs in again and is offered the first caller.
+      const me = await fetch(`${a.url}/api/auth/me`, { headers: { cookie: s.agentCookie } });
+      expect(me.status).toBe(401);
+      const cookie = await b.login('empty-next', TEST_PASSWORD);
+      const agent = await connect(a, '/agent', cookie);
+      try {
+        const offered = agent.next<OfferView>('agent:offer', 10_000);
+        ok(await agent.request('agent:set-presence', { presence: 'available' }));
+        expect((await offered).waitedMs).toBeGreaterThan(0);
+      } finally {
+        agent.close();
+      }
+      // The live call goes on: its Session is in the leader's memory.
+      const heard = s.call.agent.next<ChatMessage>('chat:message');
+      ok(await s.call.caller.request('chat:send', { text: 'still here' }));
+      expect((await heard).text).toBe('still here');
+      process.stdout.write(
+        `redis back empty: log started again ${Math.round(reseededMs)} ms after Redis answered\n`,
+      );
+    } finally {
+      s.close();
+    }
   }, 60_000);
 });

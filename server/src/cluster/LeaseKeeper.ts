@@ -45,11 +45,11 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
    * After a store outage (Redis restarting), whoever held the lease should hold it again: call
    * control's desks (held places, live sessions) live on the leader and do not move with the lease.
    * `#lastHolder`: who held it by the store's last answer; `#holderBeforeOutage`: another node,
-   * which held it when this standby's store calls began to fail; `#lastEpoch`: the highest epoch
-   * the store has named (an epoch handed out again means the store lost its data).
+   * which held it when this standby's store calls began to fail; `#top`: the highest epoch the
+   * store has named and who held it (an epoch handed out again means the store lost its data).
    */
   #lastHolder: string | null = null;
-  #lastEpoch = 0;
+  #top = { epoch: 0, holder: '' };
   #holderBeforeOutage: string | null = null;
   #started = false;
   #stopped = false;
@@ -129,22 +129,21 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
     const attempt = await this.deps.lease.acquire(this.nodeId, ttlMs);
     if (!attempt.acquired) {
       this.#lastHolder = attempt.holder.nodeId;
-      this.#lastEpoch = Math.max(this.#lastEpoch, attempt.holder.epoch);
+      this.#saw(attempt.holder.epoch, attempt.holder.nodeId);
       // Wake right when the holder's lease would run out, but never sleep longer than a renewal period.
       // (A node's own lease, kept by the store through a short outage after it stopped leading by
       // its clock, is retaken so: at most the safety margin later.)
       return Math.min(renewEveryMs, attempt.holder.expiresInMs + 1);
     }
-    const previous = { holder: this.#lastHolder, epoch: this.#lastEpoch };
-    this.#lastHolder = this.nodeId;
-    this.#lastEpoch = Math.max(this.#lastEpoch, attempt.epoch);
-    if (attempt.epoch <= previous.epoch && previous.holder !== null && previous.holder !== this.nodeId) {
+    const top = this.#top;
+    if (attempt.epoch <= top.epoch && top.holder !== this.nodeId) {
       // An epoch handed out before: the store came back without its data (lease and counter gone)
       // while another node led. Hand it back and give that node one TTL to take it again.
-      this.#lastHolder = previous.holder;
       await this.#release(attempt.epoch);
       return ttlMs;
     }
+    this.#lastHolder = this.nodeId;
+    this.#saw(attempt.epoch, this.nodeId);
     const validUntil = sentAt + ttlMs - safetyMarginMs;
     if (this.#stopped || this.deps.scheduler.now() >= validUntil) {
       // Stopped meanwhile, or the answer came too late to lead on: hand it straight back.
@@ -173,6 +172,10 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
     }
     this.#hold(epoch, sentAt + ttlMs - safetyMarginMs);
     return renewEveryMs;
+  }
+
+  #saw(epoch: number, holder: string): void {
+    if (epoch > this.#top.epoch) this.#top = { epoch, holder };
   }
 
   #hold(epoch: number, validUntil: number): void {

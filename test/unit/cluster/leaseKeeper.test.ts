@@ -43,6 +43,16 @@ class Outage implements Lease {
   current: Lease['current'] = async () => (this.#check(), this.lease.current());
 }
 
+/** A lease's methods as plain functions (to override one). */
+function bound(lease: Lease): Lease {
+  return {
+    acquire: (...a) => lease.acquire(...a),
+    renew: (...a) => lease.renew(...a),
+    release: (...a) => lease.release(...a),
+    current: () => lease.current(),
+  };
+}
+
 function setup(): { base: FakeScheduler; lease: InProcessLease; start: number } {
   const base = new FakeScheduler();
   return { base, lease: new InProcessLease(base), start: base.now() };
@@ -258,6 +268,33 @@ describe('LeaseKeeper', () => {
     await advance(base, 6_000);
     expect(b.events).toEqual([]);
     expect(a.events.at(-1)).toMatchObject({ kind: 'gained' });
+    expect(a.keeper.epoch).not.toBeNull();
+  });
+
+  it('back without its data, a standby first: it hands the lease back, and the old leader is not put off by that', async () => {
+    const { base, lease } = setup();
+    const store = new Outage(lease);
+    let letGo = (): void => {};
+    const slowRelease = new Promise<void>((resolve) => (letGo = resolve));
+    // b's release hangs until let go, so a sees b holding the epoch it was handed (as in Redis).
+    const viaB: Lease = {
+      ...bound(store),
+      release: async (...r) => (await slowRelease, store.release(...r)),
+    };
+    // Someone led once before: a leads under epoch 2, which the empty store will hand out again.
+    const before = await lease.acquire('x', 1);
+    if (before.acquired) await lease.release('x', before.epoch);
+    const a = node('a', store, base);
+    const b = node('b', viaB, base);
+    a.keeper.start();
+    await settle();
+    b.keeper.start();
+    await advance(base, 1_500);
+    store.lease = new InProcessLease(base);
+    await advance(base, 2_000); // b got epoch 1 at 2 s and is handing it back; a has seen it hold it
+    letGo();
+    await advance(base, 6_000);
+    expect(b.events).toEqual([]);
     expect(a.keeper.epoch).not.toBeNull();
   });
 

@@ -138,7 +138,9 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
     const top = this.#top;
     if (attempt.epoch <= top.epoch && top.holder !== this.nodeId) {
       // An epoch handed out before: the store came back without its data (lease and counter gone)
-      // while another node led. Hand it back and give that node one TTL to take it again.
+      // while another node led. Hand it back and give that node one TTL to take it again; only
+      // once (forgetting what was seen), or a dead leader's high epoch would keep this node waiting.
+      this.#top = { epoch: 0, holder: '' };
       await this.#release(attempt.epoch);
       return ttlMs;
     }

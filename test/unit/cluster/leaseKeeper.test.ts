@@ -219,11 +219,18 @@ describe('LeaseKeeper', () => {
   });
 
   /** a leads and b stands by on a store that can fail, after `ms`. */
-  async function leaderAndStandby(ms: number) {
+  async function leaderAndStandby(
+    ms: number,
+    { leadersBefore = 0, bReaches = (store: Lease) => store } = {},
+  ) {
     const { base, lease } = setup();
+    for (let i = 0; i < leadersBefore; i++) {
+      const won = await lease.acquire('x', 1); // so a leads under epoch leadersBefore + 1
+      if (won.acquired) await lease.release('x', won.epoch);
+    }
     const store = new Outage(lease);
     const a = node('a', store, base);
-    const b = node('b', store, base);
+    const b = node('b', bReaches(store), base);
     a.keeper.start();
     await settle();
     b.keeper.start();
@@ -272,30 +279,35 @@ describe('LeaseKeeper', () => {
   });
 
   it('back without its data, a standby first: it hands the lease back, and the old leader is not put off by that', async () => {
-    const { base, lease } = setup();
-    const store = new Outage(lease);
     let letGo = (): void => {};
     const slowRelease = new Promise<void>((resolve) => (letGo = resolve));
     // b's release hangs until let go, so a sees b holding the epoch it was handed (as in Redis).
-    const viaB: Lease = {
-      ...bound(store),
-      release: async (...r) => (await slowRelease, store.release(...r)),
-    };
     // Someone led once before: a leads under epoch 2, which the empty store will hand out again.
-    const before = await lease.acquire('x', 1);
-    if (before.acquired) await lease.release('x', before.epoch);
-    const a = node('a', store, base);
-    const b = node('b', viaB, base);
-    a.keeper.start();
-    await settle();
-    b.keeper.start();
-    await advance(base, 1_500);
+    const { base, store, a, b } = await leaderAndStandby(1_500, {
+      leadersBefore: 1,
+      bReaches: (store) => ({
+        ...bound(store),
+        release: async (...r) => (await slowRelease, store.release(...r)),
+      }),
+    });
     store.lease = new InProcessLease(base);
     await advance(base, 2_000); // b got epoch 1 at 2 s and is handing it back; a has seen it hold it
     letGo();
     await advance(base, 6_000);
     expect(b.events).toEqual([]);
     expect(a.keeper.epoch).not.toBeNull();
+  });
+
+  it('back without its data and the old leader dead: the standby leads one TTL later, whatever the old epoch', async () => {
+    const { base, store, a, b } = await leaderAndStandby(1_500, { leadersBefore: 5 });
+    expect(a.keeper.epoch).toBe(6);
+    await a.keeper.stop({ release: false });
+    store.lease = new InProcessLease(base);
+    const back = base.now();
+    await advance(base, 6_000);
+    const gained = b.events.find((e) => e.kind === 'gained');
+    expect(gained?.epoch).toBe(2); // epoch 1 handed back once, then the next taken
+    expect(gained!.at - back).toBeLessThanOrEqual(4_100);
   });
 
   it('refuses timings where a renewal could not land before the lease runs out', () => {

@@ -2,7 +2,7 @@
 // stopped by its own PID (never by name, never a system service). Debian's redis-server must be
 // installed (apt-get install -y redis-server).
 import { spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +15,19 @@ export interface TestRedis {
   port: number;
   /** Stops the server (by its PID) and removes its directory. Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Stops the server with `signal` (SIGTERM: it writes its AOF and exits; SIGKILL: it dies at
+   * once) and starts it again on the same port and data directory, resolving once it answers
+   * PING. `downForMs` keeps it down that long (an outage longer than the lease's TTL forces a
+   * new election); `empty: true` deletes the data files in between (an AOF lost with its disk).
+   * Returns when, by `performance.now()`, it answered again.
+   */
+  restart(options?: { signal?: 'SIGTERM' | 'SIGKILL'; downForMs?: number; empty?: boolean }): Promise<number>;
+}
+
+export interface RedisOptions {
+  /** `always` or `everysec` (Redis's default): when the AOF is fsynced. */
+  appendfsync?: 'always' | 'everysec';
 }
 
 /** True when the server answers PING with PONG (raw RESP, so no client library is involved). */
@@ -36,20 +49,42 @@ async function answersPing(port: number): Promise<boolean> {
   });
 }
 
-export async function startRedis(): Promise<TestRedis> {
+export async function startRedis(options: RedisOptions = {}): Promise<TestRedis> {
   const dir = await mkdtemp(join(tmpdir(), 'relay-redis-'));
   const port = await freePort();
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  const { stop } = await superviseServer(child, {
-    name: 'redis-server',
-    dir,
-    missing: "the Redis tests need Debian's redis-server: apt-get install -y redis-server",
-    ready: () => answersPing(port),
-    notReady: `did not answer PING on ${port}`,
-  });
-  return { url: `redis://127.0.0.1:${port}`, port, stop };
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir];
+  args.push('--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec', '--save', '');
+  const launch = async () => {
+    const child = spawn('redis-server', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    const server = await superviseServer(child, {
+      name: 'redis-server',
+      dir,
+      missing: "the Redis tests need Debian's redis-server: apt-get install -y redis-server",
+      ready: () => answersPing(port),
+      notReady: `did not answer PING on ${port}`,
+    });
+    return { child, server };
+  };
+  let current = await launch();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    stop: () => current.server.stop(),
+    async restart({ signal = 'SIGTERM', downForMs = 0, empty = false } = {}) {
+      const { child } = current;
+      // By its own PID; its supervisor's stop() would also remove the data directory.
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill(signal);
+        await exited;
+      }
+      await new Promise((resolve) => setTimeout(resolve, downForMs));
+      if (empty) {
+        await rm(join(dir, 'appendonlydir'), { recursive: true, force: true });
+        await rm(join(dir, 'dump.rdb'), { force: true });
+      }
+      current = await launch();
+      return performance.now();
+    },
+  };
 }

@@ -51,5 +51,13 @@ export interface CommandLog {
    */
   saveSnapshot(snapshot: LogSnapshot): Promise<boolean>;
   latestSnapshot(): Promise<LogSnapshot | null>;
+  /**
+   * The store lost the log (Redis came back empty, or with an older AOF than the leader's state):
+   * the leader starts it again from its own lobby. Fenced as `append` (StaleEpochError). Keeps
+   * `snapshot` as the latest whatever was kept, drops every entry, makes `snapshot.position` the
+   * last position, and raises the epoch counter to at least `minEpoch` where the log keeps one, so
+   * the next election's epoch is above every earlier one.
+   */
+  reseed(epoch: number, snapshot: LogSnapshot, minEpoch: number): Promise<void>;
   close(): Promise<void>;
 }

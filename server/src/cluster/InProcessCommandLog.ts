@@ -73,6 +73,17 @@ export class InProcessCommandLog implements CommandLog {
     return this.#snapshot === null ? null : decodeSnapshot(this.#snapshot);
   }
 
+  /** As in Redis; the epoch counter is the InProcessLease's, which nothing can lose. */
+  async reseed(epoch: number, snapshot: LogSnapshot): Promise<void> {
+    if (this.#closed) throw new ClosedError('command log');
+    if (!this.fence.isLive(epoch)) throw new StaleEpochError(epoch);
+    this.#snapshot = encodeSnapshot(snapshot);
+    this.#records = [];
+    this.#last = snapshot.position;
+    this.#trimmedThrough = snapshot.position;
+    for (const w of [...this.#waiters]) w.wake();
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     for (const w of [...this.#waiters]) w.wake();

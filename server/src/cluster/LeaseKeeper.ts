@@ -41,6 +41,16 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
   #loopTimer: Timer | null = null;
   #deadlineTimer: Timer | null = null;
   #busy = false;
+  /**
+   * After a store outage (Redis restarting), whoever held the lease should hold it again: call
+   * control's desks (held places, live sessions) live on the leader and do not move with the lease.
+   * `#lastHolder`: who held it by the store's last answer; `#holderBeforeOutage`: another node,
+   * which held it when this standby's store calls began to fail; `#top`: the highest epoch the
+   * store has named and who held it (an epoch handed out again means the store lost its data).
+   */
+  #lastHolder: string | null = null;
+  #top = { epoch: 0, holder: '' };
+  #holderBeforeOutage: string | null = null;
   #started = false;
   #stopped = false;
 
@@ -91,6 +101,9 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
           : await this.#seek(sentAt);
     } catch (error) {
       // Unreachable store: keep trying; a holder's deadline timer ends its leadership in time.
+      if (this.#state.kind === 'seeking' && this.#lastHolder !== this.nodeId) {
+        this.#holderBeforeOutage ??= this.#lastHolder;
+      }
       this.safeEmit('error', error);
     } finally {
       this.#busy = false;
@@ -106,11 +119,33 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
   /** Returns when to try again. */
   async #seek(sentAt: number): Promise<number> {
     const { ttlMs, renewEveryMs, safetyMarginMs } = this.timing;
+    if (this.#holderBeforeOutage !== null) {
+      // The store answers again after failing while another node led. If the lease ran out during
+      // the outage, that node is likely alive and about to take it back: give it one TTL first.
+      const { holder } = await this.deps.lease.current();
+      this.#holderBeforeOutage = null;
+      if (holder === null) return ttlMs;
+    }
     const attempt = await this.deps.lease.acquire(this.nodeId, ttlMs);
     if (!attempt.acquired) {
+      this.#lastHolder = attempt.holder.nodeId;
+      this.#saw(attempt.holder.epoch, attempt.holder.nodeId);
       // Wake right when the holder's lease would run out, but never sleep longer than a renewal period.
+      // (A node's own lease, kept by the store through a short outage after it stopped leading by
+      // its clock, is retaken so: at most the safety margin later.)
       return Math.min(renewEveryMs, attempt.holder.expiresInMs + 1);
     }
+    const top = this.#top;
+    if (attempt.epoch <= top.epoch && top.holder !== this.nodeId) {
+      // An epoch handed out before: the store came back without its data (lease and counter gone)
+      // while another node led. Hand it back and give that node one TTL to take it again; only
+      // once (forgetting what was seen), or a dead leader's high epoch would keep this node waiting.
+      this.#top = { epoch: 0, holder: '' };
+      await this.#release(attempt.epoch);
+      return ttlMs;
+    }
+    this.#lastHolder = this.nodeId;
+    this.#saw(attempt.epoch, this.nodeId);
     const validUntil = sentAt + ttlMs - safetyMarginMs;
     if (this.#stopped || this.deps.scheduler.now() >= validUntil) {
       // Stopped meanwhile, or the answer came too late to lead on: hand it straight back.
@@ -139,6 +174,10 @@ export class LeaseKeeper extends TypedEmitter<LeaseKeeperEvents> {
     }
     this.#hold(epoch, sentAt + ttlMs - safetyMarginMs);
     return renewEveryMs;
+  }
+
+  #saw(epoch: number, holder: string): void {
+    if (epoch > this.#top.epoch) this.#top = { epoch, holder };
   }
 
   #hold(epoch: number, validUntil: number): void {

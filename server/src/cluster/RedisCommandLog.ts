@@ -39,6 +39,20 @@ redis.call('XTRIM', KEYS[2], 'MINID', ARGV[3])
 return 1`,
 );
 
+// KEYS[1] lease, KEYS[2] position counter, KEYS[3] log, KEYS[4] snapshot, KEYS[5] epoch counter;
+// ARGV[1] epoch, ARGV[2] position, ARGV[3] snapshot JSON, ARGV[4] least epoch counter. Fenced as
+// an append; the log starts again at the snapshot. 0 = refused.
+const RESEED = new RedisScript(
+  'log-reseed',
+  `local holder = redis.call('GET', KEYS[1])
+if not holder or string.match(holder, '^(%d+):') ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[3])
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('HSET', KEYS[4], 'position', ARGV[2], 'data', ARGV[3])
+if tonumber(redis.call('GET', KEYS[5]) or '0') < tonumber(ARGV[4]) then redis.call('SET', KEYS[5], ARGV[4]) end
+return 1`,
+);
+
 /** One stream record as Redis returns it: [id, [field, value, …]]. */
 function parseRecord(raw: unknown): LogRecord {
   if (!Array.isArray(raw) || typeof raw[0] !== 'string' || !Array.isArray(raw[1])) {
@@ -125,6 +139,14 @@ export class RedisCommandLog implements CommandLog {
   async latestSnapshot(): Promise<LogSnapshot | null> {
     const data = await this.client.hget(this.#keys.snapshot, 'data');
     return data === null ? null : decodeSnapshot(data);
+  }
+
+  async reseed(epoch: number, snapshot: LogSnapshot, minEpoch: number): Promise<void> {
+    if (this.#closed) throw new ClosedError('command log');
+    const { lease, position, log, snapshot: key, epoch: epochKey } = this.#keys;
+    const args = [epoch, snapshot.position, encodeSnapshot(snapshot), minEpoch];
+    const reply = await RESEED.run(this.client, [lease, position, log, key, epochKey], args);
+    if (reply !== 1) throw new StaleEpochError(epoch);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,13 @@ import { ClosedError, LogTrimmedError, NotLeaderError, StaleEpochError } from '.
 import type { LobbyStateCodec } from './LobbyStateCodec';
 import { asStored } from './logCodec';
 
+/**
+ * How far a reseeded log's position jumps past the leader's (README, "Redis came back empty"):
+ * beyond any position another node could have reached in the log that was lost, so every other
+ * node finds itself behind the new snapshot and restores it, none ahead of it.
+ */
+export const RESEED_GAP = 1_000_000;
+
 /** One log entry, applied to this node's lobby. */
 export interface AppliedEntry {
   position: number;
@@ -29,6 +36,8 @@ export type ReplicaRole = 'idle' | 'following' | 'catching-up' | 'leading' | 'cl
 export interface ReplicatedLobbyEvents extends Record<string, unknown[]> {
   applied: [AppliedEntry];
   role: [ReplicaRole];
+  /** The store had lost the log: this node, leading, started it again from its lobby. */
+  reseeded: [{ position: number; epoch: number }];
   /** Something failed that no caller is waiting on (a read, a snapshot save); the replica goes on. */
   error: [unknown];
 }
@@ -81,6 +90,8 @@ export class ReplicatedLobby extends TypedEmitter<ReplicatedLobbyEvents> {
   #timerAt: number | null = null;
   #chain: Promise<unknown> = Promise.resolve();
   #savingSnapshot = false;
+  /** The highest epoch of any entry applied here (a reseed keeps the epoch counter above it). */
+  #maxEpoch = 0;
   /** An append failed without a clear answer (it may be in the log): catch up before the next. */
   #unsure = false;
   readonly #clock: Clock = () => this.#now;
@@ -132,7 +143,9 @@ export class ReplicatedLobby extends TypedEmitter<ReplicatedLobbyEvents> {
     this.#stopFollowing();
     this.#setRole('catching-up');
     return this.#serial(async () => {
-      await this.#catchUp(() => this.#leadership === leadership);
+      if ((await this.#catchUp(() => this.#leadership === leadership)) === 'lost') {
+        await this.#reseed(leadership);
+      }
       if (this.#leadership !== leadership) return;
       this.#setRole('leading');
       this.#schedule();
@@ -177,7 +190,7 @@ export class ReplicatedLobby extends TypedEmitter<ReplicatedLobbyEvents> {
     const stillLeading = (): boolean => this.#leadership === leadership;
     if (this.#unsure) {
       // The last append failed without an answer: it may have happened. The log knows.
-      await this.#catchUp(stillLeading);
+      if ((await this.#catchUp(stillLeading)) === 'lost') await this.#reseed(leadership);
       if (!stillLeading()) throw new NotLeaderError(this.deps.nodeId ?? null);
       this.#unsure = false;
     }
@@ -186,6 +199,13 @@ export class ReplicatedLobby extends TypedEmitter<ReplicatedLobbyEvents> {
     let position: number;
     try {
       position = await this.deps.log.append(leadership.epoch, entry);
+      if (position <= this.#position) {
+        // The log lost entries this node applied (an AOF older than this lobby): ours landed at a
+        // position already used. Start the log again from this lobby (which drops it), then append.
+        await this.#reseed(leadership);
+        if (!stillLeading()) throw new NotLeaderError(this.deps.nodeId ?? null);
+        position = await this.deps.log.append(leadership.epoch, entry);
+      }
     } catch (error) {
       if (error instanceof StaleEpochError) {
         if (stillLeading()) this.stepDown();
@@ -202,6 +222,40 @@ export class ReplicatedLobby extends TypedEmitter<ReplicatedLobbyEvents> {
       throw new Error(`entry ${position} was logged, but this node stopped leading before applying it`);
     }
     return this.#apply({ position, epoch: leadership.epoch, entry }, true);
+  }
+
+  /**
+   * The store lost entries this node applied (Redis came back empty, or from an older AOF): rather
+   * than lead from a log that ends before this lobby, start the log again from it, at a fresh
+   * position (RESEED_GAP) where every other node restores it. Retries until done or no longer
+   * leading. Without a codec there is nothing to start from: it says so and leads on.
+   */
+  async #reseed(leadership: Leadership): Promise<void> {
+    const { codec, log } = this.deps;
+    if (codec === undefined) {
+      this.safeEmit('error', new Error('the log lost entries, and without a codec it cannot be reseeded'));
+      return;
+    }
+    while (this.#leadership === leadership) {
+      try {
+        const snapshot = {
+          position: this.#position + RESEED_GAP,
+          now: this.#now,
+          state: codec.save(this.#lobby),
+        };
+        await log.reseed(leadership.epoch, snapshot, Math.max(this.#maxEpoch, leadership.epoch));
+        this.#position = snapshot.position;
+        this.safeEmit('reseeded', { position: snapshot.position, epoch: leadership.epoch });
+        return;
+      } catch (error) {
+        if (error instanceof StaleEpochError) {
+          if (this.#leadership === leadership) this.stepDown();
+          return;
+        }
+        this.safeEmit('error', error);
+        await this.#sleep(this.deps.retryMs ?? 500);
+      }
+    }
   }
 
   async #tick(): Promise<void> {
@@ -291,13 +345,15 @@ export class ReplicatedLobby extends TypedEmitter<ReplicatedLobbyEvents> {
 
   /**
    * Reads and applies until this node has every entry up to `until` (default: the log's end), e.g.
-   * a new leader before it leads. Retries until done or no longer `wanted`.
+   * a new leader before it leads. Retries until done or no longer `wanted`. 'lost': the log ends
+   * before this node's position, so the store lost entries (see #reseed).
    */
-  async #catchUp(wanted: () => boolean, until?: number): Promise<void> {
+  async #catchUp(wanted: () => boolean, until?: number): Promise<'done' | 'lost'> {
     while (wanted()) {
       try {
         const end = until ?? (await this.deps.log.lastPosition());
-        if (this.#position >= end) return;
+        if (this.#position > end && until === undefined) return 'lost';
+        if (this.#position >= end) return 'done';
         const count = Math.min(100, end - this.#position);
         this.#applyAll(await this.deps.log.read(this.#position, { count }));
       } catch (error) {
@@ -306,6 +362,7 @@ export class ReplicatedLobby extends TypedEmitter<ReplicatedLobbyEvents> {
         await this.#sleep(this.deps.retryMs ?? 500);
       }
     }
+    return 'done';
   }
 
   #applyAll(records: LogRecord[]): void {
@@ -348,6 +405,7 @@ export class ReplicatedLobby extends TypedEmitter<ReplicatedLobbyEvents> {
       throw new LogTrimmedError(this.#position, record.position - 1);
     }
     const { entry } = record;
+    this.#maxEpoch = Math.max(this.#maxEpoch, record.epoch);
     this.#now = entry.now;
     this.#position = record.position; // consumed even if the lobby throws: every node throws alike
     const result = applyEntry(this.#lobby, entry);

@@ -75,6 +75,9 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     });
     replica.on('error', (err) => log.warn({ err }, 'lobby replica'));
     replica.on('role', (role) => log.info({ role }, 'lobby role'));
+    replica.on('reseeded', (at) =>
+      log.warn(at, 'Redis had lost the lobby log: started it again from this lobby'),
+    );
     const keeper = new LeaseKeeper({ lease, nodeId, scheduler });
     keeper.on('gained', ({ epoch }) => log.info({ epoch }, 'leading the lobby'));
     keeper.on('lost', ({ epoch, reason }) => log.warn({ epoch, reason }, 'no longer leading the lobby'));

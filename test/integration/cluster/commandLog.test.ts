@@ -53,6 +53,26 @@ describe.each(backends)('command log ($name)', (backend) => {
     expect((await a.log.read(0)).map((r) => r.epoch)).toEqual([epoch, epoch + 1]);
   });
 
+  it('reseed (the store lost the log): fenced; the log starts again at the snapshot, the epoch counter raised', async () => {
+    const { a, b, epoch } = await leaderAndStandby();
+    await a.log.append(epoch, entry('c1'));
+    await a.log.append(epoch, entry('c2'));
+    const snapshot = { position: 1_000_002, now: 7, state: { lobby: 'as the leader had it' } };
+    await expect(a.log.reseed(epoch + 1, snapshot, 9)).rejects.toBeInstanceOf(StaleEpochError);
+    await a.log.reseed(epoch, snapshot, epoch + 9);
+    expect(await b.log.lastPosition()).toBe(1_000_002);
+    expect(await b.log.latestSnapshot()).toEqual(snapshot);
+    // A node behind it restores the snapshot; the next append follows it.
+    await expect(b.log.read(2)).rejects.toBeInstanceOf(LogTrimmedError);
+    expect(await a.log.append(epoch, entry('c3'))).toBe(1_000_003);
+    expect((await b.log.read(1_000_002)).map((r) => r.position)).toEqual([1_000_003]);
+    // Where the log keeps the epoch counter (Redis), the next election's epoch is above the floor.
+    if (backend.name === 'redis') {
+      await sleep(TTL + 50);
+      expect(await b.lease.acquire('b', TTL)).toEqual({ acquired: true, epoch: epoch + 10 });
+    }
+  });
+
   it('fencing: an expired lease fences its epoch even when nobody took over', async () => {
     const { a, epoch } = await leaderAndStandby();
     await sleep(TTL + 50);

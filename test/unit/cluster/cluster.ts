@@ -37,11 +37,31 @@ export interface ClusterOptions {
 
 export class TestCluster {
   readonly base = new FakeScheduler(MONDAY_10_KST);
-  readonly lease = new InProcessLease(this.base);
-  readonly log = new InProcessCommandLog(this.lease, this.base);
+  #store = this.#emptyStore();
+  /** What every node reaches through its link: whichever store is current (see storeComesBackEmpty). */
+  readonly #reached = { lease: forwardTo(() => this.#store.lease), log: forwardTo(() => this.#store.log) };
   readonly nodes = new Map<string, TestNode>();
 
   constructor(private readonly options: ClusterOptions = {}) {}
+
+  get lease(): InProcessLease {
+    return this.#store.lease;
+  }
+
+  get log(): InProcessCommandLog {
+    return this.#store.log;
+  }
+
+  /** Redis restarted without its data (AOF lost): no lease, no epoch counter, an empty log. */
+  storeComesBackEmpty(): void {
+    void this.#store.log.close();
+    this.#store = this.#emptyStore();
+  }
+
+  #emptyStore() {
+    const lease = new InProcessLease(this.base);
+    return { lease, log: new InProcessCommandLog(lease, this.base) };
+  }
 
   /** Adds a node and starts it (snapshot, then following); its keeper seeks the lease. */
   async addNode(id: string): Promise<TestNode> {
@@ -52,10 +72,14 @@ export class TestCluster {
     };
     const clock = new PausableScheduler(skewed);
     const link = new Link();
-    const keeper = new LeaseKeeper({ lease: link.through(this.lease), nodeId: id, scheduler: clock });
+    const keeper = new LeaseKeeper({
+      lease: link.through(this.#reached.lease),
+      nodeId: id,
+      scheduler: clock,
+    });
     const { config = {}, codec, snapshotEvery } = this.options;
     const replica = new ReplicatedLobby({
-      log: link.through(this.log),
+      log: link.through(this.#reached.log),
       scheduler: clock,
       createLobby: (c) => new Lobby(config, c),
       nodeId: id,
@@ -131,6 +155,17 @@ export class TestCluster {
     }
     await this.log.close();
   }
+}
+
+/** An object whose methods are those of `current()` at each call, bound to it. */
+function forwardTo<T extends object>(current: () => T): T {
+  return new Proxy({} as T, {
+    get: (_, key) => {
+      const target = current();
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
 
 /** What must be equal on every node at the same position. */

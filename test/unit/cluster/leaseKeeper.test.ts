@@ -29,6 +29,30 @@ function node(nodeId: string, lease: Lease, base: FakeScheduler): Node {
   return { keeper, clock, events };
 }
 
+/** A store that can go down (every call fails, as ioredis does once it gives up) and come back with its data. */
+class Outage implements Lease {
+  down = false;
+  /** Swapped for a new one when the store comes back without its data. */
+  constructor(public lease: Lease) {}
+  #check(): void {
+    if (this.down) throw new Error('ECONNREFUSED');
+  }
+  acquire: Lease['acquire'] = async (...a) => (this.#check(), this.lease.acquire(...a));
+  renew: Lease['renew'] = async (...a) => (this.#check(), this.lease.renew(...a));
+  release: Lease['release'] = async (...a) => (this.#check(), this.lease.release(...a));
+  current: Lease['current'] = async () => (this.#check(), this.lease.current());
+}
+
+/** A lease's methods as plain functions (to override one). */
+function bound(lease: Lease): Lease {
+  return {
+    acquire: (...a) => lease.acquire(...a),
+    renew: (...a) => lease.renew(...a),
+    release: (...a) => lease.release(...a),
+    current: () => lease.current(),
+  };
+}
+
 function setup(): { base: FakeScheduler; lease: InProcessLease; start: number } {
   const base = new FakeScheduler();
   return { base, lease: new InProcessLease(base), start: base.now() };
@@ -192,6 +216,98 @@ describe('LeaseKeeper', () => {
     broken = false;
     await advance(base, 1_000);
     expect(keeper.epoch).toBe(1);
+  });
+
+  /** a leads and b stands by on a store that can fail, after `ms`. */
+  async function leaderAndStandby(
+    ms: number,
+    { leadersBefore = 0, bReaches = (store: Lease) => store } = {},
+  ) {
+    const { base, lease } = setup();
+    for (let i = 0; i < leadersBefore; i++) {
+      const won = await lease.acquire('x', 1); // so a leads under epoch leadersBefore + 1
+      if (won.acquired) await lease.release('x', won.epoch);
+    }
+    const store = new Outage(lease);
+    const a = node('a', store, base);
+    const b = node('b', bReaches(store), base);
+    a.keeper.start();
+    await settle();
+    b.keeper.start();
+    await advance(base, ms);
+    return { base, lease, store, a, b };
+  }
+
+  /** Then the store is down for 5 s (longer than the TTL), keeping its data. */
+  async function outage(aDiesMeanwhile: boolean) {
+    const { base, lease, store, a, b } = await leaderAndStandby(1_000);
+    store.down = true; // Redis restarting; it keeps its data (AOF), and its clock runs on
+    if (aDiesMeanwhile) await a.keeper.stop({ release: false });
+    await advance(base, 5_000);
+    expect([a.keeper.epoch, b.keeper.epoch]).toEqual([null, null]);
+    expect((await lease.current()).holder).toBeNull(); // the lease ran out in the store too
+    store.down = false;
+    return { a, b, back: base.now(), base };
+  }
+
+  it('after a store outage longer than the TTL, the node that led leads again (a new epoch)', async () => {
+    const { a, b, base } = await outage(false);
+    await advance(base, 6_000);
+    // b saw a lead before the outage: it waits a TTL after the store is back, and a takes it back.
+    expect(a.events.at(-1)).toMatchObject({ kind: 'gained', epoch: 2 });
+    expect(b.events).toEqual([]);
+  });
+
+  it('a standby still takes over after an outage if the old leader does not come back', async () => {
+    const { b, back, base } = await outage(true);
+    await advance(base, 5_000);
+    const gained = b.events.find((e) => e.kind === 'gained');
+    expect(gained?.epoch).toBe(2);
+    // One TTL of grace for the old leader, then the standby's next round.
+    expect(gained!.at - back).toBeGreaterThanOrEqual(3_000);
+    expect(gained!.at - back).toBeLessThanOrEqual(4_100);
+  });
+
+  it('a store back without its data (epochs handed out again): the node that led still leads again', async () => {
+    const { base, store, a, b } = await leaderAndStandby(1_500);
+    store.lease = new InProcessLease(base); // no lease, epoch counter back at 0
+    // Whoever asks first gets epoch 1 again; b hands it back, so a leads.
+    await advance(base, 6_000);
+    expect(b.events).toEqual([]);
+    expect(a.events.at(-1)).toMatchObject({ kind: 'gained' });
+    expect(a.keeper.epoch).not.toBeNull();
+  });
+
+  it('back without its data, a standby first: it hands the lease back, and the old leader is not put off by that', async () => {
+    let letGo = (): void => {};
+    const slowRelease = new Promise<void>((resolve) => (letGo = resolve));
+    // b's release hangs until let go, so a sees b holding the epoch it was handed (as in Redis).
+    // Someone led once before: a leads under epoch 2, which the empty store will hand out again.
+    const { base, store, a, b } = await leaderAndStandby(1_500, {
+      leadersBefore: 1,
+      bReaches: (store) => ({
+        ...bound(store),
+        release: async (...r) => (await slowRelease, store.release(...r)),
+      }),
+    });
+    store.lease = new InProcessLease(base);
+    await advance(base, 2_000); // b got epoch 1 at 2 s and is handing it back; a has seen it hold it
+    letGo();
+    await advance(base, 6_000);
+    expect(b.events).toEqual([]);
+    expect(a.keeper.epoch).not.toBeNull();
+  });
+
+  it('back without its data and the old leader dead: the standby leads one TTL later, whatever the old epoch', async () => {
+    const { base, store, a, b } = await leaderAndStandby(1_500, { leadersBefore: 5 });
+    expect(a.keeper.epoch).toBe(6);
+    await a.keeper.stop({ release: false });
+    store.lease = new InProcessLease(base);
+    const back = base.now();
+    await advance(base, 6_000);
+    const gained = b.events.find((e) => e.kind === 'gained');
+    expect(gained?.epoch).toBe(2); // epoch 1 handed back once, then the next taken
+    expect(gained!.at - back).toBeLessThanOrEqual(4_100);
   });
 
   it('refuses timings where a renewal could not land before the lease runs out', () => {

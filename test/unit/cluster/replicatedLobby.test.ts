@@ -5,7 +5,7 @@ import type { CommandLog } from '../../../server/src/cluster/CommandLog';
 import { NotLeaderError, StaleEpochError } from '../../../server/src/cluster/errors';
 import { InProcessCommandLog } from '../../../server/src/cluster/InProcessCommandLog';
 import { InProcessLease } from '../../../server/src/cluster/InProcessLease';
-import { ReplicatedLobby } from '../../../server/src/cluster/ReplicatedLobby';
+import { ReplicatedLobby, RESEED_GAP } from '../../../server/src/cluster/ReplicatedLobby';
 import { Lobby, type LobbyCommand } from '../../../server/src/lobby';
 import { FakeScheduler } from '../../helpers/FakeScheduler';
 import { ALL_WEEK } from '../lobby/helpers';
@@ -255,6 +255,46 @@ describe('ReplicatedLobby', () => {
     b.wake();
     await cluster.caughtUp([b]);
     expect(codec.restores).toBe(1);
+    expect(stateOf(b.replica)).toEqual(stateOf(a.replica));
+  });
+
+  it('Redis back empty: the new leader starts the log again from its lobby; the standby restores it', async () => {
+    const codec = new ReplayCodec();
+    const { a, b } = await twoNodes({ codec });
+    await cluster.run({ op: 'upsertAgent', args: [{ agentId: 'ag1', languages: ['ko'] }] });
+    for (const id of ['c1', 'c2']) await cluster.run(caller(id, 'kvk'));
+    await cluster.caughtUp([b]);
+    const waiting = (n: typeof a) => n.replica.lobby.snapshotState().line.callers.map((c) => c.id);
+    const before = { position: a.replica.position, waiting: waiting(a) };
+    expect(before.waiting).toEqual(['c1', 'c2']);
+
+    cluster.storeComesBackEmpty();
+    await cluster.advance(5_000); // renewals refused: the lease is sought again, and won
+    const leader = cluster.leader();
+    const standby = leader === a ? b : a;
+    expect(leader.replica.position).toBe(before.position + RESEED_GAP);
+    expect((await cluster.log.latestSnapshot())?.position).toBe(before.position + RESEED_GAP);
+    // A new command goes through the new log, and both lobbies still hold the two callers.
+    expect((await cluster.run(caller('c3', 'kvk'))).ok).toBe(true);
+    await cluster.caughtUp([standby]);
+    expect(stateOf(standby.replica)).toEqual(stateOf(leader.replica));
+    expect(waiting(standby)).toEqual(['c1', 'c2', 'c3']);
+  });
+
+  it('an AOF older than the leader: its append lands on a used position, so it reseeds and appends again', async () => {
+    const codec = new ReplayCodec();
+    const { a, b } = await twoNodes({ codec });
+    for (const id of ['c1', 'c2']) await cluster.run(caller(id, 'kvk'));
+    await cluster.caughtUp([b]);
+    // The store forgets the log but not the lease (the lease was written before the lost second).
+    const epoch = a.replica.epoch!;
+    cluster.storeComesBackEmpty();
+    await cluster.lease.acquire('a', 60_000); // the same epoch number again: a fresh counter
+    expect((await cluster.lease.current()).holder?.epoch).toBe(epoch);
+    const r = await a.replica.run(caller('c3', 'kvk'));
+    expect(r.ok).toBe(true);
+    expect(a.replica.position).toBe(2 + RESEED_GAP + 1);
+    await cluster.caughtUp([b]);
     expect(stateOf(b.replica)).toEqual(stateOf(a.replica));
   });
 

@@ -49,6 +49,8 @@ function listen(socket: InCallSignaling['socket'], ...[event, handler]: Subscrip
 export class CallController {
   readonly #tiles = new Tiles();
   readonly #roles = new Map<string, Role>();
+  /** Whether the caller came to this call at least once: a call they never came to owes no wrap-up. */
+  #callerCame = false;
   readonly #producerOwner = new Map<string, string>();
   readonly #unsubscribe: (() => void)[] = [];
   readonly #interpreterStatus = h('p', { class: 'status', id: 'interpreter-status' });
@@ -105,6 +107,7 @@ export class CallController {
     this.#showInterpreter(joined.interpreter);
     for (const p of joined.participants) {
       this.#roles.set(p.participantId, p.role);
+      if (p.role === 'caller' && p.connected) this.#callerCame = true;
       if (p.participantId !== joined.participantId && !text) {
         this.#tiles.ensure(p.participantId, p.role);
         this.#tiles.setConnected(p.participantId, p.connected);
@@ -220,6 +223,7 @@ export class CallController {
     on('session:producer-closed', ({ producerId }) => this.#media?.producerClosed(producerId));
     on('session:participant-joined', (p) => {
       this.#roles.set(p.participantId, p.role);
+      if (p.role === 'caller') this.#callerCame = true;
       this.#media?.rememberRole(p.participantId, p.role);
       if (this.#media) {
         this.#tiles.ensure(p.participantId, p.role);
@@ -232,6 +236,7 @@ export class CallController {
       this.#showParticipant(t(`call.away.${role}`));
     });
     on('session:participant-back', ({ participantId, role }) => {
+      if (role === 'caller') this.#callerCame = true;
       this.#tiles.setConnected(participantId, true);
       this.#showParticipant(t(`call.back.${role}`));
     });
@@ -353,6 +358,11 @@ export class CallController {
       if (!isRequestError(err, 'call-ended')) console.error('hang-up failed', err);
     }
     this.#finish('hangup');
+  }
+
+  /** The caller came to the call at least once (as the server counts it for the wrap-up). */
+  get callerCame(): boolean {
+    return this.#callerCame;
   }
 
   #finish(reason: EndReason): void {

@@ -113,9 +113,12 @@ byId('accept-offer').addEventListener('click', () => {
       });
       const call = new CallController(s, byId('call-root'), announcer, (reason) => {
         for (const track of stream?.getTracks() ?? []) track.stop();
-        // A caller who never came leaves nothing to wrap up: back to the console, told why.
-        if (reason !== 'caller-no-show') return showView('wrapup');
-        byId('presence-note').textContent = t('call.endedBy.caller-no-show');
+        // A call the caller never came to (a no-show, or one the service cut first) leaves nothing
+        // to wrap up: back to the console. The lobby's presence has the last word either way.
+        if (presence === 'wrap-up' || (reason !== 'caller-no-show' && call.callerCame)) {
+          return showView('wrapup');
+        }
+        if (reason === 'caller-no-show') byId('presence-note').textContent = t('call.endedBy.caller-no-show');
         showView('console');
       });
       mountInterpreterControls(call, s, accepted.language);

@@ -20,15 +20,22 @@ const OPERATOR_ENV: Record<string, string> = {
   POSTGRES_PASSWORD: '0a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f6071',
 };
 
-/** The image's ENV (Dockerfile), under the service's `environment` as in the container. */
-const IMAGE_ENV: Record<string, string> = {
-  NODE_ENV: 'production',
-  PORT: '3000',
-  HOST: '0.0.0.0',
-  RTC_LISTEN_IP: '0.0.0.0',
-  RTC_PORT: '40000',
-  DATABASE_PATH: '/data/relay.sqlite',
-};
+/**
+ * The `ENV KEY=value …` of the Dockerfile's last stage (the image the nodes run): the container's
+ * environment is this under the service's `environment`.
+ */
+function imageEnv(dockerfile: string): Record<string, string> {
+  const instructions = dockerfile.replace(/\\\n/g, ' ').split('\n');
+  const lastStage = instructions.slice(instructions.findLastIndex((line) => /^FROM\s/i.test(line)));
+  const env: Record<string, string> = {};
+  for (const line of lastStage.filter((l) => /^ENV\s/i.test(l))) {
+    for (const m of line.slice(4).matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|\S*)/g)) {
+      env[m[1]!] = m[2]!.replace(/^"(.*)"$/, '$1');
+    }
+  }
+  return env;
+}
+const IMAGE_ENV = imageEnv(fs.readFileSync(path.join(import.meta.dirname, '../../Dockerfile'), 'utf8'));
 
 interface Service {
   image?: string;
@@ -193,6 +200,14 @@ function config(name: string): Config {
 }
 
 describe('compose.yaml', () => {
+  it("reads the image's environment from the Dockerfile", () => {
+    // The nodes' HTTP port (published below) and the journal's default folder come from here.
+    expect(IMAGE_ENV).toMatchObject({
+      PORT: expect.stringMatching(/^\d+$/),
+      DATABASE_PATH: expect.any(String),
+    });
+  });
+
   it('is a Compose spec file with the three nodes, Redis, PostgreSQL and coturn', () => {
     expect(raw.version).toBeUndefined();
     expect(Object.keys(raw.services).sort()).toEqual(['coturn', 'postgres', 'redis', ...RELAYS].sort());

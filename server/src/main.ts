@@ -1,7 +1,7 @@
 import { createApp } from './app';
 import { ConfigError, loadConfig } from './config';
 import { RedisUnreachableError } from './cluster/clusterNode';
-import { DatabaseUnreachableError } from './store';
+import { DatabaseFileError, DatabaseUnreachableError } from './store';
 
 async function main(): Promise<void> {
   let config;
@@ -53,8 +53,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // An unreachable database or Redis is an operator's problem, not a bug: one clear line, no stack.
-  const operational = err instanceof DatabaseUnreachableError || err instanceof RedisUnreachableError;
+  // An unreachable or unwritable database, or Redis, is an operator's problem, not a bug: one
+  // clear line, no stack.
+  const operational =
+    err instanceof DatabaseUnreachableError ||
+    err instanceof DatabaseFileError ||
+    err instanceof RedisUnreachableError;
   console.error(operational ? `error: ${err.message}` : err);
   process.exit(1);
 });

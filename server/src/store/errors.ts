@@ -50,6 +50,22 @@ export class DatabaseUnreachableError extends Error {
   }
 }
 
+/**
+ * The SQLite file could not be opened or written: a read-only volume, a folder this user may not
+ * write, a path that is not a folder. Like an unreachable PostgreSQL, the node cannot start; the
+ * message says which file and why, in terms an operator can act on.
+ */
+export class DatabaseFileError extends Error {
+  override name = 'DatabaseFileError';
+  constructor(
+    readonly file: string,
+    reason: string,
+    cause: unknown,
+  ) {
+    super(`cannot use the database file ${file}: ${reason}`, { cause });
+  }
+}
+
 /** Node reports a refused connection to every address of a name as an AggregateError with no message. */
 function describeCause(cause: unknown): string {
   if (cause instanceof AggregateError && cause.message === '') {

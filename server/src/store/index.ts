@@ -13,6 +13,7 @@ export type {
 } from './volunteerProfiles';
 export { ACCOUNT_ROLES, CALL_OUTCOMES, type AccountRole, type CallOutcome } from './schema';
 export {
+  DatabaseFileError,
   DatabaseUnreachableError,
   DuplicateUsernameError,
   NotFoundError,

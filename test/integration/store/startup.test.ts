@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
@@ -66,6 +68,26 @@ describe('a cluster node starting without Redis', () => {
       expect(result.stderr).not.toContain('hunter2');
     } finally {
       await dropDatabase(inject('postgresUrl'), databaseUrl);
+    }
+  });
+});
+
+describe('a node starting on a SQLite file it cannot use', () => {
+  it('names the file and why in one line (a folder that is a file), and exits non-zero', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'relay-db-'));
+    try {
+      // A file where the database's folder should be: as root a read-only folder would not stop
+      // this process, but a file in the way stops anyone. (The container test mounts a real
+      // read-only volume.)
+      fs.writeFileSync(path.join(dir, 'data'), 'not a folder');
+      const file = path.join(dir, 'data', 'relay.sqlite');
+      const result = await runServer({ DATABASE_PATH: file, RTC_PORT: '0', MEDIA_WORKERS: '1' });
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(
+        `error: cannot use the database file ${file}: ${path.join(dir, 'data')} is not a folder\n`,
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 });

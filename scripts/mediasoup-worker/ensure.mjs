@@ -52,6 +52,15 @@ export function cacheDir() {
   );
 }
 
+/**
+ * The worker's place inside a cache folder, keyed by mediasoup version, OS release and architecture
+ * (the container test fills the image's build cache with the same layout).
+ */
+export function workerCacheEntry(version) {
+  const { id, versionId } = osRelease();
+  return path.join('mediasoup-worker', `${version}-${id}${versionId}-${os.arch()}`, 'mediasoup-worker');
+}
+
 async function tryPrebuilt(pkgDir, version, target) {
   const pkg = JSON.parse(fs.readFileSync(path.join(pkgDir, 'package.json'), 'utf8'));
   const repo = String(pkg.repository?.url ?? '')
@@ -133,9 +142,7 @@ export async function ensureWorker(projectDir) {
     return process.env.MEDIASOUP_WORKER_BIN;
   }
 
-  const { id, versionId } = osRelease();
-  const key = `${version}-${id}${versionId}-${os.arch()}`;
-  const cached = path.join(cacheDir(), 'mediasoup-worker', key, 'mediasoup-worker');
+  const cached = path.join(cacheDir(), workerCacheEntry(version));
 
   if (runsHere(target)) {
     if (!fs.existsSync(cached)) {

@@ -10,6 +10,7 @@ export const DEFAULT_DATABASE_PATH = 'data/relay.sqlite';
 
 export const USAGE = `Usage: npm run user -- <command> [options]
    or: node --import tsx server/src/cli/user.ts <command> [options]
+   or (in the container image): node dist/server/cli/user.js <command> [options]
 
 Manage staff accounts: agents, supervisors and volunteer interpreters.
 

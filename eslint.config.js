@@ -74,7 +74,14 @@ export default tseslint.config(
     },
   },
   {
-    files: ['scripts/**', 'bench/**', 'server/src/cli/**', 'test/e2e/**', 'test/cluster/**'],
+    files: [
+      'scripts/**',
+      'bench/**',
+      'server/src/cli/**',
+      'test/e2e/**',
+      'test/cluster/**',
+      'test/container/**',
+    ],
     rules: { 'no-console': 'off' },
   },
   {

@@ -35,6 +35,16 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
+      {
+        // The image built with podman from the Dockerfile, run, and called from real Debian Chromium.
+        test: {
+          name: 'container',
+          include: ['test/container/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 45 * 60_000,
+          fileParallelism: false,
+        },
+      },
     ],
   },
 });

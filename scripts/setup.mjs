@@ -77,6 +77,10 @@ const TEST_PACKAGES = [
   { name: 'redis-server', present: () => onPath('redis-server') },
   // The TURN e2e test relays calls through a real coturn.
   { name: 'coturn', present: () => onPath('turnserver') },
+  // The container test builds the image with podman (runc as its runtime) on a base debootstrap makes.
+  { name: 'podman', present: () => onPath('podman') },
+  { name: 'runc', present: () => onPath('runc') },
+  { name: 'debootstrap', present: () => onPath('debootstrap') },
 ];
 
 function testPackages() {

@@ -5,7 +5,12 @@ import fs from 'node:fs';
 let passed = 0;
 let failed = 0;
 let skipped = 0;
-for (const file of ['test-results/unit.json', 'test-results/e2e.json', 'test-results/cluster.json']) {
+for (const file of [
+  'test-results/unit.json',
+  'test-results/e2e.json',
+  'test-results/cluster.json',
+  'test-results/container.json',
+]) {
   if (!fs.existsSync(file)) continue;
   const report = JSON.parse(fs.readFileSync(file, 'utf8'));
   passed += report.numPassedTests ?? 0;

@@ -18,9 +18,10 @@ const STAGES = [
   ['lint', ['npm', 'run', 'lint']],
   ['typecheck', ['npm', 'run', 'typecheck']],
   ['unit and integration tests', vitest(['unit', 'integration'], 'unit')],
-  ['client build', ['npx', 'vite', 'build']],
+  ['build (client bundle, compiled server)', ['npm', 'run', 'build']],
   ['browser tests (Chromium)', vitest(['e2e'], 'e2e')],
   ['cluster tests (three nodes)', vitest(['cluster'], 'cluster')],
+  ['container image (podman build, a call through it)', vitest(['container'], 'container')],
   ['summary', ['node', 'scripts/test-summary.mjs']],
 ];
 

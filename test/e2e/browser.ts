@@ -122,3 +122,59 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = process.env['UPDATE_SCREENSHOTS'] ? 'docs/screenshots' : 'test-results/screenshots';
   await page.screenshot({ path: `${dir}/${name}.png`, fullPage: true });
 }
+
+/** The two pages of a two-way call. */
+export interface CallPair {
+  agent: Page;
+  caller: Page;
+}
+
+type Stamped = Window & { acceptedAt?: number; firstFrameAt?: number };
+
+/** Stamps, in the page, the moment its first remote video frame is decoded (polled every 10 ms). */
+async function stampFirstFrame(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as Stamped;
+    const tick = async (): Promise<void> => {
+      const stats = w.relayStats ? await w.relayStats.inbound() : [];
+      if (stats.some((s) => s.kind === 'video' && s.framesDecoded > 0)) w.firstFrameAt = Date.now();
+      else setTimeout(() => void tick(), 10);
+    };
+    void tick();
+  });
+}
+
+/** Accepts, and returns accept → first decoded remote frame on both pages, stamped in the pages. */
+export async function acceptAndTimeFirstFrame({ agent, caller }: CallPair): Promise<number> {
+  await stampFirstFrame(agent);
+  await stampFirstFrame(caller);
+  await agent.evaluate(() => {
+    document
+      .querySelector('#accept-offer')!
+      .addEventListener('click', () => ((window as Stamped).acceptedAt = Date.now()), { capture: true });
+  });
+  await agent.click('#accept-offer');
+  const stamp = (page: Page) =>
+    page.waitForFunction(() => (window as Stamped).firstFrameAt, undefined, { timeout: 30_000 });
+  await Promise.all([stamp(agent), stamp(caller)]);
+  const acceptedAt = await agent.evaluate(() => (window as Stamped).acceptedAt!);
+  const frames = await Promise.all(
+    [agent, caller].map((p) => p.evaluate(() => (window as Stamped).firstFrameAt!)),
+  );
+  return Math.max(...frames) - acceptedAt;
+}
+
+/** Media keeps flowing both ways: remote video frames and audio packets rise over a window. */
+export async function expectMediaBothWays(pages: CallPair): Promise<void> {
+  const sides = { agent: pages.agent, caller: pages.caller };
+  const before = { agent: await inbound(sides.agent), caller: await inbound(sides.caller) };
+  await new Promise((r) => setTimeout(r, 2000));
+  for (const side of ['agent', 'caller'] as const) {
+    const after = await inbound(sides[side]);
+    const frames = total(after, 'video', 'framesDecoded') - total(before[side], 'video', 'framesDecoded');
+    const packets =
+      total(after, 'audio', 'packetsReceived') - total(before[side], 'audio', 'packetsReceived');
+    expect(frames, `${side} decodes remote video`).toBeGreaterThan(0);
+    expect(packets, `${side} receives remote audio`).toBeGreaterThan(0);
+  }
+}

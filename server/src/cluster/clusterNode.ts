@@ -16,6 +16,7 @@ import { ReplicatedLobbyEngine } from './ReplicatedLobbyEngine';
 import { ForwardingControl } from './ForwardingControl';
 import { ClusterPlacement } from './media/ClusterPlacement';
 import { cpuShare, LoadBoard } from './media/LoadBoard';
+import { HostWatch } from './media/HostWatch';
 import { MediaHost } from './media/MediaHost';
 import type { MediaPlacement, WorkerPool } from '../media';
 
@@ -97,7 +98,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     clients.push(adapterClient);
     const leading = () => keeper.epoch !== null && replica.role === 'leading';
     const unserve: Array<() => Promise<void>> = [];
-    let media: { host: MediaHost; board: LoadBoard } | null = null;
+    let media: { host: MediaHost; board: LoadBoard; watch: HostWatch } | null = null;
     let draining = false;
 
     return {
@@ -125,8 +126,9 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
           },
         });
         await board.start();
-        media = { host, board };
-        return new ClusterPlacement({ host, board, bus, timeoutMs: FORWARD_TIMEOUT_MS, log });
+        const watch = new HostWatch({ bus, scheduler, log });
+        media = { host, board, watch };
+        return new ClusterPlacement({ host, board, bus, watch, timeoutMs: FORWARD_TIMEOUT_MS, log });
       },
       async setDraining() {
         draining = true;
@@ -147,6 +149,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       },
       async close() {
         for (const u of unserve) await u();
+        media?.watch.close();
         await media?.board.stop();
         await media?.host.close();
         unbind();

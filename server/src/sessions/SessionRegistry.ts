@@ -75,6 +75,8 @@ export class SessionRegistry {
       this.#byToken.set(p.token, { session, participant: p });
       this.#publish((d) => d.put(directoryEntry(session)));
     });
+    // A call moved to another node's media keeps its directory entry true to where it is.
+    session.on('media-moved', () => this.#publish((d) => d.put(directoryEntry(session))));
     session.on('participant-removed', (p) => {
       this.#byToken.delete(p.token);
       this.#publish(async (d) => {

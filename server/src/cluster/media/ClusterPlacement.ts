@@ -2,6 +2,8 @@ import { RelayError } from '../../../../common/errors';
 import type { Logger } from '../../logger';
 import type { CallMediaPort, MediaPlacement } from '../../media';
 import type { Bus } from '../Bus';
+import { FailoverCallMedia } from './FailoverCallMedia';
+import type { HostWatch } from './HostWatch';
 import type { LoadBoard } from './LoadBoard';
 import type { MediaHost } from './MediaHost';
 import { RemoteCallMedia } from './RemoteCallMedia';
@@ -9,19 +11,40 @@ import { RemoteCallMedia } from './RemoteCallMedia';
 /** How many other nodes a placement tries before it hosts the call here. */
 const ATTEMPTS = 3;
 
+export interface ClusterPlacementDeps {
+  host: MediaHost;
+  board: LoadBoard;
+  bus: Bus;
+  /** Watches the other nodes hosting this node's calls, so a lost one's calls move. */
+  watch: HostWatch;
+  timeoutMs: number;
+  log: Logger;
+}
+
 /**
  * A new call goes to the least-loaded node (LoadBoard's rule): this node's own MediaHost, or
  * another node's through RemoteCallMedia. A chosen node that does not answer is skipped; when no
- * other node can take the call, this node hosts it rather than turn the caller away.
+ * other node can take the call, this node hosts it rather than turn the caller away. Each call's
+ * media then fails over (FailoverCallMedia): a lost host's calls are placed again, by the same rule.
  */
 export class ClusterPlacement implements MediaPlacement {
-  constructor(
-    private readonly deps: { host: MediaHost; board: LoadBoard; bus: Bus; timeoutMs: number; log: Logger },
-  ) {}
+  constructor(private readonly deps: ClusterPlacementDeps) {}
 
   async open(callId: string): Promise<CallMediaPort> {
+    const { host, watch, log } = this.deps;
+    let moves = 0;
+    return new FailoverCallMedia(await this.#place(callId, new Set()), {
+      // A moved call's router has an id of its own: a host that was only cut off, and comes
+      // back, cannot mix its events for the old router into the new one's.
+      reopen: (avoid) => this.#place(`${callId}~${++moves}`, avoid),
+      watch: (nodeId, onLost) => (nodeId === host.nodeId ? () => {} : watch.watch(nodeId, () => onLost())),
+      log: log.child({ callId }),
+    });
+  }
+
+  async #place(callId: string, avoid: ReadonlySet<string>): Promise<CallMediaPort> {
     const { host, board, bus, timeoutMs, log } = this.deps;
-    const skipped = new Set<string>();
+    const skipped = new Set(avoid);
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const nodeId = await board.choose(skipped).catch((err: unknown) => {
         log.warn({ err }, 'could not read the nodes’ load: hosting the call here');

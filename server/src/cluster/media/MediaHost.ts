@@ -2,6 +2,7 @@ import { RelayError } from '../../../../common/errors';
 import type { Logger } from '../../logger';
 import { CallMedia, type WorkerPool } from '../../media';
 import type { Bus, Unsubscribe } from '../Bus';
+import { HOST_PING_CHANNEL } from './HostWatch';
 import { MEDIA_CHANNEL, MEDIA_EVENTS, MediaRequest, mediaEventsChannel, type MediaOp } from './protocol';
 
 export interface MediaHostLoad {
@@ -26,7 +27,13 @@ export class MediaHost {
   }
 
   async serve(): Promise<void> {
-    this.#unserve = await this.deps.bus.handle(MEDIA_CHANNEL, (payload) => this.#answer(payload));
+    const unserveMedia = await this.deps.bus.handle(MEDIA_CHANNEL, (payload) => this.#answer(payload));
+    // Controllers of the calls here ask now and then whether this node is still alive (HostWatch).
+    const unservePing = await this.deps.bus.handle(HOST_PING_CHANNEL, () => ({ routers: this.#calls.size }));
+    this.#unserve = async () => {
+      await unserveMedia();
+      await unservePing();
+    };
   }
 
   /**
@@ -85,8 +92,8 @@ export class MediaHost {
   }
 
   /**
-   * Stops serving. A call still hosted here is lost with this node: its controller hears
-   * `host-stopped` first, so the call ends with its participants told, never silently.
+   * Stops serving. A call still hosted here is told `host-stopped` first: its controller moves it
+   * to another node (FailoverCallMedia), so its participants set media up again there.
    */
   async close(): Promise<void> {
     await this.#unserve?.();

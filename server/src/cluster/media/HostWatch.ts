@@ -1,0 +1,106 @@
+import type { Logger } from '../../logger';
+import type { Scheduler, Timer } from '../../util/scheduler';
+import type { Bus } from '../Bus';
+import { NodeUnreachableError, RequestTimeoutError } from '../errors';
+
+/** The channel every media host answers pings on. */
+export const HOST_PING_CHANNEL = 'host-ping';
+
+export interface HostWatchOptions {
+  bus: Bus;
+  scheduler: Scheduler;
+  log: Logger;
+  /** How often each watched host is asked (default 1 s). */
+  intervalMs?: number;
+  /** How long one ping may take (default 1 s). */
+  timeoutMs?: number;
+  /** Pings in a row unanswered (or finding nobody) before a host counts as lost (default 2). */
+  misses?: number;
+}
+
+type OnLost = (hostNodeId: string) => void;
+
+/**
+ * Tells the node controlling calls that a node hosting some of them is gone. A killed process's
+ * Redis connections close with it, so a ping then finds nobody listening for that node; a frozen
+ * node (or one cut off one way) lets pings time out. Either, `misses` times in a row (2 s by
+ * default), and the host is lost. Two, not one: a node resubscribing after a Redis restart is
+ * briefly not listening either.
+ */
+export class HostWatch {
+  readonly #watchers = new Map<string, Set<OnLost>>();
+  readonly #misses = new Map<string, number>();
+  #timer: Timer | null = null;
+  #closed = false;
+  readonly #intervalMs: number;
+  readonly #timeoutMs: number;
+  readonly #maxMisses: number;
+
+  constructor(private readonly options: HostWatchOptions) {
+    this.#intervalMs = options.intervalMs ?? 1000;
+    this.#timeoutMs = options.timeoutMs ?? 1000;
+    this.#maxMisses = options.misses ?? 2;
+  }
+
+  /** Calls `onLost` once if `hostNodeId` is lost while watched; returns the way to stop watching. */
+  watch(hostNodeId: string, onLost: OnLost): () => void {
+    let set = this.#watchers.get(hostNodeId);
+    if (!set) {
+      set = new Set();
+      this.#watchers.set(hostNodeId, set);
+    }
+    set.add(onLost);
+    this.#schedule();
+    return () => {
+      const current = this.#watchers.get(hostNodeId);
+      current?.delete(onLost);
+      if (current?.size === 0) {
+        this.#watchers.delete(hostNodeId);
+        this.#misses.delete(hostNodeId);
+      }
+    };
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#timer?.cancel();
+    this.#timer = null;
+    this.#watchers.clear();
+  }
+
+  #schedule(): void {
+    if (this.#timer || this.#closed || this.#watchers.size === 0) return;
+    this.#timer = this.options.scheduler.after(this.#intervalMs, () => {
+      this.#timer = null;
+      void this.#pingAll().finally(() => this.#schedule());
+    });
+  }
+
+  async #pingAll(): Promise<void> {
+    await Promise.all([...this.#watchers.keys()].map((host) => this.#ping(host)));
+  }
+
+  async #ping(host: string): Promise<void> {
+    const { bus, log } = this.options;
+    try {
+      await bus.request(host, HOST_PING_CHANNEL, null, this.#timeoutMs);
+      this.#misses.delete(host);
+    } catch (err) {
+      // The bus itself failing (Redis restarting) says nothing about the host: not a miss.
+      if (!(err instanceof NodeUnreachableError || err instanceof RequestTimeoutError)) return;
+      const misses = (this.#misses.get(host) ?? 0) + 1;
+      this.#misses.set(host, misses);
+      if (misses >= this.#maxMisses) {
+        log.warn({ host, err }, 'a media host is gone: its calls move');
+        this.#lost(host);
+      }
+    }
+  }
+
+  #lost(host: string): void {
+    const watchers = [...(this.#watchers.get(host) ?? [])];
+    this.#watchers.delete(host);
+    this.#misses.delete(host);
+    for (const onLost of watchers) onLost(host);
+  }
+}

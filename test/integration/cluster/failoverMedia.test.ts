@@ -78,6 +78,7 @@ async function callOn(first: HostNode, others: HostNode[], callId: string, reope
         });
       },
       watch: (nodeId, onLost) => watch.watch(nodeId, () => onLost()),
+      controlling: () => true,
       log,
     },
   );

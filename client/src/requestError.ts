@@ -44,3 +44,24 @@ export function fromErrorBody(body: unknown, fallbackMessage: string): RequestEr
     { issues: Array.isArray(issues) ? issues.filter(isFieldIssue) : [] },
   );
 }
+
+/** How long a request answered "try again" (the centre changing its leader) is tried again. */
+const TRY_AGAIN_FOR_MS = 20_000;
+const TRY_AGAIN_EVERY_MS = 1000;
+
+/**
+ * Sends `request` until it is answered, while the server answers `timeout` or not at all (the
+ * centre is changing its leader, or the connection is coming back), for up to 20 s; any other
+ * refusal is final at once.
+ */
+export async function withRetry<T>(request: () => Promise<T>): Promise<T> {
+  const until = Date.now() + TRY_AGAIN_FOR_MS;
+  for (;;) {
+    try {
+      return await request();
+    } catch (err) {
+      if (!isRequestError(err, 'timeout', 'disconnected') || Date.now() >= until) throw err;
+      await new Promise((resolve) => setTimeout(resolve, TRY_AGAIN_EVERY_MS));
+    }
+  }
+}

@@ -11,7 +11,7 @@ import type {
 } from '../../../common/protocol';
 import { languageName, t } from '../i18n';
 import { MediaClient, type RemoteTrack } from '../media/MediaClient';
-import { isRequestError } from '../requestError';
+import { isRequestError, withRetry } from '../requestError';
 import type { Signaling } from '../signaling';
 import type { Announcer } from '../ui/announcer';
 import { h } from '../ui/dom';
@@ -173,7 +173,9 @@ export class CallController {
       const old = this.#media;
       const media = this.#newMedia();
       old?.close();
-      const { producers, routerRtpCapabilities } = await this.signaling.request('media:restart', {});
+      const { producers, routerRtpCapabilities } = await withRetry(() =>
+        this.signaling.request('media:restart', {}),
+      );
       this.#joined = { ...this.#joined, producers, routerRtpCapabilities };
       await this.#startMedia(media, this.#joined, this.#stream);
       // Muted stays muted, camera off stays off: the new producers take the buttons' state.
@@ -199,7 +201,8 @@ export class CallController {
   async #resume(): Promise<void> {
     if (this.#ended || !this.#token) return;
     try {
-      const joined: Joined = await this.signaling.request('session:join', { token: this.#token });
+      const token = this.#token;
+      const joined: Joined = await withRetry(() => this.signaling.request('session:join', { token }));
       this.#joined = { ...joined };
       for (const p of joined.participants) {
         if (p.participantId !== joined.participantId) this.#tiles.setConnected(p.participantId, p.connected);

@@ -10,6 +10,7 @@ import { CallController } from '../call/CallController';
 import { formatDuration, i18n, initI18n, languageName, t, translateDom, uiLanguageFor } from '../i18n';
 import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
+import { withRetry } from '../requestError';
 import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
@@ -252,7 +253,7 @@ async function resume(): Promise<boolean> {
   const key = sessionStorage.getItem(RESUME_KEY) ?? localStorage.getItem(RESUME_KEY);
   if (!key) return false;
   try {
-    const result = await signaling.request('lobby:resume', { resumeKey: key });
+    const result = await withRetry(() => signaling.request('lobby:resume', { resumeKey: key }));
     if (result.status === 'matched') await joinCall(result.token);
     else startWaiting(result.view, key);
     return true;

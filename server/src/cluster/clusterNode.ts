@@ -25,6 +25,11 @@ import type { MediaPlacement, WorkerPool } from '../media';
 
 /** How long a node waits for the leader, or a call's media host, to answer a forwarded operation. */
 const FORWARD_TIMEOUT_MS = 5000;
+/**
+ * How long a forwarded operation that found no leader keeps being asked again: a lease's TTL (3 s)
+ * plus a takeover, within a browser's 15 s answer timeout.
+ */
+const FORWARD_RETRY_MS = 8000;
 /** Where a new leader asks each node about its sockets, and how long it waits for each. */
 const PRESENCE_CHANNEL = 'presence';
 const PRESENCE_TIMEOUT_MS = 1000;
@@ -185,6 +190,8 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
           leading,
           timeoutMs: FORWARD_TIMEOUT_MS,
           log,
+          scheduler,
+          retryForMs: FORWARD_RETRY_MS,
         });
         unserve.push(await forwarding.serve());
         return forwarding;

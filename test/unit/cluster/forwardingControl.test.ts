@@ -39,6 +39,7 @@ async function setup() {
     leading: () => leaderLeads,
     timeoutMs: 1000,
     log,
+    scheduler: clock,
   });
   const unserve = await leader.serve();
   const follower = new ForwardingControl({
@@ -49,8 +50,22 @@ async function setup() {
     leading: () => false,
     timeoutMs: 1000,
     log,
+    scheduler: clock,
   });
-  return { clock, follower, calls, unserve, stopLeading: () => (leaderLeads = false) };
+  return {
+    clock,
+    follower,
+    calls,
+    unserve,
+    stopLeading: () => (leaderLeads = false),
+    network,
+    lease,
+    ops,
+    leaderLocal,
+    log,
+    followerBus,
+    nobody,
+  };
 }
 
 describe('ForwardingControl', () => {
@@ -67,6 +82,47 @@ describe('ForwardingControl', () => {
     const refused = follower.call('callers.cancel', 'c1', 'cancelled');
     await expect(refused).rejects.toBeInstanceOf(RelayError);
     await expect(refused).rejects.toMatchObject({ code: 'invalid-state' });
+  });
+
+  it('across a change of leader, asks again (up to retryForMs) until the next leader answers', async () => {
+    const { clock, network, lease, ops, leaderLocal, log, followerBus, nobody, calls, stopLeading } =
+      await setup();
+    stopLeading();
+    const patient = new ForwardingControl({
+      local: nobody as unknown as CallControl,
+      ops,
+      bus: followerBus,
+      lease,
+      leading: () => false,
+      timeoutMs: 1000,
+      log,
+      scheduler: clock,
+      retryForMs: 8000,
+    });
+    const answered = patient.call('agents.setPresence', 'a1', 'away');
+    await settle();
+    // The old leader refuses (it does not lead) without doing anything; the lease then moves.
+    clock.advance(3000);
+    await settle();
+    await lease.acquire('next', 3000);
+    const next = new ForwardingControl({
+      local: leaderLocal,
+      ops,
+      bus: await network.connect('next', clock),
+      lease,
+      leading: () => true,
+      timeoutMs: 1000,
+      log,
+      scheduler: clock,
+    });
+    await next.serve();
+    for (let i = 0; i < 4; i++) {
+      clock.advance(250);
+      await settle();
+    }
+    await expect(answered).resolves.toEqual({ presence: 'away' });
+    // Asked once where it was done: the refusals did nothing.
+    expect(calls).toEqual(['agents.setPresence(["a1","away"])']);
   });
 
   it('answers timeout when the leader does not answer, and when no node leads', async () => {

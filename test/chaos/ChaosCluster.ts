@@ -19,6 +19,8 @@ import { until } from '../helpers/waiting';
 
 export const NODE_IDS = ['alpha', 'bravo', 'charlie'] as const;
 export const SUPERVISOR = 'boss';
+/** An agent for the waiting callers' language, signed in only at the end to answer them. */
+export const WAITING_DESK = 'desk-vi';
 /** The lease key ("<epoch>:<nodeId>"), as `redisKeys.ts` names it. */
 const LEASE_KEY = '{relay-lobby}:lease';
 /** How long a drained node may take to exit before it is killed (and the drain counted as hung). */
@@ -217,6 +219,13 @@ async function seedAccounts(databaseUrl: string, agents: number): Promise<void> 
         password: TEST_PASSWORD,
       });
     }
+    await store.accounts.create({
+      username: WAITING_DESK,
+      displayName: 'Vietnamese Desk',
+      role: 'agent',
+      languages: ['vi'],
+      password: TEST_PASSWORD,
+    });
     await store.accounts.create({
       username: SUPERVISOR,
       displayName: 'Supervisor',

@@ -29,6 +29,8 @@ export interface WaitingCaller {
   context: BrowserContext;
   /** The place the page showed when last checked (1-based). */
   position: number;
+  /** When (Date.now()) the page showed the caller in line. */
+  joinedAt: number;
 }
 
 async function openPage(browser: Browser, baseUrl: string, label: string): Promise<[BrowserContext, Page]> {
@@ -107,6 +109,7 @@ export async function putCallerInLine(
     await page.selectOption('#interpreter-language', WAITING_LANGUAGE);
     await page.click('#call-button');
     await joinedLine(page);
+    const joinedAt = Date.now();
     onJoined();
     await page.locator('[data-view="waiting"]').waitFor({ state: 'visible', timeout: 20_000 });
     await page.waitForFunction(
@@ -117,10 +120,43 @@ export async function putCallerInLine(
     );
     const shown = await shownPlace(page);
     if (shown.position === null) throw new Error(`${label}: no place shown`);
-    return { label, page, context, position: shown.position };
+    return { label, page, context, position: shown.position, joinedAt };
   } catch (err) {
     await closeAll([context]);
     throw err;
+  }
+}
+
+/**
+ * An agent for the waiting callers' language signs in and goes available, then answers them one by
+ * one: accept, the caller's page in the call, the caller hangs up, wrap-up. Calls `answered` with
+ * each caller and the moment the offer for them showed. Throws if a step takes too long.
+ */
+export async function answerWaiting(
+  browser: Browser,
+  baseUrl: string,
+  agentName: string,
+  callers: WaitingCaller[],
+  answered: (caller: WaitingCaller, offeredAt: number) => Promise<void>,
+): Promise<void> {
+  const [context, agent] = await openPage(browser, baseUrl, agentName);
+  try {
+    await signInOn(agent, '/agent/', agentName, TEST_PASSWORD);
+    await agent.locator('#go-available').waitFor({ state: 'visible', timeout: 20_000 });
+    await agent.click('#go-available');
+    for (const caller of callers) {
+      await agent.locator('#offer').waitFor({ state: 'visible', timeout: 20_000 });
+      const offeredAt = Date.now();
+      await agent.click('#accept-offer');
+      await caller.page.locator('[data-view="call"]').waitFor({ state: 'visible', timeout: 20_000 });
+      await caller.page.click('#hang-up', { timeout: 10_000 });
+      await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible', timeout: 15_000 });
+      await agent.click('form#wrapup-form button[type=submit]');
+      await agent.locator('[data-view="console"]').waitFor({ state: 'visible', timeout: 15_000 });
+      await answered(caller, offeredAt);
+    }
+  } finally {
+    await closeAll([context]);
   }
 }
 

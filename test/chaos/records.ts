@@ -91,3 +91,34 @@ export async function checkRecords(
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/**
+ * The wait recorded for the call answered last in `language` (the lobby's own count from arrival to
+ * match, written when the call ends), once it is written; null if none is within `settleMs`.
+ */
+export async function lastWaitRecorded(
+  databaseUrl: string,
+  language: string,
+  settleMs: number,
+): Promise<number | null> {
+  const deadline = Date.now() + settleMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: 3000 });
+    try {
+      await client.connect();
+      const { rows } = await client.query<{ waited_ms: number | null }>(
+        `select waited_ms from call_records where caller_language = $1 and answered_at is not null
+          order by answered_at desc limit 1`,
+        [language],
+      );
+      const waited = rows[0]?.waited_ms ?? null;
+      if (waited !== null) return Number(waited);
+    } catch {
+      // Read again until the deadline.
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+    if (Date.now() > deadline) return null;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -3,7 +3,7 @@
 // page, which waiting callers kept their place, which calls survived, and whether the call records
 // still match what happened. `scripts/chaos.ts` and `test/cluster/chaos.test.ts` both drive this.
 import type { Browser } from 'playwright-core';
-import { launchChromium } from '../e2e/browser';
+import { inbound, launchChromium } from '../e2e/browser';
 import { until } from '../helpers/waiting';
 import { ChaosCluster, NODE_IDS, WAITING_DESK } from './ChaosCluster';
 import {
@@ -345,14 +345,26 @@ export class Chaos {
     return leader!;
   }
 
+  /** Calls hosted per node: for each live call, the host its directory entry names. */
+  async #hosts(): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    for (const c of this.#calls) {
+      // The agent's participant id, as the caller's page receives it.
+      const remote = (await inbound(c.caller).catch(() => []))[0]?.participantId;
+      const host = remote === undefined ? null : await this.cluster.hostOf(remote);
+      if (host !== null) out.set(host, (out.get(host) ?? 0) + 1);
+    }
+    return out;
+  }
+
   async #hosting(nodeId: string): Promise<string> {
-    const n = (await this.cluster.hosts()).get(nodeId) ?? 0;
+    const n = (await this.#hosts()).get(nodeId) ?? 0;
     return `${n} call${n === 1 ? '' : 's'}`;
   }
 
   /** The node hosting most calls, preferring one that is not the leader (the leader has its own action). */
   async #busiestHost(): Promise<string> {
-    const hosts = await this.cluster.hosts();
+    const hosts = await this.#hosts();
     const leader = await this.cluster.leader();
     const ranked = [...this.cluster.nodes.keys()].sort(
       (a, b) => (hosts.get(b) ?? 0) - (hosts.get(a) ?? 0) || Number(a === leader) - Number(b === leader),

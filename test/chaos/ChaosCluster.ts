@@ -135,10 +135,18 @@ export class ChaosCluster {
   }
 
   /**
-   * Calls hosted per live node: the routers open on it, from its own metrics. (Not the session
-   * directory: an entry whose controlling node died can stay there after its call is gone.)
+   * The node hosting the call a participant is in, from the session directory (its entry names the
+   * host and the participants); null if no entry has them.
    */
-  async hosts(): Promise<Map<string, number>> {
+  async hostOf(participantId: string): Promise<string | null> {
+    const entries = await new RedisSessionDirectory(this.#client).list().catch(() => []);
+    return (
+      entries.find((e) => e.participants.some((p) => p.participantId === participantId))?.hostNodeId ?? null
+    );
+  }
+
+  /** Routers open per live node, from its own metrics (an orphaned router shows here too). */
+  async routers(): Promise<Map<string, number>> {
     const out = new Map<string, number>();
     for (const [id, n] of this.nodes) {
       const routers = await scrapeMetrics(n.url, NODE_METRICS_TOKEN)

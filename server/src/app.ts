@@ -11,7 +11,8 @@ import { createLogger, type Logger } from './logger';
 import { localPlacement, WorkerPool } from './media';
 import { createMetrics, type Metrics, metricsHandler, startMetricsServer } from './metrics';
 import { CallCenter } from './sessions/CallCenter';
-import { controlOps, localControl } from './sessions/control';
+import { type PresenceReport, PresenceReportSchema } from './sessions/CallCenter';
+import { type CallControl, controlOps, localControl } from './sessions/control';
 import { type ClusterNode, startClusterNode } from './cluster/clusterNode';
 import { LocalLobbyEngine } from './sessions/LobbyEngine';
 import { type DrainResult, drainNode } from './drain';
@@ -103,8 +104,10 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       cluster: node,
       async drain(limitMs) {
         phase = 'draining';
-        // No new call is placed here from now on, whoever leads.
+        // No new call is placed here from now on, whoever leads; a leader gives its lease and
+        // its desks to a standby, so the calls it controlled go on under the next leader.
         await node?.setDraining();
+        await node?.handOver();
         return drainNode(
           { sessions: () => calls.sessions.all(), routers: () => pool.routerCount },
           { scheduler, limitMs, log },
@@ -113,6 +116,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       async close() {
         closeNow(metricsServer);
         signaling.close();
+        // A cluster node hands its calls over rather than ending them; alone, it ends them.
+        await node?.handOver();
         calls.close();
         await io.close();
         await node?.close();
@@ -196,7 +201,7 @@ async function setUp(
     engine: metrics ? metrics.observeLobby(engine) : engine,
     media: node ? await node.hostMedia(pool) : localPlacement(pool, log),
     records: records ?? store.calls,
-    ...(node && { directory: node.directory }),
+    ...(node && { directory: node.directory, desk: node.desk }),
     scheduler,
     log,
     turn: config.turn,
@@ -271,5 +276,51 @@ async function setUp(
     ...(metrics && { onAck: metrics.onAck }),
   });
   metrics?.attach({ calls, lobby: () => engine.lobby, pool, io, records });
+  if (node) {
+    // Leading: take over what the last leader's desks held; no longer leading: freeze, and let go
+    // of it all once another node leads.
+    node.onTakeover({
+      takeOver: (snapshot) => calls.restore(snapshot),
+      async gatherPresence() {
+        for (const answer of await node.gatherPresence()) {
+          const report = PresenceReportSchema.safeParse(answer);
+          if (report.success) calls.presenceReport(report.data);
+          else log.warn({ issues: report.error.issues }, 'unreadable presence report');
+        }
+      },
+      freeze: () => calls.freeze(),
+      thaw: () => calls.thaw(),
+      standDown: () => calls.standDown(),
+      stored: () => calls.stored(),
+    });
+    await node.servePresence(() => signaling.presence());
+    // A new leader learns from every node which of its sockets never left.
+    node.onLeaderChange((leader) => void reportPresence(control, signaling.presence, scheduler, log, leader));
+  }
   return { store, records, pool, node, calls, auth, httpApp, io, signaling };
+}
+
+/** How long a node keeps trying to tell a new leader about its sockets (it may still be taking over). */
+const REPORT_FOR_MS = 10_000;
+
+async function reportPresence(
+  control: CallControl,
+  presence: () => PresenceReport,
+  scheduler: Scheduler,
+  log: Logger,
+  leader: string,
+): Promise<void> {
+  const until = scheduler.now() + REPORT_FOR_MS;
+  for (;;) {
+    try {
+      await control.call('presence.report', presence());
+      return;
+    } catch (err) {
+      if (scheduler.now() >= until) {
+        log.warn({ err, leader }, 'could not tell the new leader about this node’s sockets');
+        return;
+      }
+      await new Promise<void>((resolve) => scheduler.after(250, resolve));
+    }
+  }
 }

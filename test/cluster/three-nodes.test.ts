@@ -9,6 +9,7 @@ import { NodeLoad, pickHost } from '../../server/src/cluster/media/hostChoice';
 import { RedisSessionDirectory } from '../../server/src/cluster/RedisSessionDirectory';
 import { openStore, type Store } from '../../server/src/store';
 import {
+  callUntilOffered,
   expectNoAxeViolations,
   inbound,
   launchChromium,
@@ -170,12 +171,7 @@ describe('one centre on three nodes (Redis, PostgreSQL, Chromium)', () => {
     await goAvailable(agent, 'signer');
 
     const caller = await pageOn('charlie');
-    await caller.goto('/');
-    await caller.waitForFunction(
-      () => (document.querySelector('#preview') as HTMLVideoElement | null)?.srcObject != null,
-    );
-    await caller.click('#call-button');
-    await agent.locator('#offer').waitFor({ state: 'visible' });
+    await callUntilOffered(caller, agent);
     const expectedHost = await chosenByRule();
     // Hosted neither where the sockets are nor on the leader that controls the call.
     expect(expectedHost).toBe('alpha');
@@ -292,5 +288,54 @@ describe('one centre on three nodes (Redis, PostgreSQL, Chromium)', () => {
     await caller.click('#hang-up');
     await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
     await expect.poll(async () => (await routersByNode())[expectedHost!], { timeout: 10_000 }).toBe(0);
+  });
+  // Last: it kills a node. The call's host (not the leader, holding nobody's socket) dies as a
+  // machine does; the leader, told by HostWatch, opens the call again on another node.
+  it('the node hosting a call is killed (SIGKILL): the call moves to another node and video flows again on both pages', async () => {
+    const agent = await pageOn('bravo');
+    await goAvailable(agent, 'signer');
+    const caller = await pageOn('charlie');
+    await callUntilOffered(caller, agent);
+    expect(await chosenByRule()).toBe('alpha');
+    await agent.click('#accept-offer');
+    await expectMediaFrom(caller, 1, 'caller before the kill');
+    await expectMediaFrom(agent, 1, 'agent before the kill');
+    const directory = new RedisSessionDirectory(client);
+    expect((await directory.list())[0]?.hostNodeId).toBe('alpha');
+
+    const before = new Map<Page, Set<string>>();
+    for (const p of [caller, agent]) before.set(p, new Set((await inbound(p)).map((s) => s.consumerId)));
+    const killedAt = Date.now();
+    await nodes.get('alpha')!.kill();
+    nodes.delete('alpha');
+    // Video decoded again: a new consumer (on the new router) with frames, on each page.
+    const decodedAgainAfter = async (p: Page) => {
+      await expect
+        .poll(
+          async () =>
+            (await inbound(p)).some(
+              (s) => s.kind === 'video' && s.framesDecoded > 0 && !before.get(p)!.has(s.consumerId),
+            ),
+          { timeout: 30_000, interval: 50, message: 'video decoded again after the host was killed' },
+        )
+        .toBe(true);
+      return Date.now() - killedAt;
+    };
+    const [callerMs, agentMs] = await Promise.all([decodedAgainAfter(caller), decodedAgainAfter(agent)]);
+    console.log(
+      `[cluster host kill] SIGKILL of the call's host → video decoded again: caller ${callerMs} ms, agent ${agentMs} ms`,
+    );
+    await expectMediaFrom(caller, 1, 'caller after the move');
+    await expectMediaFrom(agent, 1, 'agent after the move');
+    const moved = (await directory.list())[0];
+    expect(moved?.hostNodeId).toMatch(/^(bravo|charlie)$/);
+    expect(await routersByNode()).toEqual({
+      bravo: moved?.hostNodeId === 'bravo' ? 1 : 0,
+      charlie: moved?.hostNodeId === 'charlie' ? 1 : 0,
+    });
+
+    await caller.click('#hang-up');
+    await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
+    await expect.poll(routersByNode, { timeout: 10_000 }).toEqual({ bravo: 0, charlie: 0 });
   });
 });

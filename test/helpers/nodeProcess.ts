@@ -16,6 +16,8 @@ export interface NodeProcess {
   output(): string;
   /** SIGTERM, then waits for it to exit. Safe to call twice. */
   stop(): Promise<void>;
+  /** SIGKILL (no drain, no goodbye: a crashed machine), then waits for it to be gone. */
+  kill(): Promise<void>;
 }
 
 /** A cluster node with `redisUrl` and `databaseUrl`; without them, the one-process default (give DATABASE_PATH). */
@@ -70,6 +72,11 @@ export async function startNodeProcess(options: {
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;
       clearTimeout(killer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGKILL');
+      await exited;
     },
   };
   try {

@@ -39,7 +39,9 @@ export class ForwardingControl implements CallControl {
     if (this.deps.leading()) return this.deps.local.call(op, ...args);
     const { holder } = await this.deps.lease.current();
     if (!holder) throw new RelayError('timeout', 'the call centre is choosing its leader; please try again');
-    if (holder.nodeId === this.deps.bus.nodeId) return this.deps.local.call(op, ...args);
+    // This node holds the lease but is still taking over (catching up, reading the desks).
+    if (holder.nodeId === this.deps.bus.nodeId)
+      throw new RelayError('timeout', 'the call centre is taking over; please try again');
     try {
       const answer = await this.deps.bus.request(
         holder.nodeId,

@@ -6,7 +6,10 @@ import { Lobby, type LobbyConfig } from '../lobby';
 import type { Logger } from '../logger';
 import type { CallControl, ControlOps } from '../sessions/control';
 import type { Scheduler } from '../util/scheduler';
-import { bindLeadership } from './leadership';
+import type { DeskStore } from '../sessions/DeskStore';
+import { LeaderWatch } from './LeaderWatch';
+import { RedisDeskStore } from './RedisDeskStore';
+import { Takeover, type TakeoverHooks } from './Takeover';
 import { LeaseKeeper } from './LeaseKeeper';
 import { connectRedisBus } from './RedisBus';
 import { RedisCommandLog } from './RedisCommandLog';
@@ -22,6 +25,9 @@ import type { MediaPlacement, WorkerPool } from '../media';
 
 /** How long a node waits for the leader, or a call's media host, to answer a forwarded operation. */
 const FORWARD_TIMEOUT_MS = 5000;
+/** Where a new leader asks each node about its sockets, and how long it waits for each. */
+const PRESENCE_CHANNEL = 'presence';
+const PRESENCE_TIMEOUT_MS = 1000;
 
 export interface ClusterNodeOptions {
   redisUrl: string;
@@ -51,6 +57,18 @@ export interface ClusterNode {
   setDraining(): Promise<void>;
   /** Call control that forwards to the leader; `local` is this node's own. */
   control(local: CallControl, ops: ControlOps): Promise<CallControl>;
+  /** Where the desks keep their state for the next leader (written only while leading). */
+  desk: DeskStore;
+  /** What this node's desks do when it starts leading (take over) and when it stops (let go). */
+  onTakeover(hooks: TakeoverHooks): void;
+  /** Answers a new leader's question: which of this node's sockets hold what. */
+  servePresence(report: () => unknown): Promise<void>;
+  /** A new leader asks every node (1 s each); the answers that came, unread (validate them). */
+  gatherPresence(): Promise<unknown[]>;
+  /** Called (on every node) when another node, or this one, becomes the leader. */
+  onLeaderChange(listener: (leader: string) => void): void;
+  /** Gives the lobby's lease away (a draining leader): a standby takes over the desks. */
+  handOver(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -83,7 +101,17 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     keeper.on('gained', ({ epoch }) => log.info({ epoch }, 'leading the lobby'));
     keeper.on('lost', ({ epoch, reason }) => log.warn({ epoch, reason }, 'no longer leading the lobby'));
     keeper.on('error', (err) => log.warn({ err }, 'lease'));
-    const unbind = bindLeadership(keeper, replica);
+    // The desks' state, written only while this node holds the lease: a deposed leader that has
+    // not noticed yet cannot overwrite what its successor took over.
+    const redisDesk = new RedisDeskStore(redis, log);
+    const desk: DeskStore = {
+      write: (change) => {
+        if (keeper.epoch !== null) redisDesk.write(change);
+      },
+      load: () => redisDesk.load(),
+      flushed: () => redisDesk.flushed(),
+    };
+    const takeover = new Takeover({ keeper, replica, desk, log });
     await replica.start();
     keeper.start();
 
@@ -96,7 +124,13 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     const bus = await connectRedisBus(busClient, nodeId, scheduler);
     const adapterClient = quietly(redis.duplicate(), 'adapter');
     clients.push(adapterClient);
-    const leading = () => keeper.epoch !== null && replica.role === 'leading';
+    // Leading means serving call control: the lease, the lobby caught up, and the desks taken over.
+    const leading = () => keeper.epoch !== null && replica.role === 'leading' && takeover.ready;
+    const leaderWatch = new LeaderWatch({ lease, scheduler, log });
+    leaderWatch.on('changed', (leader) => {
+      if (leader !== nodeId) takeover.otherLeader();
+    });
+    leaderWatch.start();
     const unserve: Array<() => Promise<void>> = [];
     let media: { host: MediaHost; board: LoadBoard; watch: HostWatch } | null = null;
     let draining = false;
@@ -128,7 +162,15 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
         await board.start();
         const watch = new HostWatch({ bus, scheduler, log });
         media = { host, board, watch };
-        return new ClusterPlacement({ host, board, bus, watch, timeoutMs: FORWARD_TIMEOUT_MS, log });
+        return new ClusterPlacement({
+          host,
+          board,
+          bus,
+          watch,
+          controlling: () => keeper.epoch !== null,
+          timeoutMs: FORWARD_TIMEOUT_MS,
+          log,
+        });
       },
       async setDraining() {
         draining = true;
@@ -147,12 +189,40 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
         unserve.push(await forwarding.serve());
         return forwarding;
       },
+      desk,
+      onTakeover: (hooks) => takeover.bind(hooks),
+      async servePresence(report) {
+        unserve.push(await bus.handle(PRESENCE_CHANNEL, () => report()));
+      },
+      async gatherPresence() {
+        // Every node that reported its load lately (the dead one too: it answers nothing, at once).
+        const nodes = media ? (await media.board.read()).map((l) => l.nodeId) : [nodeId];
+        const answers = await Promise.all(
+          nodes.map((id) =>
+            bus.request(id, PRESENCE_CHANNEL, null, PRESENCE_TIMEOUT_MS).then(
+              (r) => r,
+              () => null,
+            ),
+          ),
+        );
+        return answers.filter((a) => a !== null);
+      },
+      onLeaderChange: (listener) => leaderWatch.on('changed', listener),
+      async handOver() {
+        // The desks are let go of (not ended) and their last writes land before the lease goes,
+        // so the standby that takes it reads them all.
+        takeover.standDown();
+        await desk.flushed();
+        await keeper.stop({ release: true });
+      },
       async close() {
+        leaderWatch.stop();
         for (const u of unserve) await u();
         media?.watch.close();
         await media?.board.stop();
         await media?.host.close();
-        unbind();
+        takeover.close();
+        await desk.flushed();
         await keeper.stop({ release: true });
         replica.close();
         await bus.close();

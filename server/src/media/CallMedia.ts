@@ -96,7 +96,7 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
 
   private constructor(
     private readonly pool: WorkerPool,
-    private readonly callId: string,
+    readonly callId: string,
     readonly hostNodeId: string,
     placed: { router: types.Router; webRtcServer: types.WebRtcServer },
     private readonly log: Logger,
@@ -438,6 +438,12 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
     this.#router.appData['endedByApp'] = true;
     this.#router.close();
   }
+
+  /**
+   * The router stays: a node that hosts the call's media serves it to whoever controls the call
+   * (MediaHost), so letting go of control changes nothing here.
+   */
+  release(): void {}
 
   #onRouterClosed(router: types.Router): void {
     if (this.#closed || router !== this.#router) return;

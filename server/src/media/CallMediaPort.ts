@@ -18,12 +18,19 @@ import type {
 export interface CallMediaPort extends Pick<TypedEmitter<CallMediaEvents>, 'on' | 'once' | 'off'> {
   /** The node whose workers carry this call's media (its WebRtcServer is what browsers reach). */
   readonly hostNodeId: string;
+  /** The id its host knows the call's router by (a moved call's differs from its first). */
+  readonly callId: string;
   readonly closed: boolean;
   readonly rtpCapabilities: types.RtpCapabilities;
   addParticipant(participantId: string): void;
   removeParticipant(participantId: string): void;
   resetParticipant(participantId: string): void;
   close(): void;
+  /**
+   * Stops controlling the call without closing it: no more events, no orders. A node that stopped
+   * leading lets go of its calls so; the new leader takes them over on their hosts.
+   */
+  release(): void;
   createTransport(participantId: string, direction: Direction): Promise<TransportInfo>;
   connectTransport(
     participantId: string,
@@ -49,7 +56,22 @@ export interface CallMediaPort extends Pick<TypedEmitter<CallMediaEvents>, 'on' 
   setProducerPaused(participantId: string, producerId: string, paused: boolean): Promise<void>;
 }
 
+/** A live call another leader controlled, as the desks' store has it. */
+export interface MediaToResume {
+  matchId: string;
+  /** The router's id on its host, and the host. */
+  mediaCallId: string;
+  hostNodeId: string;
+  participantIds: string[];
+}
+
 /** Opens a call's media: on this node, or on the node the cluster's load rule chooses. */
 export interface MediaPlacement {
   open(callId: string): Promise<CallMediaPort>;
+  /**
+   * Takes over a call's media after a change of leader: its router where it is, or, when its
+   * host is gone (it may have been the old leader), a new one with the participants added
+   * (`moved`: every browser must set media up again). Cluster only.
+   */
+  resume?(call: MediaToResume): Promise<{ media: CallMediaPort; moved: boolean }>;
 }

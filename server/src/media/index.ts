@@ -16,5 +16,5 @@ export {
   MediaStateError,
 } from './errors';
 export { MEDIA_LIMITS } from './limits';
-export type { CallMediaPort, MediaPlacement } from './CallMediaPort';
+export type { CallMediaPort, MediaPlacement, MediaToResume } from './CallMediaPort';
 export { localPlacement } from './localPlacement';

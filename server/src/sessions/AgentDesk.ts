@@ -5,6 +5,7 @@ import type { Scheduler } from '../util/scheduler';
 import type { AttendancePort, CallerPort, CallRecords, InterpreterPort, LobbyPort, Notify } from './ports';
 import type { Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
+import type { DeskStore, StoredStaff } from './DeskStore';
 import { StaffDirectory, type StaffIdentity } from './StaffDirectory';
 
 export interface AgentDeskDeps {
@@ -19,6 +20,8 @@ export interface AgentDeskDeps {
   log: Logger;
   /** How long a caller who asked for a callback has to come back to the screen once answered. */
   callbackJoinMs: number;
+  /** Where the next leader of a cluster finds wrap-ups owed and agents' names (none in one process). */
+  desk?: DeskStore;
 }
 
 /**
@@ -26,13 +29,15 @@ export interface AgentDeskDeps {
  * the call they accept, and what happens when the call ends or they vanish from it.
  */
 export class AgentDesk {
-  readonly #staff = new StaffDirectory();
+  readonly #staff: StaffDirectory;
   /** Agent → the record they must wrap up; owed even across a sign-out. */
   readonly #wrapUps = new Map<string, string>();
   /** Sessions whose agent was lost: their caller is put back in line instead of the call ending. */
   readonly #requeued = new Set<string>();
 
-  constructor(private readonly deps: AgentDeskDeps) {}
+  constructor(private readonly deps: AgentDeskDeps) {
+    this.#staff = new StaffDirectory('agent', deps.desk);
+  }
 
   presenceOf(agentId: string): AgentPresence {
     return this.deps.lobby.read.agentView(agentId)?.presence ?? 'offline';
@@ -80,6 +85,7 @@ export class AgentDesk {
         recordId: caller.recordId,
         language: caller.language,
         mode: caller.mode,
+        answer: { agentId, callerId, waitedMs: this.deps.scheduler.now() - caller.joinedAt },
       });
     } catch (err) {
       log.error({ err, matchId }, 'could not open the call; the caller goes back to the head of the line');
@@ -95,15 +101,10 @@ export class AgentDesk {
     );
     callers.matched(callerId, callerP.token);
     this.deps.notify('session-started', session);
-    const waitedMs = this.deps.scheduler.now() - caller.joinedAt;
     this.deps.records
       .answered(session.recordId, { agentId })
       .catch((err: unknown) => log.error({ err }, 'could not record an answered call'));
-    session.once('ended', (reason) => {
-      void this.#sessionEnded(session, agentId, callerId, waitedMs, reason).catch((err: unknown) =>
-        log.error({ err, sessionId: session.id }, 'could not close the call'),
-      );
-    });
+    this.track(session);
     // Each participant must show up: a callback caller gets longer to come back to the screen.
     attendance.expectJoin(
       session,
@@ -111,10 +112,50 @@ export class AgentDesk {
       caller.callback ? this.deps.callbackJoinMs : undefined,
     );
     attendance.expectJoin(session, agentP.participantId);
-    log.info({ sessionId: session.id, agentId, callerId, waitedMs, needsInterpreter }, 'call answered');
+    log.info({ sessionId: session.id, ...session.answer, needsInterpreter }, 'call answered');
     if (needsInterpreter) session.setInterpreter({ status: 'searching', language: caller.language });
     this.deps.notify('caller-matched', callerId, callerP.token);
     return { token: agentP.token };
+  }
+
+  /** What happens when the call ends: its record, the wrap-up owed, the survey (also for a call taken over). */
+  track(session: Session): void {
+    const { agentId, callerId, waitedMs } = session.answer;
+    session.once('ended', (reason) => {
+      void this.#sessionEnded(session, agentId, callerId, waitedMs, reason).catch((err: unknown) =>
+        this.deps.log.error({ err, sessionId: session.id }, 'could not close the call'),
+      );
+    });
+  }
+
+  /** Takes over the wrap-ups owed and the agents' names another leader kept. */
+  restore(wrapUps: Array<{ agentId: string; recordId: string }>, staff: StoredStaff[]): void {
+    for (const w of wrapUps) this.#wrapUps.set(w.agentId, w.recordId);
+    for (const member of staff) this.#staff.restore(member);
+  }
+
+  stored(): { wrapUps: Array<{ agentId: string; recordId: string }>; staff: StoredStaff[] } {
+    return {
+      wrapUps: [...this.#wrapUps].map(([agentId, recordId]) => ({ agentId, recordId })),
+      staff: this.#staff.stored(),
+    };
+  }
+
+  /** A node reports one of the agent's sockets after a change of leader. */
+  present(agentId: string): void {
+    this.#staff.present(agentId);
+  }
+
+  /** Agents no node reported: their screens went with the old leader and did not come back. */
+  async lostInTakeover(): Promise<void> {
+    for (const agentId of this.#staff.unreported()) await this.disconnected(agentId);
+  }
+
+  /** This node no longer leads: it forgets without a word (the new leader has it all). */
+  standDown(): void {
+    this.#wrapUps.clear();
+    this.#requeued.clear();
+    this.#staff.clear();
   }
 
   /**
@@ -134,6 +175,7 @@ export class AgentDesk {
     if (!recordId) throw new RelayError('invalid-state', 'there is no call to wrap up');
     await this.deps.records.wrapUp(recordId, input);
     this.#wrapUps.delete(agentId);
+    this.deps.desk?.write({ kind: 'wrapup', id: agentId, value: null });
     await this.deps.lobby.run('finishWrapUp', agentId);
     return this.presenceOf(agentId);
   }
@@ -171,6 +213,7 @@ export class AgentDesk {
     await this.deps.lobby.attempt('endMatch', session.matchId);
     await this.deps.interpreters.callEnded(session);
     this.#wrapUps.set(agentId, session.recordId);
+    this.deps.desk?.write({ kind: 'wrapup', id: agentId, value: { agentId, recordId: session.recordId } });
     // Wrap-up is owed either way; an agent with no screen left is offline until they come back to it.
     await this.#offlineIfGone(agentId);
     void record(failed ? 'failed' : 'completed');

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
 import type { MediaPlacement } from '../media';
@@ -6,14 +7,16 @@ import type { TurnConfig } from '../config';
 import type { Scheduler } from '../util/scheduler';
 import { AgentDesk } from './AgentDesk';
 import { Attendance } from './Attendance';
+import type { DeskSnapshot, DeskStore } from './DeskStore';
 import { CallerLine } from './CallerLine';
 import { GraceTimers } from './GraceTimers';
 import { LobbyDriver } from './LobbyDriver';
 import type { LobbyEngine } from './LobbyEngine';
 import type { CallCenterEvents, CallRecords, Notify } from './ports';
 import type { SessionDirectory } from './SessionDirectory';
-import { SessionRegistry } from './SessionRegistry';
-import { SessionDesk } from './SessionDesk';
+import { SessionRegistry, storedCall } from './SessionRegistry';
+import { type CallSeat, SessionDesk } from './SessionDesk';
+import { Session } from './Session';
 import { VolunteerDesk } from './VolunteerDesk';
 
 export type { CallCenterEvents, CallRecords } from './ports';
@@ -34,7 +37,29 @@ export interface CallCenterDeps {
   callbackHoldMs?: number;
   /** TURN servers handed to browsers with each transport (none when absent). */
   turn?: TurnConfig | null;
+  /** Where the desks' state is kept for the next leader of a cluster (none in one process). */
+  desk?: DeskStore;
 }
+
+/**
+ * What one node's sockets hold, told to a new leader after a change of leader: the seats in calls,
+ * the callers waiting and the staff signed in there. Whoever nobody reports went with the old leader.
+ */
+export interface PresenceReport {
+  seats: CallSeat[];
+  callers: string[];
+  agents: string[];
+  volunteers: string[];
+}
+
+const Id = z.string().min(1).max(256);
+/** A presence report as it crosses the bus (another node's answer is input like any other). */
+export const PresenceReportSchema: z.ZodType<PresenceReport> = z.strictObject({
+  seats: z.array(z.strictObject({ sessionId: Id, participantId: Id })).max(100_000),
+  callers: z.array(Id).max(100_000),
+  agents: z.array(Id).max(100_000),
+  volunteers: z.array(Id).max(100_000),
+});
 
 /** How long an answered callback caller has to come back to the screen. */
 const CALLBACK_JOIN_MS = 2 * 60_000;
@@ -54,17 +79,21 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   readonly #driver: LobbyDriver;
   readonly #attendance: Attendance;
   readonly #participantWaits: GraceTimers;
+  readonly #graceMs: number;
 
-  constructor(deps: CallCenterDeps) {
+  constructor(private readonly deps: CallCenterDeps) {
     super((event, error) => deps.log.error({ event, err: error }, 'call centre listener failed'));
     const log = deps.log.child({ module: 'calls' });
     const graceMs = deps.reconnectGraceMs ?? 30_000;
+    this.#graceMs = graceMs;
     const notify: Notify = (event, ...args) => this.safeEmit(event, ...args);
+    const desk = deps.desk && { desk: deps.desk };
     this.sessions = new SessionRegistry({
       media: deps.media,
       scheduler: deps.scheduler,
       log: deps.log,
       ...(deps.directory && { directory: deps.directory }),
+      ...desk,
     });
     this.#driver = new LobbyDriver({
       engine: deps.engine,
@@ -89,6 +118,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       scheduler: deps.scheduler,
       holds: new GraceTimers(deps.scheduler, graceMs),
       callbackHoldMs: deps.callbackHoldMs ?? 2 * 60 * 60_000,
+      ...desk,
       log,
     });
     this.volunteers = new VolunteerDesk({
@@ -96,6 +126,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       sessions: this.sessions,
       attendance: this.#attendance,
       records: deps.records,
+      ...desk,
       log,
     });
     this.agents = new AgentDesk({
@@ -109,6 +140,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       scheduler: deps.scheduler,
       log,
       callbackJoinMs: CALLBACK_JOIN_MS,
+      ...desk,
     });
     this.inCall = new SessionDesk({
       sessions: this.sessions,
@@ -123,6 +155,120 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   /** The live queue and staff by state, for the supervisor: all of it the lobby's own figures. */
   overview(): LobbySnapshot & { sessions: number } {
     return { ...this.#driver.read.snapshot(), sessions: this.sessions.size };
+  }
+
+  /**
+   * Takes over what the last leader's desks held (this node now leads): the line, wrap-ups owed,
+   * surveys, staff, and each live call on its router (or a new one, if its host went with the old
+   * leader: the browsers are then told to set media up again). Nobody counts as connected until a
+   * node reports their socket (`presenceReport`); a participant or waiting caller not reported
+   * within the reconnect grace is lost as after any dropped connection.
+   */
+  async restore(snapshot: DeskSnapshot): Promise<void> {
+    const { media, log, scheduler } = this.deps;
+    this.callers.restore(snapshot.callers, snapshot.surveys);
+    this.agents.restore(snapshot.wrapUps, snapshot.staff);
+    this.volunteers.restore(snapshot.staff);
+    const calls = await Promise.all(
+      snapshot.calls.map(async (call) => {
+        try {
+          const resumed = await media.resume!({
+            matchId: call.matchId,
+            mediaCallId: call.mediaCallId,
+            hostNodeId: call.hostNodeId,
+            participantIds: call.participants.map((p) => p.participantId),
+          });
+          return { call, ...resumed };
+        } catch (err) {
+          log.error({ err, sessionId: call.sessionId }, 'could not take a call over: it is lost');
+          return null;
+        }
+      }),
+    );
+    for (const taken of calls) {
+      if (!taken) continue;
+      const { call } = taken;
+      const session = new Session(
+        call.matchId,
+        call.recordId,
+        call.language,
+        call.mode,
+        taken.media,
+        { agentId: call.agentId, callerId: call.callerId, waitedMs: call.waitedMs },
+        call.startedAt,
+        log.child({ matchId: call.matchId }),
+        call.sessionId,
+      );
+      for (const p of call.participants) session.restoreParticipant(p);
+      session.restoreInterpreter(call.interpreter);
+      this.sessions.add(session);
+      this.agents.track(session);
+      this.safeEmit('session-started', session);
+      for (const p of call.participants) this.#attendance.expectJoin(session, p.participantId);
+      if (taken.moved) session.mediaMoved();
+    }
+    log.info(
+      { callers: snapshot.callers.length, calls: calls.filter(Boolean).length, at: scheduler.now() },
+      'took over the desks of the last leader',
+    );
+    // Staff nobody reported by then went with the old leader: offline, as after any sign-out.
+    scheduler.after(this.#graceMs, () => {
+      void Promise.all([this.agents.lostInTakeover(), this.volunteers.lostInTakeover()]).catch(
+        (err: unknown) => log.error({ err }, 'could not set staff lost in the takeover offline'),
+      );
+    });
+  }
+
+  /** One node's sockets, after a change of leader: these never left. */
+  presenceReport(report: PresenceReport): void {
+    for (const seat of report.seats) {
+      const session = this.sessions.get(seat.sessionId);
+      if (session?.participant(seat.participantId)) this.#attendance.joined(session, seat.participantId);
+    }
+    for (const callerId of report.callers) this.callers.present(callerId);
+    for (const agentId of report.agents) this.agents.present(agentId);
+    for (const volunteerId of report.volunteers) this.volunteers.present(volunteerId);
+  }
+
+  /** Everything the desks hold, as the desks' store keeps it. */
+  stored(): DeskSnapshot {
+    const agents = this.agents.stored();
+    return {
+      ...this.callers.stored(),
+      wrapUps: agents.wrapUps,
+      staff: [...agents.staff, ...this.volunteers.stored()],
+      calls: this.sessions.all().map(storedCall),
+    };
+  }
+
+  /**
+   * The lease is gone (Redis unreachable, a pause): nothing this node's desks hold may act on its
+   * own until it is clear who leads. Every wait for someone to come back is called off; the state
+   * stays, to carry on with (`thaw`) if this node leads again before anyone else does.
+   */
+  freeze(): void {
+    this.#participantWaits.clear();
+    this.callers.freeze();
+  }
+
+  /** Leading again, and nobody else led meanwhile: the waits start again for whoever is away. */
+  thaw(): void {
+    for (const session of this.sessions.all())
+      for (const p of session.participants)
+        if (!p.connected) this.#attendance.expectJoin(session, p.participantId);
+    this.callers.thaw();
+  }
+
+  /**
+   * Another node leads: this one lets go of everything without ending or writing anything, so the
+   * new leader takes it all over as it was.
+   */
+  standDown(): void {
+    this.#participantWaits.clear();
+    this.sessions.standDown();
+    this.callers.standDown();
+    this.agents.standDown();
+    this.volunteers.standDown();
   }
 
   close(): void {

@@ -3,6 +3,7 @@ import type { CallMode, FallbackChoice, QueueView, ResumeResult } from '../../..
 import type { Logger } from '../logger';
 import type { Scheduler } from '../util/scheduler';
 import type { GraceTimers } from './GraceTimers';
+import type { DeskStore, StoredCaller, StoredSurvey } from './DeskStore';
 import type { CallerPort, CallRecords, LobbyPort, Notify } from './ports';
 import type { Session } from './Session';
 import { newToken } from './tokens';
@@ -20,6 +21,8 @@ export interface CallerLineDeps {
   holds: GraceTimers;
   /** How long a caller who asked for a callback keeps their place while away from the screen. */
   callbackHoldMs: number;
+  /** Where the next leader of a cluster finds the line (none in one process). */
+  desk?: DeskStore;
   log: Logger;
 }
 
@@ -43,21 +46,131 @@ export class CallerLine implements CallerPort {
     if (!entry) return;
     entry.token = token;
     this.deps.holds.arrived(callerId);
+    this.#save(entry);
   }
 
   requeued(callerId: string): void {
     const entry = this.#entries.get(callerId);
-    if (entry) entry.token = null;
+    if (!entry) return;
+    entry.token = null;
+    this.#save(entry);
   }
 
   callEnded(session: Session, callerId: string): void {
     this.remove(callerId);
     const caller = session.participantByRole('caller');
     if (!caller) return;
-    const surveyKey = newToken();
-    this.#surveys.set(surveyKey, session.recordId);
-    this.deps.scheduler.after(SURVEY_OPEN_MS, () => this.#surveys.delete(surveyKey));
-    this.deps.notify('caller-survey', caller.participantId, { surveyKey, language: session.language });
+    const survey = {
+      key: newToken(),
+      recordId: session.recordId,
+      expiresAt: this.deps.scheduler.now() + SURVEY_OPEN_MS,
+    };
+    this.#openSurvey(survey);
+    this.deps.desk?.write({ kind: 'survey', id: survey.key, value: survey });
+    this.deps.notify('caller-survey', caller.participantId, {
+      surveyKey: survey.key,
+      language: session.language,
+    });
+  }
+
+  #openSurvey(survey: StoredSurvey): void {
+    this.#surveys.set(survey.key, survey.recordId);
+    this.deps.scheduler.after(survey.expiresAt - this.deps.scheduler.now(), () =>
+      this.#closeSurvey(survey.key),
+    );
+  }
+
+  #closeSurvey(key: string): void {
+    if (this.#surveys.delete(key)) this.deps.desk?.write({ kind: 'survey', id: key, value: null });
+  }
+
+  /** What the desks' store keeps of a line entry (once its record is written). */
+  #save(entry: CallerEntry): void {
+    const stored = this.#stored(entry);
+    if (stored) this.deps.desk?.write({ kind: 'caller', id: entry.callerId, value: stored });
+  }
+
+  #stored(entry: CallerEntry): StoredCaller | null {
+    if (entry.writtenRecordId === undefined) return null;
+    return {
+      callerId: entry.callerId,
+      recordId: entry.writtenRecordId,
+      language: entry.language,
+      mode: entry.mode,
+      joinedAt: entry.joinedAt,
+      resumeKey: entry.resumeKey,
+      callback: entry.callback,
+      token: entry.token,
+    };
+  }
+
+  /**
+   * Takes over the line another leader kept: entries still in the lobby (waiting) or answered
+   * (their call goes on), and the surveys still open. Nobody is connected until a node reports
+   * their socket (`present`); a waiting caller not reported within their grace lets their place go,
+   * as after any dropped connection.
+   */
+  restore(callers: StoredCaller[], surveys: StoredSurvey[]): void {
+    const now = this.deps.scheduler.now();
+    for (const stored of callers) {
+      const waiting = this.deps.lobby.read.callerView(stored.callerId) !== null;
+      if (!waiting && stored.token === null) {
+        this.deps.desk?.write({ kind: 'caller', id: stored.callerId, value: null });
+        continue;
+      }
+      const entry: CallerEntry = {
+        ...stored,
+        recordId: Promise.resolve(stored.recordId),
+        writtenRecordId: stored.recordId,
+        connected: true,
+      };
+      this.#entries.restore(entry);
+      if (stored.token === null) this.disconnected(stored.callerId);
+    }
+    for (const survey of surveys) if (survey.expiresAt > now) this.#openSurvey(survey);
+  }
+
+  /** The line and the open surveys as the desks' store keeps them. */
+  stored(): { callers: StoredCaller[]; surveys: StoredSurvey[] } {
+    const now = this.deps.scheduler.now();
+    return {
+      callers: this.#entries.all().flatMap((e) => {
+        const stored = this.#stored(e);
+        return stored ? [stored] : [];
+      }),
+      // Their expiry is not kept in memory: a survey let go of stays open its full time again.
+      surveys: [...this.#surveys].map(([key, recordId]) => ({
+        key,
+        recordId,
+        expiresAt: now + SURVEY_OPEN_MS,
+      })),
+    };
+  }
+
+  /** A node reports the caller's socket after a change of leader: they never left. */
+  present(callerId: string): void {
+    const entry = this.#entries.get(callerId);
+    if (!entry) return;
+    entry.connected = true;
+    this.deps.holds.arrived(callerId);
+  }
+
+  /** No waiting caller's place lapses while nobody is sure who leads. */
+  freeze(): void {
+    this.deps.holds.clear();
+  }
+
+  /** Leading again: the wait starts again for each waiting caller who is away. */
+  thaw(): void {
+    for (const entry of this.#entries.all())
+      if (!entry.connected && this.#entries.isWaiting(entry.callerId)) this.disconnected(entry.callerId);
+  }
+
+  /** This node no longer leads: it forgets the line without a word (the new leader has it). */
+  standDown(): void {
+    this.deps.holds.clear();
+    this.#entries.clear();
+    this.#surveys.clear();
   }
 
   /** The lobby let a caller go on its own: forget them too. */
@@ -67,7 +180,9 @@ export class CallerLine implements CallerPort {
 
   remove(callerId: string): void {
     this.deps.holds.arrived(callerId);
+    if (!this.#entries.get(callerId)) return;
     this.#entries.remove(callerId);
+    this.deps.desk?.write({ kind: 'caller', id: callerId, value: null });
   }
 
   clear(): void {
@@ -85,7 +200,8 @@ export class CallerLine implements CallerPort {
     // The record is written after the lobby accepted, so a refused request leaves nothing behind.
     const recordId = this.deps.records.start({ callerLanguage: language, mode }).then((r) => r.id);
     const entry = this.#entries.add({ callerId, recordId, language, mode, joinedAt });
-    await recordId;
+    entry.writtenRecordId = await recordId;
+    this.#save(entry);
     this.deps.log.info({ callerId, language, mode }, 'caller joined the line');
     return { ...view, resumeKey: entry.resumeKey };
   }
@@ -109,6 +225,7 @@ export class CallerLine implements CallerPort {
     await this.deps.lobby.run('chooseFallback', callerId, choice);
     if (choice === 'callback') entry.callback = true;
     if (choice === 'text') entry.mode = 'text';
+    this.#save(entry);
     this.deps.log.info({ callerId, choice }, 'caller chose a fallback');
   }
 
@@ -149,7 +266,7 @@ export class CallerLine implements CallerPort {
   async rate(surveyKey: string, rating: number): Promise<void> {
     const recordId = this.#surveys.get(surveyKey);
     if (!recordId) throw new RelayError('not-found', 'this call can no longer be rated');
-    this.#surveys.delete(surveyKey);
+    this.#closeSurvey(surveyKey);
     await this.deps.records.rate(recordId, rating);
   }
 }

@@ -11,6 +11,7 @@ import { RelayError } from '../../../common/errors';
 import type { Logger } from '../logger';
 import type { CallMediaPort } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
+import { tokenHash } from './SessionDirectory';
 import { newId, newToken } from './tokens';
 
 export interface Participant {
@@ -19,8 +20,13 @@ export interface Participant {
   /** Account of an agent or interpreter; callers are anonymous. */
   accountId: string | null;
   displayName: string | null;
-  /** Bearer secret binding one browser to this participant of this session only. */
-  token: string;
+  /**
+   * Bearer secret binding one browser to this participant of this session only: handed out once,
+   * kept in memory on the node that made it; null in a call a new leader took over (it has the hash).
+   */
+  token: string | null;
+  /** The token's hash (SessionDirectory's tokenHash): how a join finds the participant. */
+  tokenHash: string;
   connected: boolean;
   /** Joined at least once: a later drop is "away", not "never came". */
   hasJoined: boolean;
@@ -56,14 +62,24 @@ export type SessionEvents = {
   ended: [EndReason];
 };
 
+/** Who answered whom: what the end of the call needs (its record, the wrap-up owed, the line). */
+export interface CallAnswer {
+  agentId: string;
+  callerId: string;
+  /** How long the caller waited before the agent answered. */
+  waitedMs: number;
+}
+
 /**
  * A call on the server: its participants and roles, its media, and how it ended. It is keyed by
  * session and participant ids, never by socket ids, so a participant can come back on a new socket.
  */
 export class Session extends TypedEmitter<SessionEvents> {
-  readonly id = newId();
+  readonly id: string;
   readonly startedAt: number;
   readonly #participants = new Map<string, Participant>();
+  /** Participants of a call taken over whose sockets no node has reported yet. */
+  readonly #unconfirmed = new Set<string>();
   /** The conversation lives here for the call only and is dropped when it ends: nothing is kept. */
   #chat: ChatMessage[] = [];
   /** UTF-8 bytes of the texts in `#chat`. */
@@ -77,10 +93,14 @@ export class Session extends TypedEmitter<SessionEvents> {
     readonly language: string,
     readonly mode: CallMode,
     readonly media: CallMediaPort,
+    readonly answer: CallAnswer,
     now: number,
     private readonly log: Logger,
+    /** A call taken over from another leader keeps its id; a new one gets a fresh id. */
+    id: string = newId(),
   ) {
     super((event, error) => log.error({ event, err: error }, 'session listener failed'));
+    this.id = id;
     this.startedAt = now;
     media.on('moved', () => this.safeEmit('media-moved'));
     media.on('closed', (reason) => {
@@ -93,13 +113,19 @@ export class Session extends TypedEmitter<SessionEvents> {
     return this.#endReason !== null;
   }
 
-  addParticipant(role: Role, accountId: string | null, displayName: string | null): Participant {
-    const participant: Participant = {
+  addParticipant(
+    role: Role,
+    accountId: string | null,
+    displayName: string | null,
+  ): Participant & { token: string } {
+    const token = newToken();
+    const participant = {
       participantId: newId(),
       role,
       accountId,
       displayName,
-      token: newToken(),
+      token,
+      tokenHash: tokenHash(token),
       connected: false,
       hasJoined: false,
     };
@@ -107,6 +133,23 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.media.addParticipant(participant.participantId);
     this.safeEmit('participant-added', participant);
     return participant;
+  }
+
+  /**
+   * A participant of a call taken over from another leader, as it was: no event, no media order
+   * (the call's router already has them, or the move that follows adds them). Not connected until
+   * a node reports their socket: see CallCenter.presenceReport.
+   */
+  restoreParticipant(p: Omit<Participant, 'token' | 'connected'>): Participant {
+    const participant: Participant = { ...p, token: null, connected: false };
+    this.#participants.set(participant.participantId, participant);
+    this.#unconfirmed.add(participant.participantId);
+    return participant;
+  }
+
+  /** The chat window and interpreter status a call taken over had (the chat is not kept: empty). */
+  restoreInterpreter(status: InterpreterStatus): void {
+    this.#interpreter = status;
   }
 
   /** Takes a participant out of the call (their token stops working); the others go on. */
@@ -134,7 +177,13 @@ export class Session extends TypedEmitter<SessionEvents> {
 
   setConnected(participantId: string, connected: boolean): void {
     const p = this.#participants.get(participantId);
-    if (!p || p.connected === connected) return;
+    if (!p) return;
+    // Taken over with the call and now reported by the node holding their socket: they never left.
+    if (this.#unconfirmed.delete(participantId) && connected && p.hasJoined) {
+      p.connected = true;
+      return;
+    }
+    if (p.connected === connected) return;
     p.connected = connected;
     const first = connected && !p.hasJoined;
     p.hasJoined = true;
@@ -196,6 +245,11 @@ export class Session extends TypedEmitter<SessionEvents> {
       displayName: p.displayName,
       connected: p.connected,
     };
+  }
+
+  /** The call's media was set up anew while nobody controlled it (a takeover): browsers must redo theirs. */
+  mediaMoved(): void {
+    this.safeEmit('media-moved');
   }
 
   /** Ends the call for everyone and frees its router. Idempotent. */

@@ -62,7 +62,7 @@ export function directoryEntry(session: Session): DirectoryEntry {
       participantId: p.participantId,
       role: p.role,
       accountId: p.accountId,
-      tokenHash: tokenHash(p.token),
+      tokenHash: p.tokenHash,
     })),
   };
 }

@@ -2,7 +2,8 @@ import type { CallMode } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { MediaPlacement } from '../media';
 import type { Scheduler } from '../util/scheduler';
-import { type Participant, Session } from './Session';
+import { type CallAnswer, type Participant, Session } from './Session';
+import type { DeskStore, StoredCall } from './DeskStore';
 import { directoryEntry, type SessionDirectory, tokenHash } from './SessionDirectory';
 
 export interface SessionRegistryDeps {
@@ -12,12 +13,15 @@ export interface SessionRegistryDeps {
   log: Logger;
   /** Where other nodes of a cluster read the live calls (none in the embedded default). */
   directory?: SessionDirectory;
+  /** Where the next leader of a cluster finds the live calls to take over (none in one process). */
+  desk?: DeskStore;
 }
 
 /** Opens sessions; finds live ones by id or lobby match, and participants by their join token. */
 export class SessionRegistry {
   readonly #sessions = new Map<string, Session>();
   readonly #byMatch = new Map<string, Session>();
+  /** By the token's hash: a call taken over from another leader knows its tokens only so. */
   readonly #byToken = new Map<string, { session: Session; participant: Participant }>();
   readonly #opening = new Map<string, Promise<Session>>();
   /** Directory writes, one after another: the directory sees the calls change in their order. */
@@ -34,6 +38,7 @@ export class SessionRegistry {
     recordId: Promise<string>;
     language: string;
     mode: CallMode;
+    answer: CallAnswer;
   }): Promise<Session> {
     const opening = (async () => {
       const recordId = await call.recordId;
@@ -44,6 +49,7 @@ export class SessionRegistry {
         call.language,
         call.mode,
         media,
+        call.answer,
         this.deps.scheduler.now(),
         this.deps.log.child({ matchId: call.matchId }),
       );
@@ -69,28 +75,50 @@ export class SessionRegistry {
   add(session: Session): void {
     this.#sessions.set(session.id, session);
     this.#byMatch.set(session.matchId, session);
-    for (const p of session.participants) this.#byToken.set(p.token, { session, participant: p });
+    for (const p of session.participants) this.#byToken.set(p.tokenHash, { session, participant: p });
     this.#publish((d) => d.put(directoryEntry(session)));
+    const save = () => this.deps.desk?.write({ kind: 'call', id: session.id, value: storedCall(session) });
+    save();
     session.on('participant-added', (p) => {
-      this.#byToken.set(p.token, { session, participant: p });
+      this.#byToken.set(p.tokenHash, { session, participant: p });
       this.#publish((d) => d.put(directoryEntry(session)));
+      save();
     });
     // A call moved to another node's media keeps its directory entry true to where it is.
-    session.on('media-moved', () => this.#publish((d) => d.put(directoryEntry(session))));
+    session.on('media-moved', () => {
+      this.#publish((d) => d.put(directoryEntry(session)));
+      save();
+    });
+    session.on('participant-joined', save);
+    session.on('interpreter', save);
     session.on('participant-removed', (p) => {
-      this.#byToken.delete(p.token);
+      this.#byToken.delete(p.tokenHash);
       this.#publish(async (d) => {
-        await d.forget(tokenHash(p.token));
+        await d.forget(p.tokenHash);
         await d.put(directoryEntry(session));
       });
+      save();
     });
     session.once('ended', () => {
+      if (this.#sessions.get(session.id) !== session) return; // let go of at a stand-down
       this.#sessions.delete(session.id);
       this.#byMatch.delete(session.matchId);
       const last = directoryEntry(session);
-      for (const p of session.participants) this.#byToken.delete(p.token);
+      for (const p of session.participants) this.#byToken.delete(p.tokenHash);
       this.#publish((d) => d.remove(last));
+      this.deps.desk?.write({ kind: 'call', id: session.id, value: null });
     });
+  }
+
+  /**
+   * This node no longer leads: it lets go of every call without ending it (no event, no order to
+   * its media, nothing written): the new leader takes each over where it is.
+   */
+  standDown(): void {
+    for (const session of this.#sessions.values()) session.media.release();
+    this.#sessions.clear();
+    this.#byMatch.clear();
+    this.#byToken.clear();
   }
 
   #publish(write: (directory: SessionDirectory) => Promise<void>): void {
@@ -102,7 +130,7 @@ export class SessionRegistry {
   }
 
   byToken(token: string): { session: Session; participant: Participant } | undefined {
-    return this.#byToken.get(token);
+    return this.#byToken.get(tokenHash(token));
   }
 
   byMatch(matchId: string): Session | undefined {
@@ -120,4 +148,28 @@ export class SessionRegistry {
   all(): Session[] {
     return [...this.#sessions.values()];
   }
+}
+
+/** What the next leader needs to take the call over (no conversation: the chat is not kept). */
+export function storedCall(session: Session): StoredCall {
+  return {
+    sessionId: session.id,
+    matchId: session.matchId,
+    recordId: session.recordId,
+    language: session.language,
+    mode: session.mode,
+    startedAt: session.startedAt,
+    mediaCallId: session.media.callId,
+    hostNodeId: session.media.hostNodeId,
+    ...session.answer,
+    interpreter: session.interpreter,
+    participants: session.participants.map((p) => ({
+      participantId: p.participantId,
+      role: p.role,
+      accountId: p.accountId,
+      displayName: p.displayName,
+      tokenHash: p.tokenHash,
+      hasJoined: p.hasJoined,
+    })),
+  };
 }

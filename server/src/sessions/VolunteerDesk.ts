@@ -5,6 +5,7 @@ import type { Logger } from '../logger';
 import type { AttendancePort, CallRecords, InterpreterPort, LobbyPort } from './ports';
 import type { RemovalReason, Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
+import type { DeskStore, StoredStaff } from './DeskStore';
 import { StaffDirectory, type StaffIdentity } from './StaffDirectory';
 
 export interface VolunteerDeskDeps {
@@ -13,6 +14,8 @@ export interface VolunteerDeskDeps {
   attendance: AttendancePort;
   records: CallRecords;
   log: Logger;
+  /** Where the next leader of a cluster finds volunteers' names (none in one process). */
+  desk?: DeskStore;
 }
 
 export type VolunteerProfile = StaffIdentity & { weeklyHours: WeeklyHours[] };
@@ -23,9 +26,35 @@ export type VolunteerProfile = StaffIdentity & { weeklyHours: WeeklyHours[] };
  * ringing others.
  */
 export class VolunteerDesk implements InterpreterPort {
-  readonly #staff = new StaffDirectory();
+  readonly #staff: StaffDirectory;
 
-  constructor(private readonly deps: VolunteerDeskDeps) {}
+  constructor(private readonly deps: VolunteerDeskDeps) {
+    this.#staff = new StaffDirectory('volunteer', deps.desk);
+  }
+
+  /** Takes over the volunteers' names another leader kept. */
+  restore(staff: StoredStaff[]): void {
+    for (const member of staff) this.#staff.restore(member);
+  }
+
+  stored(): StoredStaff[] {
+    return this.#staff.stored();
+  }
+
+  /** A node reports one of the volunteer's sockets after a change of leader. */
+  present(volunteerId: string): void {
+    this.#staff.present(volunteerId);
+  }
+
+  /** Volunteers no node reported: their screens went with the old leader and did not come back. */
+  async lostInTakeover(): Promise<void> {
+    for (const volunteerId of this.#staff.unreported()) await this.disconnected(volunteerId);
+  }
+
+  /** This node no longer leads. */
+  standDown(): void {
+    this.#staff.clear();
+  }
 
   presenceOf(volunteerId: string): VolunteerPresence {
     return this.deps.lobby.read.volunteerView(volunteerId)?.presence ?? 'offline';

@@ -5,6 +5,8 @@ export interface CallerEntry {
   callerId: string;
   /** The call record, written once the lobby has accepted the caller. */
   recordId: Promise<string>;
+  /** The same, once written: what the desks' store keeps. */
+  writtenRecordId?: string;
   language: string;
   mode: CallMode;
   joinedAt: number;
@@ -34,6 +36,16 @@ export class WaitingCallers {
     this.#byId.set(full.callerId, full);
     this.#byResumeKey.set(full.resumeKey, full);
     return full;
+  }
+
+  /** A caller taken over from another leader, as they were (not connected until reported). */
+  restore(entry: CallerEntry): void {
+    this.#byId.set(entry.callerId, entry);
+    this.#byResumeKey.set(entry.resumeKey, entry);
+  }
+
+  all(): CallerEntry[] {
+    return [...this.#byId.values()];
   }
 
   get(callerId: string): CallerEntry | undefined {

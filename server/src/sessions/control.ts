@@ -1,7 +1,7 @@
 // Call control as data: every operation signalling (or HTTP) asks of the call centre, by name and
 // plain arguments. In one process they run at once; in a cluster the same names and arguments
 // travel to the node that runs call control, so nothing but ids and JSON crosses that line.
-import type { CallCenter } from './CallCenter';
+import { type CallCenter, type PresenceReport, PresenceReportSchema } from './CallCenter';
 
 export function controlOps(calls: CallCenter) {
   const { agents, volunteers, callers, inCall } = calls;
@@ -51,6 +51,8 @@ export function controlOps(calls: CallCenter) {
       inCall.removeInterpreter(...a),
     'inCall.dropped': (...a: Parameters<typeof inCall.dropped>) => inCall.dropped(...a),
     overview: () => calls.overview(),
+    // Another node's report: checked like any input before it touches the desks.
+    'presence.report': (report: PresenceReport) => calls.presenceReport(PresenceReportSchema.parse(report)),
   };
 }
 

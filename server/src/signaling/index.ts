@@ -11,6 +11,7 @@ import { attachCallerNamespace } from './callerNamespace';
 import { attachVolunteerNamespace } from './volunteerNamespace';
 import { createContext } from './context';
 import type { AckObserver } from './respond';
+import type { PresenceReport } from '../sessions/CallCenter';
 import { broadcastSession } from './sessionHandlers';
 import type { AgentNamespace, CallerNamespace, SessionNamespace, VolunteerNamespace } from './types';
 
@@ -34,7 +35,10 @@ export interface SignalingDeps {
  * One namespace per role; in-call messages are shared, and a session's events reach every role.
  * `close()` stops the re-check of staff sign-ins.
  */
-export function attachSignaling(io: Server, deps: SignalingDeps): { close(): void } {
+export function attachSignaling(
+  io: Server,
+  deps: SignalingDeps,
+): { close(): void; presence(): PresenceReport } {
   const { callRequestsPerMinute, ...rest } = deps;
   const ctx = createContext({ ...rest, log: deps.log.child({ module: 'signaling' }) }, callRequestsPerMinute);
   const caller: CallerNamespace = io.of('/caller');
@@ -45,7 +49,7 @@ export function attachSignaling(io: Server, deps: SignalingDeps): { close(): voi
   attachAgentNamespace(agent, ctx);
   attachVolunteerNamespace(volunteer, ctx);
   deps.calls.on('session-started', (session) => broadcastSession(session, all));
-  return watchStaffSockets(
+  const watch = watchStaffSockets(
     [
       { nsp: agent, role: 'agent' },
       { nsp: volunteer, role: 'volunteer' },
@@ -54,4 +58,25 @@ export function attachSignaling(io: Server, deps: SignalingDeps): { close(): voi
     // CLI) writes, which no fake clock drives, and its timers must not join a test's fake ones.
     { auth: deps.auth, store: deps.store, scheduler: realScheduler(), log: ctx.log },
   );
+  return {
+    close: () => watch.close(),
+    // This node's own sockets only (a namespace's `sockets` map is local): for a new leader.
+    presence(): PresenceReport {
+      const report: PresenceReport = { seats: [], callers: [], agents: [], volunteers: [] };
+      for (const socket of caller.sockets.values()) {
+        if (socket.data.participant) report.seats.push(socket.data.participant);
+        if (socket.data.callerId) report.callers.push(socket.data.callerId);
+      }
+      for (const [nsp, ids] of [
+        [agent, report.agents],
+        [volunteer, report.volunteers],
+      ] as const) {
+        for (const socket of nsp.sockets.values()) {
+          if (socket.data.participant) report.seats.push(socket.data.participant);
+          if (socket.data.account) ids.push(socket.data.account.id);
+        }
+      }
+      return report;
+    },
+  };
 }

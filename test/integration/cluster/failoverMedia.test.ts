@@ -61,7 +61,14 @@ afterAll(async () => {
 
 /** A call opened on `first`; a move goes to the first other host not yet left, in order. */
 async function callOn(first: HostNode, others: HostNode[], callId: string, reopenDelayMs = 0) {
-  const watch = new HostWatch({ bus: controller, scheduler, log, intervalMs: 100, timeoutMs: 300 });
+  const watch = new HostWatch({
+    bus: controller,
+    scheduler,
+    log,
+    intervalMs: 100,
+    timeoutMs: 300,
+    unanswered: 2,
+  });
   cleanups.push(() => watch.close());
   const reopened: string[] = [];
   const media = new FailoverCallMedia(
@@ -78,6 +85,7 @@ async function callOn(first: HostNode, others: HostNode[], callId: string, reope
         });
       },
       watch: (nodeId, onLost) => watch.watch(nodeId, () => onLost()),
+      controlling: () => true,
       log,
     },
   );

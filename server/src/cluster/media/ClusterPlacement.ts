@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { RelayError } from '../../../../common/errors';
 import type { Logger } from '../../logger';
-import type { CallMediaPort, MediaPlacement } from '../../media';
+import type { CallMediaPort, MediaPlacement, MediaToResume } from '../../media';
 import type { Bus } from '../Bus';
 import { FailoverCallMedia } from './FailoverCallMedia';
 import type { HostWatch } from './HostWatch';
@@ -10,6 +11,16 @@ import { RemoteCallMedia } from './RemoteCallMedia';
 
 /** How many other nodes a placement tries before it hosts the call here. */
 const ATTEMPTS = 3;
+/** How long a new leader waits for a call's host to own up to its router: it delays the takeover. */
+const RESUME_TIMEOUT_MS = 1500;
+
+/**
+ * A moved call's router has an id of its own: a host that was only cut off, and comes back,
+ * cannot mix its events for the old router into the new one's.
+ */
+function movedId(matchId: string): string {
+  return `${matchId}~${randomBytes(4).toString('hex')}`;
+}
 
 export interface ClusterPlacementDeps {
   host: MediaHost;
@@ -17,6 +28,8 @@ export interface ClusterPlacementDeps {
   bus: Bus;
   /** Watches the other nodes hosting this node's calls, so a lost one's calls move. */
   watch: HostWatch;
+  /** Whether this node controls calls now (holds the lobby's lease). */
+  controlling: () => boolean;
   timeoutMs: number;
   log: Logger;
 }
@@ -31,15 +44,40 @@ export class ClusterPlacement implements MediaPlacement {
   constructor(private readonly deps: ClusterPlacementDeps) {}
 
   async open(callId: string): Promise<CallMediaPort> {
+    return this.#failover(callId, await this.#place(callId, new Set()), []);
+  }
+
+  async resume(call: MediaToResume): Promise<{ media: CallMediaPort; moved: boolean }> {
+    const { host, bus, log } = this.deps;
+    const attached =
+      call.hostNodeId === host.nodeId
+        ? (host.existing(call.mediaCallId) ?? null)
+        : await RemoteCallMedia.open(bus, call.hostNodeId, call.mediaCallId, {
+            timeoutMs: RESUME_TIMEOUT_MS,
+            log,
+            attach: true,
+          }).catch((err: unknown) => {
+            log.warn({ err, callId: call.matchId, host: call.hostNodeId }, 'the call’s media host is gone');
+            return null;
+          });
+    if (attached) return { media: this.#failover(call.matchId, attached, call.participantIds), moved: false };
+    const fresh = await this.#place(movedId(call.matchId), new Set([call.hostNodeId]));
+    for (const p of call.participantIds) fresh.addParticipant(p);
+    return { media: this.#failover(call.matchId, fresh, call.participantIds), moved: true };
+  }
+
+  #failover(matchId: string, first: CallMediaPort, participants: string[]): FailoverCallMedia {
     const { host, watch, log } = this.deps;
-    let moves = 0;
-    return new FailoverCallMedia(await this.#place(callId, new Set()), {
-      // A moved call's router has an id of its own: a host that was only cut off, and comes
-      // back, cannot mix its events for the old router into the new one's.
-      reopen: (avoid) => this.#place(`${callId}~${++moves}`, avoid),
-      watch: (nodeId, onLost) => (nodeId === host.nodeId ? () => {} : watch.watch(nodeId, () => onLost())),
-      log: log.child({ callId }),
-    });
+    return new FailoverCallMedia(
+      first,
+      {
+        reopen: (avoid) => this.#place(movedId(matchId), avoid),
+        watch: (nodeId, onLost) => (nodeId === host.nodeId ? () => {} : watch.watch(nodeId, () => onLost())),
+        controlling: this.deps.controlling,
+        log: log.child({ callId: matchId }),
+      },
+      participants,
+    );
   }
 
   async #place(callId: string, avoid: ReadonlySet<string>): Promise<CallMediaPort> {

@@ -10,6 +10,8 @@ export interface FailoverDeps {
   reopen: (avoid: ReadonlySet<string>) => Promise<CallMediaPort>;
   /** Calls `onLost` if the host stops answering; returns the way to stop watching. */
   watch: (hostNodeId: string, onLost: () => void) => () => void;
+  /** Whether this node controls calls now: only the leader moves a call (a frozen one waits). */
+  controlling: () => boolean;
   log: Logger;
 }
 
@@ -31,17 +33,24 @@ export class FailoverCallMedia extends TypedEmitter<CallMediaEvents> implements 
   /** Every host the call was on: never moved back to one of them. */
   readonly #left = new Set<string>();
 
+  /** `participants`: those `first` already has (a call taken over from another leader). */
   constructor(
     first: CallMediaPort,
     private readonly deps: FailoverDeps,
+    participants: Iterable<string> = [],
   ) {
     super((event, error) => deps.log.error({ event, err: error }, 'failover media listener failed'));
     this.#current = first;
+    for (const p of participants) this.#participants.add(p);
     this.#attach(first);
   }
 
   get hostNodeId(): string {
     return this.#current.hostNodeId;
+  }
+
+  get callId(): string {
+    return this.#current.callId;
   }
 
   get closed(): boolean {
@@ -72,6 +81,12 @@ export class FailoverCallMedia extends TypedEmitter<CallMediaEvents> implements 
     this.#closed = true;
     if (this.#moving) return; // the move closes what it opened
     this.#current.close();
+  }
+
+  release(): void {
+    this.#closed = true;
+    this.#detach();
+    this.#current.release();
   }
 
   async createTransport(participantId: string, direction: Direction) {
@@ -144,6 +159,10 @@ export class FailoverCallMedia extends TypedEmitter<CallMediaEvents> implements 
 
   #move(why: string): void {
     if (this.#closed || this.#moving) return;
+    if (!this.deps.controlling()) {
+      this.deps.log.warn({ host: this.hostNodeId, why }, 'not leading: the leader moves the call');
+      return;
+    }
     const old = this.#current;
     this.#detach();
     this.#left.add(old.hostNodeId);

@@ -12,34 +12,41 @@ export interface HostWatchOptions {
   log: Logger;
   /** How often each watched host is asked (default 1 s). */
   intervalMs?: number;
-  /** How long one ping may take (default 1 s). */
+  /** How long one ping may take (default 1.5 s). */
   timeoutMs?: number;
-  /** Pings in a row unanswered (or finding nobody) before a host counts as lost (default 2). */
-  misses?: number;
+  /** Pings in a row finding nobody listening before a host counts as lost (default 2). */
+  unreachable?: number;
+  /**
+   * Pings in a row unanswered in time before a host counts as lost (default 5): a busy host is
+   * slow, not gone, and moving its calls costs every browser a media restart.
+   */
+  unanswered?: number;
 }
 
 type OnLost = (hostNodeId: string) => void;
 
 /**
  * Tells the node controlling calls that a node hosting some of them is gone. A killed process's
- * Redis connections close with it, so a ping then finds nobody listening for that node; a frozen
- * node (or one cut off one way) lets pings time out. Either, `misses` times in a row (2 s by
- * default), and the host is lost. Two, not one: a node resubscribing after a Redis restart is
- * briefly not listening either.
+ * Redis connections close with it, so a ping then finds nobody listening for that node: twice in
+ * a row (about 2 s) and the host is lost (twice, not once: a node resubscribing after a Redis
+ * restart is briefly not listening either). A frozen node (or one cut off one way) lets pings time
+ * out: five in a row (about 8 s), as a host under load is slow, not gone.
  */
 export class HostWatch {
   readonly #watchers = new Map<string, Set<OnLost>>();
-  readonly #misses = new Map<string, number>();
+  readonly #misses = new Map<string, { unreachable: number; unanswered: number }>();
   #timer: Timer | null = null;
   #closed = false;
   readonly #intervalMs: number;
   readonly #timeoutMs: number;
-  readonly #maxMisses: number;
+  readonly #maxUnreachable: number;
+  readonly #maxUnanswered: number;
 
   constructor(private readonly options: HostWatchOptions) {
     this.#intervalMs = options.intervalMs ?? 1000;
-    this.#timeoutMs = options.timeoutMs ?? 1000;
-    this.#maxMisses = options.misses ?? 2;
+    this.#timeoutMs = options.timeoutMs ?? 1500;
+    this.#maxUnreachable = options.unreachable ?? 2;
+    this.#maxUnanswered = options.unanswered ?? 5;
   }
 
   /** Calls `onLost` once if `hostNodeId` is lost while watched; returns the way to stop watching. */
@@ -88,9 +95,11 @@ export class HostWatch {
     } catch (err) {
       // The bus itself failing (Redis restarting) says nothing about the host: not a miss.
       if (!(err instanceof NodeUnreachableError || err instanceof RequestTimeoutError)) return;
-      const misses = (this.#misses.get(host) ?? 0) + 1;
+      const misses = this.#misses.get(host) ?? { unreachable: 0, unanswered: 0 };
+      if (err instanceof NodeUnreachableError) misses.unreachable += 1;
+      else misses.unanswered += 1;
       this.#misses.set(host, misses);
-      if (misses >= this.#maxMisses) {
+      if (misses.unreachable >= this.#maxUnreachable || misses.unanswered >= this.#maxUnanswered) {
         log.warn({ host, err }, 'a media host is gone: its calls move');
         this.#lost(host);
       }

@@ -66,6 +66,12 @@ export class MediaHost {
     return media;
   }
 
+  /** The call's router if it is (still) here. */
+  existing(callId: string): CallMedia | undefined {
+    const media = this.#calls.get(callId);
+    return media && !media.closed ? media : undefined;
+  }
+
   load(): MediaHostLoad {
     let consumers = 0;
     for (const media of this.#calls.values()) consumers += media.consumerCount;
@@ -78,6 +84,12 @@ export class MediaHost {
     const { callId, op, args } = request.data;
     if (op === 'open') {
       const media = await this.open(callId);
+      return { rtpCapabilities: media.rtpCapabilities };
+    }
+    if (op === 'attach') {
+      // A new leader taking the call over: the router as it is, never a new one.
+      const media = this.existing(callId);
+      if (!media) throw new RelayError('not-found', 'this call has no media here any more');
       return { rtpCapabilities: media.rtpCapabilities };
     }
     const media = this.#calls.get(callId);

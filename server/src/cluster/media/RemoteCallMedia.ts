@@ -30,19 +30,22 @@ export class RemoteCallMedia extends TypedEmitter<CallMediaEvents> implements Ca
   private constructor(
     private readonly bus: Bus,
     readonly hostNodeId: string,
-    private readonly callId: string,
+    readonly callId: string,
     private readonly timeoutMs: number,
     private readonly log: Logger,
   ) {
     super((event, error) => log.error({ event, err: error }, 'remote call media listener failed'));
   }
 
-  /** Opens the call's router on `hostNodeId`, listening to its events before anything can happen. */
+  /**
+   * Opens the call's router on `hostNodeId`, listening to its events before anything can happen.
+   * With `attach`, only a router the host already has (a new leader taking the call over).
+   */
   static async open(
     bus: Bus,
     hostNodeId: string,
     callId: string,
-    options: { timeoutMs: number; log: Logger },
+    options: { timeoutMs: number; log: Logger; attach?: boolean },
   ): Promise<RemoteCallMedia> {
     const log = options.log.child({ module: 'media', callId, host: hostNodeId });
     const media = new RemoteCallMedia(bus, hostNodeId, callId, options.timeoutMs, log);
@@ -50,7 +53,9 @@ export class RemoteCallMedia extends TypedEmitter<CallMediaEvents> implements Ca
       media.#onEvent(payload),
     );
     try {
-      const opened = (await media.#send('open', [])) as { rtpCapabilities: types.RtpCapabilities };
+      const opened = (await media.#send(options.attach ? 'attach' : 'open', [])) as {
+        rtpCapabilities: types.RtpCapabilities;
+      };
       media.#rtpCapabilities = opened.rtpCapabilities;
     } catch (err) {
       await media.#stopListening();
@@ -82,6 +87,10 @@ export class RemoteCallMedia extends TypedEmitter<CallMediaEvents> implements Ca
   close(): void {
     if (this.#closed) return;
     this.#order('close');
+  }
+
+  release(): void {
+    void this.#stopListening();
   }
 
   createTransport(participantId: string, direction: Direction): Promise<TransportInfo> {

@@ -10,6 +10,7 @@ export const mediaEventsChannel = (callId: string): string => `media-events:${ca
 
 export const MEDIA_OPS = [
   'open',
+  'attach',
   'addParticipant',
   'removeParticipant',
   'resetParticipant',

@@ -240,6 +240,12 @@ export interface JoinedSession {
   language: string;
   mode: CallMode;
   routerRtpCapabilities: RouterRtpCapabilities;
+  /**
+   * Which router carries the call now: it changes when the call moves (a lost host, a dead
+   * worker). A participant who rejoins and finds another than theirs missed the move and must set
+   * their media up again.
+   */
+  mediaId: string;
   participants: ParticipantView[];
   /** The call's last messages (in memory for the call only; a bounded window, for someone who joins late). */
   chat: ChatMessage[];
@@ -351,7 +357,11 @@ export interface ClientAcks {
   'media:consume': ConsumerView;
   'media:resume-consumer': null;
   'media:set-producer-paused': null;
-  'media:restart': { producers: ProducerView[]; routerRtpCapabilities: RouterRtpCapabilities };
+  'media:restart': {
+    producers: ProducerView[];
+    routerRtpCapabilities: RouterRtpCapabilities;
+    mediaId: string;
+  };
   'chat:send': ChatMessage;
   'rtt:update': null;
 }

@@ -173,10 +173,10 @@ export class CallController {
       const old = this.#media;
       const media = this.#newMedia();
       old?.close();
-      const { producers, routerRtpCapabilities } = await withRetry(() =>
+      const { producers, routerRtpCapabilities, mediaId } = await withRetry(() =>
         this.signaling.request('media:restart', {}),
       );
-      this.#joined = { ...this.#joined, producers, routerRtpCapabilities };
+      this.#joined = { ...this.#joined, producers, routerRtpCapabilities, mediaId };
       await this.#startMedia(media, this.#joined, this.#stream);
       // Muted stays muted, camera off stays off: the new producers take the buttons' state.
       for (const [kind, id] of [
@@ -203,7 +203,10 @@ export class CallController {
     try {
       const token = this.#token;
       const joined: Joined = await withRetry(() => this.signaling.request('session:join', { token }));
+      // The call moved to another router while this socket was away: its restart order was missed.
+      const missedMove = this.#joined !== null && joined.mediaId !== this.#joined.mediaId;
       this.#joined = { ...joined };
+      if (missedMove) void this.#restartMedia();
       for (const p of joined.participants) {
         if (p.participantId !== joined.participantId) this.#tiles.setConnected(p.participantId, p.connected);
       }

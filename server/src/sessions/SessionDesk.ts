@@ -62,6 +62,7 @@ export class SessionDesk {
         language: session.language,
         mode: session.mode,
         routerRtpCapabilities: session.media.rtpCapabilities,
+        mediaId: session.media.callId,
         participants: session.participants.map((p) => session.view(p)),
         producers: await session.media.producersFor(participant.participantId),
         chat: [...session.chat],
@@ -81,6 +82,7 @@ export class SessionDesk {
     return {
       producers: await session.media.producersFor(seat.participantId),
       routerRtpCapabilities: session.media.rtpCapabilities,
+      mediaId: session.media.callId,
     };
   }
 

@@ -32,6 +32,11 @@ export interface AppDeps {
   reconnectGraceMs?: number;
   /** The sign-in limits (auth/SignInLimits); tests lower them to reach them quickly. */
   signInLimits?: SignInLimitOptions;
+  /**
+   * What an operator's `POST /admin/drain` (on METRICS_PORT) does: main.ts drains, closes and
+   * exits as on SIGTERM. Without it, the app drains (and stays up, closed to new calls).
+   */
+  onDrainRequested?: () => void;
 }
 
 export interface App {
@@ -74,11 +79,14 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
   // Off unless METRICS_TOKEN or METRICS_PORT is set: never public by default.
   const metrics = config.metrics && createMetrics();
   let metricsServer: http.Server | null = null;
+  let drain: App['drain'] | null = null;
   try {
     if (config.metrics?.port != null && metrics) {
       const { token, port: metricsPort, host } = config.metrics;
+      const onDrain =
+        deps.onDrainRequested ?? (() => void drain?.(config.drainTimeoutMs).catch(() => undefined));
       metricsServer = (
-        await startMetricsServer({ registry: metrics.registry, token, port: metricsPort, host, log })
+        await startMetricsServer({ registry: metrics.registry, token, port: metricsPort, host, log, onDrain })
       ).server;
     }
     const parts = await setUp(config, deps, { log, scheduler, httpServer, metrics, phase: () => phase });
@@ -90,7 +98,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     const turn = config.turn && { urls: config.turn.urls, policy: config.turn.iceTransportPolicy };
     log.info({ url, workers: config.rtc.workers, turn }, 'relay centre listening');
     const { pool, calls, store, records, io, node, signaling } = parts;
-    return {
+    const app: App = {
       url,
       port,
       httpServer,
@@ -126,6 +134,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         if (!deps.store) await store.close();
       },
     };
+    drain = (limitMs) => app.drain(limitMs);
+    return app;
   } catch (err) {
     closeNow(httpServer);
     closeNow(metricsServer);

@@ -14,7 +14,9 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const app = await createApp(config);
+  // An operator's POST /admin/drain (on METRICS_PORT) stops the node as SIGTERM does.
+  let requestStop: (why: string) => void = () => {};
+  const app = await createApp(config, { onDrainRequested: () => requestStop('POST /admin/drain') });
   console.warn(
     [
       '',
@@ -47,6 +49,10 @@ async function main(): Promise<void> {
     );
     await app.close();
     process.exit(0);
+  };
+  // Asked again while stopping: already under way (unlike a second signal, it never cuts the drain).
+  requestStop = (why) => {
+    if (!stopping) void stop(why);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

@@ -1,7 +1,6 @@
 // `npm run chaos` at a small size (one call, one waiting caller): a real Redis, PostgreSQL, three
 // node processes behind a balancer and Chromium, hit by each failure in turn. Each action is one
 // test asserting every promise; a broken one names the action and shows the nodes' last output.
-// Some fail today on purpose: the server does not yet keep every promise (issue 10).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS, Chaos, type ActionResult } from '../chaos/Chaos';
 import { brokenPromises, resultLine, resultTable } from '../chaos/report';

@@ -37,12 +37,27 @@ export async function startMetricsServer(options: {
   port: number;
   host: string;
   log: Logger;
+  /** `POST /admin/drain`: the operator's way to drain this node, as SIGTERM does. */
+  onDrain?: () => void;
 }): Promise<{ server: http.Server; port: number }> {
   const app = express();
   app.disable('x-powered-by');
   app.get('/metrics', metricsHandler(options.registry, options.token));
+  const { onDrain, token } = options;
+  if (onDrain) {
+    // On the operators' port only (never the public one), behind the same token when there is one.
+    app.post('/admin/drain', (req, res) => {
+      if (token !== null && !bearerMatches(req.headers.authorization, token)) {
+        res.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new RelayError('unauthenticated', 'A bearer token is needed for /admin/drain.');
+      }
+      options.log.warn({ from: req.socket.remoteAddress }, 'drain asked for on the operators’ port');
+      res.status(202).json({ draining: true });
+      onDrain();
+    });
+  }
   app.use(() => {
-    throw new RelayError('not-found', 'Only /metrics is served here.');
+    throw new RelayError('not-found', 'Only /metrics and POST /admin/drain are served here.');
   });
   app.use(errorMiddleware(options.log));
   const server = http.createServer(app);

@@ -19,10 +19,14 @@ export class Signaling<S extends ServerEvents> {
   readonly socket: Socket<S, ClientToServerEvents>;
 
   constructor(namespace: '/caller' | '/agent' | '/volunteer') {
-    this.socket = io(namespace, { transports: ['websocket'], withCredentials: true }) as Socket<
-      S,
-      ClientToServerEvents
-    >;
+    // Back quickly when a node goes away (the balancer sends the retry to another): 0.5 s, then up
+    // to 2 s between attempts, each ±50 % so that a node's browsers do not all come at once.
+    this.socket = io(namespace, {
+      transports: ['websocket'],
+      withCredentials: true,
+      reconnectionDelay: 500,
+      reconnectionDelayMax: 2000,
+    }) as Socket<S, ClientToServerEvents>;
   }
 
   request<K extends ClientMessageName>(
@@ -31,11 +35,17 @@ export class Signaling<S extends ServerEvents> {
     timeoutMs = 15_000,
   ): Promise<ClientAcks[K]> {
     return new Promise((resolve, reject) => {
+      // The connection went while waiting: the answer will not come (the node may be gone), so
+      // say so now rather than at the timeout; whoever asked may ask again once reconnected.
+      const onDisconnect = () =>
+        reject(new RelayError<RequestErrorCode>('disconnected', `${name}: the connection was lost`));
+      this.socket.once('disconnect', onDisconnect);
       // socket.io's typed timeout() emit loses the ack type; this is the same call, typed for our acks.
       const timed = this.socket.timeout(timeoutMs) as unknown as {
         emit(n: K, p: ClientPayload<K>, cb: (err: Error | null, res: Ack<ClientAcks[K]>) => void): void;
       };
       timed.emit(name, payload, (err, res) => {
+        this.socket.off('disconnect', onDisconnect);
         if (err)
           return reject(new RelayError<RequestErrorCode>('timeout', `${name}: no answer from the server`));
         if (res.ok) resolve(res.data);

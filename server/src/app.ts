@@ -126,6 +126,11 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
         signaling.close();
         // A cluster node hands its calls over rather than ending them; alone, it ends them.
         await node?.handOver();
+        if (node) {
+          await node.moveHostedCalls();
+          // The moves' restart orders reach this node's sockets before they are closed.
+          await new Promise((resolve) => setTimeout(resolve, MOVE_NOTICE_MS));
+        }
         calls.close();
         await io.close();
         await node?.close();
@@ -309,6 +314,9 @@ async function setUp(
   }
   return { store, records, pool, node, calls, auth, httpApp, io, signaling };
 }
+
+/** How long a closing cluster node keeps its sockets after its hosted calls were told to move. */
+const MOVE_NOTICE_MS = 500;
 
 /** How long a node keeps trying to tell a new leader about its sockets (it may still be taking over). */
 const REPORT_FOR_MS = 10_000;

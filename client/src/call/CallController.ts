@@ -19,6 +19,10 @@ import { ChatPanel } from './ChatPanel';
 import { exposeStats, outboundVideoStats } from './stats';
 import { Tiles } from './Tiles';
 
+/** How many times a media restart that failed is tried again, and after how long. */
+const RESTART_ATTEMPTS = 4;
+const RESTART_AGAIN_MS = 1000;
+
 type Joined = JoinedSession & { producers: ProducerView[] };
 
 /** Any role's connection: the in-call events are the same in every namespace. */
@@ -166,6 +170,8 @@ export class CallController {
   }
 
   /** Full restart: the media connection failed, so the server drops ours and we set it up again. */
+  #restartAttempts = 0;
+
   async #restartMedia(): Promise<void> {
     if (this.#restarting || this.#ended || !this.#joined) return;
     this.#restarting = true;
@@ -187,8 +193,14 @@ export class CallController {
           await media.setPaused(kind, true);
       }
       this.announcer.say(t('call.reconnected'), true);
+      this.#restartAttempts = 0;
     } catch (err) {
       console.error('media restart failed', err);
+      // A restart cut short (the connection went, the centre changed its leader mid-way) is tried
+      // again from the start, a few times, rather than leaving the call without media.
+      if (++this.#restartAttempts < RESTART_ATTEMPTS && !this.#ended) {
+        setTimeout(() => void this.#restartMedia(), RESTART_AGAIN_MS);
+      }
     } finally {
       this.#restarting = false;
     }

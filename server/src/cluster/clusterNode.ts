@@ -74,6 +74,11 @@ export interface ClusterNode {
   onLeaderChange(listener: (leader: string) => void): void;
   /** Gives the lobby's lease away (a draining leader): a standby takes over the desks. */
   handOver(): Promise<void>;
+  /**
+   * The calls whose media is here move to other nodes (each host-stopped): done while this node's
+   * sockets are still connected, so its browsers hear the restart at once.
+   */
+  moveHostedCalls(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -215,6 +220,11 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
         return answers.filter((a) => a !== null);
       },
       onLeaderChange: (listener) => leaderWatch.on('changed', listener),
+      async moveHostedCalls() {
+        // Leaving the load board first: nobody places a call here while they move.
+        await media?.board.stop();
+        await media?.host.close();
+      },
       async handOver() {
         // The desks are let go of (not ended) and their last writes land before the lease goes,
         // so the standby that takes it reads them all.

@@ -108,7 +108,9 @@ export class MediaHost {
    * to another node (FailoverCallMedia), so its participants set media up again there.
    */
   async close(): Promise<void> {
-    await this.#unserve?.();
+    const unserve = this.#unserve;
+    this.#unserve = null;
+    await unserve?.();
     for (const [callId, media] of this.#calls) {
       if (media.closed) continue;
       await this.deps.bus

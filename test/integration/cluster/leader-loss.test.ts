@@ -60,6 +60,13 @@ beforeAll(async () => {
     languages: ['kvk', 'ko'],
     password: TEST_PASSWORD,
   });
+  await store.accounts.create({
+    username: 'second-agent',
+    displayName: 'Agent Second',
+    role: 'agent',
+    languages: ['kvk', 'ko'],
+    password: TEST_PASSWORD,
+  });
   nodes.push(await startNodeProcess({ nodeId: 'standby', redisUrl: redis.url, databaseUrl }));
 }, 120_000);
 
@@ -73,7 +80,7 @@ afterAll(async () => {
 });
 
 describe('the lobby leader killed under a live call and a waiting caller', () => {
-  it('the standby takes over the desks: the call goes on, the caller keeps their place, the record closes once', async () => {
+  it('the standby takes over the desks: the call goes on, the caller keeps their place, an offer in flight is still answerable, each record once', async () => {
     const [doomed, standby] = nodes as [NodeProcess, NodeProcess];
     const agent = await socketOn(standby, '/agent', await login(standby, 'survivor-agent'));
     const caller = await socketOn(standby, '/caller');
@@ -98,6 +105,15 @@ describe('the lobby leader killed under a live call and a waiting caller', () =>
       }),
     );
     expect(queued.position).toBe(1);
+
+    // A third caller is being offered to a second agent when the leader dies: the offer is in the
+    // lobby (replicated), the caller's line entry in the desks (taken over).
+    const second = await socketOn(standby, '/agent', await login(standby, 'second-agent'));
+    const third = await socketOn(standby, '/caller');
+    const inFlight = second.next<OfferView>('agent:offer', 10_000);
+    ok(await second.request('agent:set-presence', { presence: 'available' }));
+    ok(await third.request<QueueView>('lobby:request', { language: 'kvk', mode: 'video' }));
+    const pendingOffer = await inFlight;
     const restart = {
       caller: caller.next('session:media-restart', 20_000).then(
         () => true,
@@ -137,6 +153,14 @@ describe('the lobby leader killed under a live call and a waiting caller', () =>
     ok(await caller.request('media:create-transport', { direction: 'recv' }));
     ok(await agent.request('media:create-transport', { direction: 'send' }));
 
+    // The offer in flight is still answerable: accepted on the new leader, the caller is matched.
+    const thirdMatched = third.next<{ token: string }>('lobby:matched', 10_000);
+    const accepted = ok(
+      await second.request<{ token: string }>('agent:accept-offer', { offerId: pendingOffer.offerId }),
+    );
+    expect(accepted.token).toBeTruthy();
+    expect((await thirdMatched).token).toBeTruthy();
+
     // The waiting caller's place is still theirs: taken back on a new connection with their key.
     const back = await socketOn(standby, '/caller');
     const resumed = ok(await back.request<ResumeResult>('lobby:resume', { resumeKey: queued.resumeKey }));
@@ -149,11 +173,11 @@ describe('the lobby leader killed under a live call and a waiting caller', () =>
     ok(await agent.request('agent:wrap-up', { resolved: true }));
     await until(async () => (await store.calls.list({})).some((r) => r.outcome === 'completed'), 10_000);
     const records = await store.calls.list({});
-    expect(records.filter((r) => r.callerLanguage === 'kvk')).toHaveLength(1);
-    expect(records.find((r) => r.callerLanguage === 'kvk')).toMatchObject({
-      outcome: 'completed',
-      resolved: true,
-    });
+    // One record per caller: the first call's closed as completed, the third's answered.
+    const kvk = records.filter((r) => r.callerLanguage === 'kvk');
+    expect(kvk).toHaveLength(2);
+    expect(kvk.filter((r) => r.outcome === 'completed' && r.resolved === true)).toHaveLength(1);
+    expect(kvk.filter((r) => r.answeredAt !== null)).toHaveLength(2);
     // The waiting caller's record is there, still open.
     expect(records.filter((r) => r.callerLanguage === 'vi' && r.endedAt === null)).toHaveLength(1);
   }, 90_000);

@@ -309,11 +309,21 @@ async function setUp(
       stored: () => calls.stored(),
     });
     await node.servePresence(() => signaling.presence());
-    // A new leader learns from every node which of its sockets never left.
+    // A new leader learns from every node which of its sockets never left: at once on a change of
+    // leader, and every few seconds anyway, so that one lost answer costs nobody their place.
     node.onLeaderChange((leader) => void reportPresence(control, signaling.presence, scheduler, log, leader));
+    const again = () => {
+      if (phase() === 'draining') return;
+      if (phase() === 'ready') control.call('presence.report', signaling.presence()).catch(() => undefined);
+      scheduler.after(PRESENCE_EVERY_MS, again);
+    };
+    scheduler.after(PRESENCE_EVERY_MS, again);
   }
   return { store, records, pool, node, calls, auth, httpApp, io, signaling };
 }
+
+/** How often a cluster node tells the leader about its sockets: well within the 30 s grace. */
+const PRESENCE_EVERY_MS = 10_000;
 
 /** How long a closing cluster node keeps its sockets after its hosted calls were told to move. */
 const MOVE_NOTICE_MS = 500;

@@ -363,7 +363,12 @@ async function stormInWorlds(options: FuzzOptions, ctx: StormContext, report: Fu
   } finally {
     for (const w of worlds) await w.building?.catch(() => undefined);
     for (const w of worlds) await w.scene?.dispose();
-    await until(() => app.calls.sessions.size === 0, 15_000).catch(() => undefined);
+    // A caller whose socket the storm closed keeps their place for the reconnect grace: the next
+    // call's agent would be offered them (and the next caller never matched) until it runs out.
+    await until(() => {
+      const lobby = app.calls.overview();
+      return lobby.sessions === 0 && lobby.callersWaiting === 0 && lobby.offersPending === 0;
+    }, 15_000).catch(() => undefined);
   }
 }
 

@@ -144,15 +144,26 @@ export async function answerWaiting(
     await signInOn(agent, '/agent/', agentName, TEST_PASSWORD);
     await agent.locator('#go-available').waitFor({ state: 'visible', timeout: 20_000 });
     await agent.click('#go-available');
+    // Each step names itself in a failure: "timed out" alone does not say whether the line or a page
+    // was slow. The limits are generous: on 2 cores at full size the load average reaches ~18.
+    const step = async (caller: WaitingCaller, name: string, what: () => Promise<unknown>) => {
+      try {
+        await what();
+      } catch (err) {
+        throw new Error(`${caller.label}: ${name}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
+      }
+    };
+    const shown = (page: Page, selector: string) =>
+      page.locator(selector).waitFor({ state: 'visible', timeout: 30_000 });
     for (const caller of callers) {
-      await agent.locator('#offer').waitFor({ state: 'visible', timeout: 20_000 });
+      await step(caller, 'no offer reached the agent', () => shown(agent, '#offer'));
       const offeredAt = Date.now();
       await agent.click('#accept-offer');
-      await caller.page.locator('[data-view="call"]').waitFor({ state: 'visible', timeout: 20_000 });
+      await step(caller, 'the caller never saw the call', () => shown(caller.page, '[data-view="call"]'));
       await caller.page.click('#hang-up', { timeout: 10_000 });
-      await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible', timeout: 15_000 });
+      await step(caller, 'the agent was not asked to wrap up', () => shown(agent, '[data-view="wrapup"]'));
       await agent.click('form#wrapup-form button[type=submit]');
-      await agent.locator('[data-view="console"]').waitFor({ state: 'visible', timeout: 15_000 });
+      await step(caller, 'the wrap-up was not taken', () => shown(agent, '[data-view="console"]'));
       await answered(caller, offeredAt);
     }
   } finally {

@@ -104,6 +104,9 @@ byId('accept-offer').addEventListener('click', () => {
   offer = null;
   incoming.hide();
   void (async () => {
+    // Set once the call has ended and chosen the next view: a request of its set-up failing after
+    // that (the session is gone) must not take the agent away from the wrap-up form.
+    let ended = false;
     try {
       const stream = accepted.mode === 'video' ? await openCameraAndMic() : null;
       const { token } = await s.request('agent:accept-offer', { offerId: accepted.offerId });
@@ -112,6 +115,7 @@ byId('accept-offer').addEventListener('click', () => {
         language: languageName(accepted.language),
       });
       const call = new CallController(s, byId('call-root'), announcer, (reason) => {
+        ended = true;
         for (const track of stream?.getTracks() ?? []) track.stop();
         // A call the caller never came to (a no-show, or one the service cut first) leaves nothing
         // to wrap up: back to the console. The lobby's presence has the last word either way.
@@ -124,6 +128,10 @@ byId('accept-offer').addEventListener('click', () => {
       mountInterpreterControls(call, s, accepted.language);
       await call.start(token, stream);
     } catch (err) {
+      if (ended) return;
+      // A caller who hangs up while this screen is still joining leaves the agent in wrap-up (the
+      // lobby's word, told while the call view was up): the form is owed, not an error.
+      if (presence === 'wrap-up') return showView('wrapup');
       showError(err);
       showView('console');
     }

@@ -169,7 +169,7 @@ describe('erlangA figures', () => {
     expect(() => erlangA(load, 2.5, 20, 120)).toThrow(/agents must be an integer ≥ 1/);
     expect(() => erlangA(load, 11, 20, 0)).toThrow(/patienceS must be a positive finite/);
     expect(() => erlangA(load, 11, 20, Number.POSITIVE_INFINITY)).toThrow(/patienceS/);
-    expect(() => erlangA(load, 11, -1, 120)).toThrow(/thresholdS must be ≥ 0/);
+    expect(() => erlangA(load, 11, -1, 120)).toThrow(/thresholdS must be a finite number ≥ 0/);
   });
 });
 

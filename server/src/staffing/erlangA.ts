@@ -38,7 +38,9 @@ export function erlangA(load: Load, agents: number, thresholdS: number, patience
   if (!(patienceS > 0) || !Number.isFinite(patienceS)) {
     throw new RangeError(`patienceS must be a positive finite number of seconds, got ${patienceS}`);
   }
-  if (!(thresholdS >= 0)) throw new RangeError(`thresholdS must be ≥ 0, got ${thresholdS}`);
+  if (!(thresholdS >= 0) || !Number.isFinite(thresholdS)) {
+    throw new RangeError(`thresholdS must be a finite number ≥ 0, got ${thresholdS}`);
+  }
   const a = offeredErlangs(load);
   if (a === 0) {
     return {

@@ -2,3 +2,4 @@
 // target, what callers' patience the records show, and what each shift of the day needs.
 export * from './agentsNeeded';
 export * from './patience';
+export * from './shiftPlan';

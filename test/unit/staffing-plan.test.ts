@@ -133,6 +133,16 @@ describe('agentsNeeded', () => {
     );
   });
 
+  it('under Erlang A with near-endless patience needs what Erlang C needs', () => {
+    // A 50 % target sends the search below a = 10 agents, where such a queue runs to millions.
+    for (const serviceLevel of [0.5, 0.8, 0.95]) {
+      const target = { serviceLevel, thresholdS: 20 };
+      expect(agentsNeeded(tenErlangs, target, { patienceS: 1e9 }).agents).toBe(
+        agentsNeeded(tenErlangs, target, 'erlang-c').agents,
+      );
+    }
+  });
+
   it('plans fewer agents than Erlangs when callers are impatient enough and the target modest', () => {
     const staffing = agentsNeeded(tenErlangs, { serviceLevel: 0.5, thresholdS: 20 }, { patienceS: 30 });
     expect(staffing.agents).toBeLessThan(10);

@@ -1,5 +1,5 @@
 // How many agents a load needs for a service-level target, by Erlang C or Erlang A.
-import { erlangA } from './erlangA';
+import { erlangA, QueueTooLongError } from './erlangA';
 import { erlangC, offeredErlangs, type Load, type QueueFigures } from './erlangC';
 
 export interface Target {
@@ -69,14 +69,24 @@ export function agentsNeeded(load: Load, target: Target, model: QueueModel): Sta
 
   const meets = (figures: Staffing) => shareMeetingTarget(figures, target) >= target.serviceLevel;
   const evaluate = (agents: number) => staffingFigures(load, agents, target.thresholdS, model);
+  // Below Erlang C's answer a near-endless patience can make the queue run to millions (fewer agents
+  // than Erlangs, hardly anybody leaving): such a staffing answers almost nobody in time, so it fails.
+  const evaluateBelowErlangC = (agents: number) => {
+    try {
+      return evaluate(agents);
+    } catch (error) {
+      if (error instanceof QueueTooLongError) return undefined;
+      throw error;
+    }
+  };
   let best = evaluate(byErlangC.agents);
   if (!meets(best)) return walkUp(load, target, model, best.agents + 1, limit);
   let lo = erlangALowerBound(a, target, model.patienceS);
   let hi = best.agents;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const figures = evaluate(mid);
-    if (meets(figures)) {
+    const figures = evaluateBelowErlangC(mid);
+    if (figures !== undefined && meets(figures)) {
       hi = mid;
       best = figures;
     } else {

@@ -19,6 +19,11 @@ const NEGLIGIBLE = 1e-16;
 /** Guard against a chain we could not hold (patience so long the queue runs to millions). */
 const MAX_STATES = 2_000_000;
 
+/** The queue would run to millions of callers: fewer agents than Erlangs and almost endless patience. */
+export class QueueTooLongError extends RangeError {
+  override name = 'QueueTooLongError';
+}
+
 /**
  * Erlang A's figures for `agents` agents. Conventions, chosen to match `erlangC`:
  *
@@ -119,7 +124,7 @@ function stationaryDistribution(a: number, c: number, r: number): number[] {
   let logTotal = 0;
   for (let n = 1; ; n++) {
     if (n > MAX_STATES) {
-      throw new RangeError(
+      throw new QueueTooLongError(
         `Erlang A needs more than ${MAX_STATES} states here: patience too long, use Erlang C`,
       );
     }

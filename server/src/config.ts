@@ -1,6 +1,8 @@
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SHIFTS, formatShift, parseShiftSpec } from './lobby';
+import type { ShiftDefinition } from './lobby/types';
 import { isPostgresUrl, type StoreLocation } from './store/location';
 
 /** A PostgreSQL URL. The message never repeats the value: it may hold a password. */
@@ -45,6 +47,26 @@ function isOrigin(value: string): boolean {
 }
 
 /** Every setting comes from the environment, is validated once at start, and is listed in the README. */
+/** SHIFTS: the shift calendar (parseShiftSpec's format); unset or empty, the 120 centre's three shifts. */
+export function ShiftsSetting() {
+  return z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z
+      .string()
+      .optional()
+      .transform((text, ctx): ShiftDefinition[] => {
+        if (text === undefined) return DEFAULT_SHIFTS.map((s) => ({ ...s }));
+        const parsed = parseShiftSpec(text);
+        if (parsed.ok) return parsed.shifts;
+        ctx.addIssue({
+          code: 'custom',
+          message: `${parsed.message}; e.g. ${DEFAULT_SHIFTS.map(formatShift).join(';')}`,
+        });
+        return z.NEVER;
+      }),
+  );
+}
+
 const EnvSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -105,6 +127,7 @@ const EnvSchema = z.object({
   CALL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),
   FALLBACK_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(180_000),
   MAX_MISSED_OFFERS: z.coerce.number().int().min(1).max(100).default(3),
+  SHIFTS: ShiftsSetting(),
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -174,6 +197,8 @@ export interface Config {
     invitationTimeoutMs: number;
     volunteerRingBatch: number;
     fallbackAfterMs: number;
+    /** The shift calendar (local time in the lobby's time zone): agents' shifts name these. */
+    shifts: ShiftDefinition[];
   };
   trustProxy: boolean;
   /**
@@ -268,6 +293,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       invitationTimeoutMs: e.INVITATION_TIMEOUT_MS,
       volunteerRingBatch: e.VOLUNTEER_RING_BATCH,
       fallbackAfterMs: e.FALLBACK_AFTER_MS,
+      shifts: e.SHIFTS,
     },
     trustProxy: e.TRUST_PROXY,
     allowedOrigins: [

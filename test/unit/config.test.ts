@@ -15,7 +15,31 @@ describe('configuration from the environment', () => {
       invitationTimeoutMs: 30_000,
       volunteerRingBatch: 3,
       fallbackAfterMs: 180_000,
+      shifts: [
+        { name: 'day', start: '09:00', end: '18:00' },
+        { name: 'night', start: '18:00', end: '24:00' },
+        { name: 'late-night', start: '00:00', end: '09:00' },
+      ],
     });
+  });
+
+  it('reads the shift calendar from SHIFTS, weekly rosters included, and names what is wrong in it', () => {
+    expect(
+      loadConfig({ SHIFTS: 'early=06:00-14:00@mon-fri; late=14:00-22:00;weekend=22:00-06:00@fri-sun' }).lobby
+        .shifts,
+    ).toEqual([
+      { name: 'early', start: '06:00', end: '14:00', days: [1, 2, 3, 4, 5] },
+      { name: 'late', start: '14:00', end: '22:00' },
+      { name: 'weekend', start: '22:00', end: '06:00', days: [0, 5, 6] },
+    ]);
+    const refused = (SHIFTS: string) => () => loadConfig({ SHIFTS });
+    expect(refused('day=9:00-18:00')).toThrow(/SHIFTS: 'day=9:00-18:00' is not NAME=HH:MM-HH:MM\[@days\]/);
+    expect(refused('Day=09:00-18:00')).toThrow(/SHIFTS: shift name 'Day' must be/);
+    expect(refused('day=09:00-18:00;day=18:00-24:00')).toThrow(/SHIFTS: duplicate shift 'day'/);
+    expect(refused('day=09:00-09:00')).toThrow(/SHIFTS: shift 'day' needs distinct/);
+    expect(refused('day=09:00-25:00')).toThrow(/SHIFTS: shift 'day' needs distinct/);
+    expect(refused('day=09:00-18:00@weekdays')).toThrow(/SHIFTS: shift 'day': days must be like mon-fri/);
+    expect(refused(';;')).toThrow(/SHIFTS: at least one shift is needed; e\.g\. day=09:00-18:00;/);
   });
 
   it('reads every setting', () => {

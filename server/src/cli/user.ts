@@ -6,7 +6,7 @@ import type { ReadStream } from 'node:tty';
 import { describeStoreLocation, openStore, StoreError, type Store } from '../store';
 import { PasswordInputError, promptNewPassword, readPasswordFromStream } from './readPassword';
 import { parseUserArgs, USAGE, UsageError } from './userArgs';
-import { CommandError, runUserCommand, type CommandIo } from './userCommands';
+import { CommandError, formatShifts, runUserCommand, type CommandIo } from './userCommands';
 
 async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<number> {
   let command;
@@ -19,6 +19,10 @@ async function main(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<nu
   }
   if (command.kind === 'help') {
     process.stdout.write(USAGE);
+    return 0;
+  }
+  if (command.kind === 'shifts') {
+    for (const line of formatShifts(command.shifts)) console.log(line);
     return 0;
   }
 

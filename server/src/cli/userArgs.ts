@@ -1,7 +1,9 @@
 /** Argument parsing for the accounts CLI: pure (argv and env in, a command out) so it is unit-testable. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { z } from 'zod';
-import { DatabaseUrl, PostgresUrl } from '../config';
+import { DatabaseUrl, PostgresUrl, ShiftsSetting } from '../config';
+import { DEFAULT_SHIFTS, formatShift } from '../lobby';
+import type { ShiftDefinition } from '../lobby/types';
 import type { StoreLocation } from '../store/location';
 import { ACCOUNT_ROLES, type AccountRole } from '../store/schema';
 import { AccountRoleSchema, DisplayName, Languages, Username } from '../store/validation';
@@ -16,8 +18,10 @@ Manage staff accounts: agents, supervisors and volunteer interpreters.
 
 Commands:
   add       --role ${ACCOUNT_ROLES.join('|')} --username NAME --name "Display Name"
-            --languages kvk,ko [--password-stdin]
+            --languages kvk,ko [--shift SHIFT] [--password-stdin]
   list      [--role ${ACCOUNT_ROLES.join('|')}]
+  shift     --username NAME --shift SHIFT|none   an agent's shift (or none)
+  shifts    the shift calendar the server runs (from $SHIFTS)
   passwd    --username NAME [--password-stdin]
   disable   --username NAME
   signout   --username NAME      sign the account out everywhere (every browser)
@@ -35,6 +39,8 @@ terminal, the password is read from stdin (a single line); otherwise you are ask
 it twice, without echo. Passwords need at least 12 characters.
 Usernames: 3-32 characters of a-z, 0-9, '.', '_' and '-'.
 Languages: comma-separated BCP-47 tags, e.g. kvk (Korean Sign Language), ko, en.
+Shifts: names from the calendar in $SHIFTS, as the server reads it (default
+${DEFAULT_SHIFTS.map(formatShift).join(';')}).
 
 Example:
   printf '%s\\n' "$PASSWORD" | npm run user -- add --role agent --username minji \\
@@ -50,9 +56,12 @@ export type UserCommand =
       username: string;
       displayName: string;
       languages: string[];
+      shift: string | null;
       passwordStdin: boolean;
     }
   | { kind: 'list'; db: StoreLocation; role?: AccountRole }
+  | { kind: 'shift'; db: StoreLocation; username: string; shift: string | null }
+  | { kind: 'shifts'; shifts: ShiftDefinition[] }
   | { kind: 'passwd'; db: StoreLocation; username: string; passwordStdin: boolean }
   | { kind: 'disable'; db: StoreLocation; username: string }
   | { kind: 'signout'; db: StoreLocation; username: string };
@@ -71,9 +80,12 @@ const COMMAND_OPTIONS = {
     username: { type: 'string' },
     name: { type: 'string' },
     languages: { type: 'string' },
+    shift: { type: 'string' },
     'password-stdin': { type: 'boolean' },
   },
   list: { ...DB, role: { type: 'string' } },
+  shift: { ...DB, username: { type: 'string' }, shift: { type: 'string' } },
+  shifts: {},
   passwd: { ...DB, username: { type: 'string' }, 'password-stdin': { type: 'boolean' } },
   disable: { ...DB, username: { type: 'string' } },
   signout: { ...DB, username: { type: 'string' } },
@@ -90,19 +102,34 @@ export function parseUserArgs(
   }
   if (!isCommandName(command)) throw new UsageError(`unknown command "${command}"`);
   const values = parseOptions(command, rest);
+  if (command === 'shifts') return { kind: 'shifts', shifts: calendar(env) };
   const db = database(optional(values, 'db'), env);
 
   switch (command) {
-    case 'add':
+    case 'add': {
+      const role = check(AccountRoleSchema, required(values, 'role'), '--role');
+      const shift = optional(values, 'shift');
+      if (shift !== undefined && role !== 'agent') throw new UsageError('--shift: only agents have a shift');
       return {
         kind: 'add',
         db,
-        role: check(AccountRoleSchema, required(values, 'role'), '--role'),
+        role,
         username: check(Username, required(values, 'username'), '--username'),
         displayName: check(DisplayName, required(values, 'name'), '--name'),
         languages: check(Languages, splitList(required(values, 'languages')), '--languages'),
+        shift: shift === undefined ? null : shiftOf(shift, env),
         passwordStdin: values['password-stdin'] === true,
       };
+    }
+    case 'shift': {
+      const shift = required(values, 'shift');
+      return {
+        kind: 'shift',
+        db,
+        username: check(Username, required(values, 'username'), '--username'),
+        shift: shift === 'none' ? null : shiftOf(shift, env),
+      };
+    }
     case 'list': {
       const role = optional(values, 'role');
       return role === undefined
@@ -147,6 +174,20 @@ function database(
   }
   const url = check(DatabaseUrl, env.DATABASE_URL, 'DATABASE_URL');
   return url === undefined ? { path: env.DATABASE_PATH || DEFAULT_DATABASE_PATH } : { url };
+}
+
+/** The calendar the server would run with this environment: a bad SHIFTS is refused as it would be there. */
+function calendar(env: Readonly<Record<string, string | undefined>>): ShiftDefinition[] {
+  return check(ShiftsSetting(), env.SHIFTS, 'SHIFTS');
+}
+
+/** A shift name that is in the calendar (a typo would otherwise count the agent under no shift). */
+function shiftOf(name: string, env: Readonly<Record<string, string | undefined>>): string {
+  const shifts = calendar(env);
+  if (shifts.some((s) => s.name === name)) return name;
+  throw new UsageError(
+    `--shift "${name}" is not in the shift calendar (${shifts.map((s) => s.name).join(', ')}; none to clear)`,
+  );
 }
 
 function isCommandName(name: string): name is CommandName {

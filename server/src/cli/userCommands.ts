@@ -1,8 +1,10 @@
 /** What each accounts-CLI command does, given an open store; output goes through `io` so tests can capture it. */
 import { DuplicateUsernameError, type Account, type Store } from '../store';
+import { formatWeekdays } from '../lobby';
+import type { ShiftDefinition } from '../lobby/types';
 import type { UserCommand } from './userArgs';
 
-export type StoreCommand = Exclude<UserCommand, { kind: 'help' }>;
+export type StoreCommand = Exclude<UserCommand, { kind: 'help' | 'shifts' }>;
 
 export interface CommandIo {
   out(line: string): void;
@@ -22,10 +24,29 @@ export async function runUserCommand(command: StoreCommand, store: Store, io: Co
       if (await store.accounts.findByUsername(command.username))
         throw new DuplicateUsernameError(command.username);
       const password = await io.newPassword(command.passwordStdin);
-      const { username, displayName, role, languages } = command;
-      const account = await store.accounts.create({ username, displayName, role, languages, password });
+      const { username, displayName, role, languages, shift } = command;
+      const account = await store.accounts.create({
+        username,
+        displayName,
+        role,
+        languages,
+        shift,
+        password,
+      });
       io.out(
-        `Added ${account.role} "${account.username}" (${account.displayName}), languages ${account.languages.join(', ')}.`,
+        `Added ${account.role} "${account.username}" (${account.displayName}), languages ${account.languages.join(', ')}${account.shift === null ? '' : `, ${account.shift} shift`}.`,
+      );
+      return;
+    }
+    case 'shift': {
+      const account = await findOrFail(store, command.username);
+      if (account.role !== 'agent')
+        throw new CommandError(`"${account.username}" is a ${account.role}: only agents have a shift`);
+      await store.accounts.setShift(account.id, command.shift);
+      io.out(
+        command.shift === null
+          ? `"${account.username}" has no shift now.`
+          : `"${account.username}" works the ${command.shift} shift now (from their next sign-in).`,
       );
       return;
     }
@@ -69,9 +90,28 @@ async function findOrFail(store: Store, username: string): Promise<Account> {
 
 function formatTable(accounts: readonly Account[]): string[] {
   const rows = [
-    ['USERNAME', 'ROLE', 'STATUS', 'LANGUAGES', 'NAME'],
-    ...accounts.map((a) => [a.username, a.role, status(a), a.languages.join(','), a.displayName]),
+    ['USERNAME', 'ROLE', 'STATUS', 'LANGUAGES', 'SHIFT', 'NAME'],
+    ...accounts.map((a) => [
+      a.username,
+      a.role,
+      status(a),
+      a.languages.join(','),
+      a.shift ?? '-',
+      a.displayName,
+    ]),
   ];
+  return alignColumns(rows);
+}
+
+/** The shift calendar, one shift a line: name, hours, days. */
+export function formatShifts(shifts: readonly ShiftDefinition[]): string[] {
+  return alignColumns([
+    ['SHIFT', 'HOURS', 'DAYS'],
+    ...shifts.map((s) => [s.name, `${s.start}-${s.end}`, s.days ? formatWeekdays(s.days) : 'every day']),
+  ]);
+}
+
+function alignColumns(rows: readonly string[][]): string[] {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
   return rows.map((row) =>
     row

@@ -5,7 +5,7 @@ export type { CommandValue, LobbyCommand, LobbyCommandName } from './commands';
 export { DEFAULT_CONFIG } from './config';
 export { LOBBY_SNAPSHOT_VERSION } from './snapshot';
 export type { LobbyStateSnapshot } from './snapshot';
-export { DEFAULT_SHIFTS } from './shifts';
+export { DEFAULT_SHIFTS, formatShift, formatWeekdays, parseShiftSpec, SHIFT_NAME } from './shifts';
 export { canonicalLanguage, serves as languageServes } from './languages';
 export type {
   AgentInput,

@@ -46,7 +46,19 @@ export class AgentDesk {
   /** Signed in: known to the lobby; a wrap-up still owed from before is shown again. */
   async connected(agent: StaffIdentity): Promise<AgentPresence> {
     this.#staff.connected(agent);
-    await this.deps.lobby.run('upsertAgent', { agentId: agent.id, languages: agent.languages });
+    const shift = agent.shift ?? null;
+    const known = await this.deps.lobby.attempt('upsertAgent', {
+      agentId: agent.id,
+      languages: agent.languages,
+      ...(shift !== null && { shift }),
+    });
+    if (!known) {
+      // The only refusal with valid languages: a shift the calendar (SHIFTS) no longer has. The agent
+      // still takes calls, counted under no shift, and the operator hears of it.
+      if (shift !== null)
+        this.deps.log.warn({ agentId: agent.id, shift }, 'agent shift is not in SHIFTS; counted under none');
+      await this.deps.lobby.run('upsertAgent', { agentId: agent.id, languages: agent.languages });
+    }
     if (this.#wrapUps.has(agent.id)) await this.deps.lobby.attempt('resumeWrapUp', agent.id);
     return this.presenceOf(agent.id);
   }

@@ -4,6 +4,8 @@ export interface StaffIdentity {
   id: string;
   displayName: string;
   languages: string[];
+  /** An agent's shift (a name in the lobby's shift calendar), if the account has one. */
+  shift?: string | null;
 }
 
 /**

@@ -24,6 +24,7 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
         id: agentId,
         displayName: account.displayName,
         languages: account.languages,
+        shift: account.shift,
       });
       socket.emit('agent:presence', { presence });
     }

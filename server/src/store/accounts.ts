@@ -2,10 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { constraintViolation } from './dbErrors';
-import { DuplicateUsernameError, NotFoundError } from './errors';
+import { DuplicateUsernameError, NotFoundError, ValidationError } from './errors';
 import { decoyVerify, hashPassword, verifyPassword } from './passwords';
 import type { AccountRole, AccountRow, Database } from './schema';
-import { AccountRoleSchema, Id, Languages, NewAccountInput, Password, parseInput } from './validation';
+import {
+  AccountRoleSchema,
+  Id,
+  Languages,
+  NewAccountInput,
+  Password,
+  ShiftName,
+  parseInput,
+} from './validation';
 
 /** A staff account as the rest of the app sees it: never includes the password hash. */
 export interface Account {
@@ -22,6 +30,8 @@ export interface Account {
    * signed out everywhere): a session made under an older generation is void.
    */
   sessionGeneration: number;
+  /** An agent's shift (a name in the SHIFTS calendar); null for others and agents without one. */
+  shift: string | null;
   /** Milliseconds since the epoch. */
   createdAt: number;
 }
@@ -34,6 +44,8 @@ export interface NewAccount {
   password: string;
   /** Defaults to true. */
   approved?: boolean;
+  /** Agents only; defaults to none. */
+  shift?: string | null;
 }
 
 export interface AccountRepository {
@@ -55,6 +67,8 @@ export interface AccountRepository {
   setPassword(id: string, password: string): Promise<void>;
   /** @throws ValidationError, NotFoundError */
   setLanguages(id: string, languages: readonly string[]): Promise<void>;
+  /** An agent's shift, or null for none. @throws ValidationError (not an agent, bad name), NotFoundError */
+  setShift(id: string, shift: string | null): Promise<void>;
   /** Ends the account's sign-ins too. Idempotent. @throws NotFoundError */
   disable(id: string): Promise<void>;
   /**
@@ -79,6 +93,7 @@ const PUBLIC_COLUMNS = [
   'created_at',
   'disabled',
   'session_generation',
+  'shift',
 ] as const satisfies readonly (keyof PublicAccountRow)[];
 
 const StoredLanguages = z.array(z.string());
@@ -101,6 +116,7 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
         created_at: now(),
         disabled: 0,
         session_generation: 0,
+        shift: valid.shift,
       } as const;
       try {
         await db.insertInto('accounts').values(row).execute();
@@ -171,6 +187,15 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
       await updateOne(id, { languages: JSON.stringify(valid) });
     },
 
+    async setShift(id, shift) {
+      const valid = parseInput(ShiftName.nullable(), shift, 'shift');
+      const account = await this.findById(parseInput(Id, id, 'id'));
+      if (!account) throw new NotFoundError('account', id);
+      if (valid !== null && account.role !== 'agent')
+        throw new ValidationError([{ field: 'shift', message: 'only agents have a shift' }]);
+      await updateOne(id, { shift: valid });
+    },
+
     async disable(id) {
       await updateOne(id, { disabled: 1 }, ENDS_SESSIONS);
     },
@@ -198,7 +223,7 @@ export function createAccountRepository(db: Kysely<Database>, now: () => number)
 
   async function updateOne(
     id: string,
-    values: Partial<Pick<AccountRow, 'password_hash' | 'languages' | 'disabled' | 'approved'>>,
+    values: Partial<Pick<AccountRow, 'password_hash' | 'languages' | 'disabled' | 'approved' | 'shift'>>,
     endsSessions = false,
   ) {
     const result = await db
@@ -229,6 +254,7 @@ function toAccount(row: PublicAccountRow): Account {
     approved: row.approved === 1,
     disabled: row.disabled === 1,
     sessionGeneration: row.session_generation,
+    shift: row.shift,
     createdAt: row.created_at,
   };
 }

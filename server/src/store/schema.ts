@@ -30,6 +30,8 @@ export interface AccountsTable {
   disabled: Generated<IntBool>;
   /** Bumped whenever the account's sign-ins must end; a session of an older generation is void. */
   session_generation: Generated<number>;
+  /** The agent's shift (a name in the SHIFTS calendar), or null. */
+  shift: string | null;
 }
 
 /** Metadata about a call only: no media, transcript or message content is ever stored. */

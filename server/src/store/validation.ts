@@ -1,6 +1,7 @@
 /** Input rules for the store, shared with the CLI so it can reject bad arguments before asking for a password. */
 import { z } from 'zod';
 import { CallMode, ClientMessages, LanguageTag } from '../../../common/protocol';
+import { SHIFT_NAME } from '../lobby/shifts';
 import { ValidationError, type ValidationIssue } from './errors';
 import { ACCOUNT_ROLES, CALL_OUTCOMES } from './schema';
 
@@ -116,14 +117,25 @@ export const Languages = z
   .max(20, 'at most 20 languages')
   .transform((tags) => [...new Set(tags)]);
 
-export const NewAccountInput = z.object({
-  username: Username,
-  displayName: DisplayName,
-  role: AccountRoleSchema,
-  languages: Languages,
-  password: Password,
-  approved: z.boolean().default(true),
-});
+/** An agent's shift: a name from the SHIFTS calendar (which names exist is the CLI's and server's to check). */
+export const ShiftName = z
+  .string()
+  .regex(SHIFT_NAME, "must be 1-32 of a-z, 0-9, '_' and '-' (a name from SHIFTS, e.g. day)");
+
+export const NewAccountInput = z
+  .object({
+    username: Username,
+    displayName: DisplayName,
+    role: AccountRoleSchema,
+    languages: Languages,
+    password: Password,
+    approved: z.boolean().default(true),
+    shift: ShiftName.nullable().default(null),
+  })
+  .refine((a) => a.shift === null || a.role === 'agent', {
+    message: 'only agents have a shift',
+    path: ['shift'],
+  });
 
 export const CallStartInput = z.object({ callerLanguage: Language, mode: CallMode });
 export const CallEndInput = z.object({

@@ -30,6 +30,7 @@ describe.each(STORE_ENGINES)('accounts (%s)', (engine) => {
       approved: true,
       disabled: false,
       sessionGeneration: 0,
+      shift: null,
       createdAt: clock.now(),
     });
     expect(Object.keys(account)).not.toContain('passwordHash');
@@ -179,6 +180,26 @@ describe.each(STORE_ENGINES)('accounts (%s)', (engine) => {
     expect(await db.store.accounts.verifyPassword('jun', 'a brand new passphrase')).toMatchObject({
       id: jun.id,
     });
+  });
+
+  it("keeps an agent's shift, and refuses one for other roles or with a malformed name", async () => {
+    const minji = await db.store.accounts.create({ ...MINJI, shift: 'night' });
+    expect(minji.shift).toBe('night');
+    expect((await db.store.accounts.findById(minji.id))?.shift).toBe('night');
+    await db.store.accounts.setShift(minji.id, 'late-night');
+    expect((await db.store.accounts.findByUsername('minji'))?.shift).toBe('late-night');
+    await db.store.accounts.setShift(minji.id, null);
+    expect((await db.store.accounts.findById(minji.id))?.shift).toBeNull();
+
+    const create = db.store.accounts.create({ ...MINJI, username: 'jun', role: 'volunteer', shift: 'day' });
+    await expect(create).rejects.toThrow('shift: only agents have a shift');
+    const jun = await db.store.accounts.create({ ...MINJI, username: 'jun', role: 'volunteer' });
+    await expect(db.store.accounts.setShift(jun.id, 'day')).rejects.toThrow(
+      'shift: only agents have a shift',
+    );
+    await expect(db.store.accounts.setShift(minji.id, 'Night shift')).rejects.toBeInstanceOf(ValidationError);
+    await expect(db.store.accounts.setShift('missing', 'day')).rejects.toBeInstanceOf(NotFoundError);
+    expect((await db.store.accounts.findById(minji.id))?.shift).toBeNull();
   });
 
   it('lists usernames in byte order on every engine, whatever the server collation', async () => {

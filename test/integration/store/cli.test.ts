@@ -88,6 +88,38 @@ describe('accounts CLI (end to end, sqlite)', () => {
     expect(rawQuery(other, 'select username from accounts')).toEqual([{ username: 'minji' }]);
   });
 
+  it("sets an agent's shift from the calendar in SHIFTS, and shows that calendar", async () => {
+    const roster = { ...env, SHIFTS: 'early=06:00-14:00@mon-fri;late=14:00-22:00' };
+    const add = await runCli([...addMinji, '--shift', 'early'], { stdin: `${GOOD_PASSWORD}\n`, env: roster });
+    expect(add).toMatchObject({
+      code: 0,
+      stdout: 'Added agent "minji" (Kim Min-ji), languages kvk, ko, early shift.\n',
+    });
+    const change = await runCli(['shift', '--username', 'minji', '--shift', 'late'], { env: roster });
+    expect(change).toMatchObject({
+      code: 0,
+      stdout: '"minji" works the late shift now (from their next sign-in).\n',
+    });
+    expect(rawQuery(db, 'select shift from accounts')).toEqual([{ shift: 'late' }]);
+    const typo = await runCli(['shift', '--username', 'minji', '--shift', 'lat'], { env: roster });
+    expect(typo).toMatchObject({ code: 2, stdout: '' });
+    expect(typo.stderr).toContain('--shift "lat" is not in the shift calendar (early, late; none to clear)');
+    const none = await runCli(['shift', '--username', 'minji', '--shift', 'none'], { env: roster });
+    expect(none).toMatchObject({ code: 0, stdout: '"minji" has no shift now.\n' });
+    expect(rawQuery(db, 'select shift from accounts')).toEqual([{ shift: null }]);
+    const nobody = await runCli(['shift', '--username', 'nobody', '--shift', 'late'], { env: roster });
+    expect(nobody).toMatchObject({ code: 1, stderr: 'error: no account named "nobody"\n' });
+
+    const shifts = await runCli(['shifts'], { env: roster });
+    expect(shifts).toMatchObject({ code: 0, stderr: '' });
+    expect(shifts.stdout.split('\n')).toEqual([
+      'SHIFT  HOURS        DAYS',
+      'early  06:00-14:00  mon,tue,wed,thu,fri',
+      'late   14:00-22:00  every day',
+      '',
+    ]);
+  });
+
   it('lists, changes a password and disables', async () => {
     await runCli(addMinji, { stdin: `${GOOD_PASSWORD}\n`, env });
     await runCli(
@@ -101,9 +133,9 @@ describe('accounts CLI (end to end, sqlite)', () => {
     const list = await runCli(['list'], { env });
     expect(list.code).toBe(0);
     expect(list.stdout.split('\n')).toEqual([
-      'USERNAME  ROLE       STATUS  LANGUAGES  NAME',
-      'jun       volunteer  active  ko         Park Jun',
-      'minji     agent      active  kvk,ko     Kim Min-ji',
+      'USERNAME  ROLE       STATUS  LANGUAGES  SHIFT  NAME',
+      'jun       volunteer  active  ko         -      Park Jun',
+      'minji     agent      active  kvk,ko     -      Kim Min-ji',
       '',
     ]);
     expect((await runCli(['list', '--role', 'volunteer'], { env })).stdout).not.toContain('minji');
@@ -213,7 +245,7 @@ describe('accounts CLI (end to end, postgres)', () => {
       expect(duplicate).toMatchObject({ code: 1, stderr: 'error: username "jun" is already taken\n' });
       const list = await runCli(['list', '--db', url], { env: { DATABASE_PATH: file } });
       expect(list).toMatchObject({ code: 0, stderr: '' });
-      expect(list.stdout).toContain('jun       volunteer  active  ko         Park Jun');
+      expect(list.stdout).toContain('jun       volunteer  active  ko         -      Park Jun');
       expect(fs.existsSync(file)).toBe(false);
     } finally {
       cleanup();

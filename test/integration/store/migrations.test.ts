@@ -57,6 +57,7 @@ describe('openStore and migrations (sqlite)', () => {
       '001_initial',
       '002_volunteer_profiles',
       '003_session_generation',
+      '004_agent_shift',
     ]);
   });
 
@@ -86,7 +87,7 @@ describe('openStore and migrations (sqlite)', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(3);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(4);
   });
 
   it('survives two processes-worth of connections migrating a fresh file at once', async () => {
@@ -97,7 +98,7 @@ describe('openStore and migrations (sqlite)', () => {
       openStore({ path: file }),
     ]);
     await Promise.all(stores.map((s) => s.close()));
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(3);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(4);
   });
 
   it('works in memory', async () => {
@@ -137,6 +138,7 @@ describe('openStore and migrations (postgres)', () => {
       '001_initial',
       '002_volunteer_profiles',
       '003_session_generation',
+      '004_agent_shift',
     ]);
     // A 32-bit integer would overflow on any millisecond timestamp after January 1970.
     const timestamps = await pgQuery<{ table_name: string; column_name: string; data_type: string }>(
@@ -162,14 +164,14 @@ describe('openStore and migrations (postgres)', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(3);
+    expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(4);
   });
 
   it('lets several nodes migrate the same fresh database at once: one migrates, the others wait', async () => {
     // With Kysely's advisory lock disabled, most of these opens fail creating the same tables (tried).
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ url })));
     try {
-      expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(3);
+      expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(4);
       const account = await stores[0]!.accounts.create(MINJI);
       for (const store of stores) expect(await store.accounts.findById(account.id)).toEqual(account);
     } finally {

@@ -22,6 +22,7 @@ describe('parseUserArgs', () => {
       username: 'minji',
       displayName: 'Kim Min-ji',
       languages: ['kvk', 'ko'],
+      shift: null,
       passwordStdin: false,
     });
     expect(parseUserArgs([...add, '--password-stdin'], {})).toMatchObject({ passwordStdin: true });
@@ -76,6 +77,34 @@ describe('parseUserArgs', () => {
     });
   });
 
+  it("takes an agent's shift from the calendar the server reads (SHIFTS, else the default one)", () => {
+    expect(parseUserArgs([...add, '--shift', 'night'], {})).toMatchObject({ kind: 'add', shift: 'night' });
+    expect(parseUserArgs(['shift', '--username', 'Minji', '--shift', 'late-night'], {})).toEqual({
+      kind: 'shift',
+      db: { path: DEFAULT_DATABASE_PATH },
+      username: 'minji',
+      shift: 'late-night',
+    });
+    expect(parseUserArgs(['shift', '--username', 'minji', '--shift', 'none'], {})).toMatchObject({
+      shift: null,
+    });
+    const roster = { SHIFTS: 'early=06:00-14:00@mon-fri;late=14:00-22:00' };
+    expect(parseUserArgs([...add, '--shift', 'early'], roster)).toMatchObject({ shift: 'early' });
+    expect(parseUserArgs(['shifts'], roster)).toEqual({
+      kind: 'shifts',
+      shifts: [
+        { name: 'early', start: '06:00', end: '14:00', days: [1, 2, 3, 4, 5] },
+        { name: 'late', start: '14:00', end: '22:00' },
+      ],
+    });
+    expect(() => parseUserArgs([...add, '--shift', 'day'], roster)).toThrow(
+      '--shift "day" is not in the shift calendar (early, late; none to clear)',
+    );
+    expect(() => parseUserArgs(['shifts'], { SHIFTS: 'early' })).toThrow(
+      /^SHIFTS 'early' is not NAME=HH:MM-HH:MM\[@days\]/,
+    );
+  });
+
   it.each([[[]], [['help']], [['--help']], [['-h']], [['add', '--help']], [['list', '-h']]])(
     '%j means help',
     (argv) => {
@@ -108,6 +137,10 @@ describe('parseUserArgs', () => {
     [['list', '--role'], "list: Option '--role <value>' argument missing"],
     [['list', '--db', ''], '--db must not be empty'],
     [['disable'], '--username is required'],
+    [['add', '--role', 'volunteer', ...add.slice(3), '--shift', 'day'], '--shift: only agents have a shift'],
+    [['shift', '--username', 'minji'], '--shift is required'],
+    [['shift', '--username', 'minji', '--shift', 'dawn'], '--shift "dawn" is not in the shift calendar'],
+    [['shifts', '--db', 'x.sqlite'], "shifts: Unknown option '--db'"],
   ])('%j is a usage error', (argv, message) => {
     let error: unknown;
     try {

@@ -14,6 +14,7 @@ function account(id: string, role: AccountRole, flags: Partial<Account> = {}): A
     approved: true,
     disabled: false,
     sessionGeneration: 0,
+    shift: null,
     createdAt: 0,
     ...flags,
   };

@@ -2,6 +2,7 @@ import type { Migration } from 'kysely';
 import { initial } from './001_initial';
 import { volunteerProfiles } from './002_volunteer_profiles';
 import { sessionGeneration } from './003_session_generation';
+import { agentShift } from './004_agent_shift';
 import type { StoreEngine } from '../location';
 import { DDL } from './ddl';
 
@@ -16,5 +17,6 @@ export function migrationsFor(engine: StoreEngine): Readonly<Record<string, Migr
     '001_initial': initial(ddl),
     '002_volunteer_profiles': volunteerProfiles(ddl),
     '003_session_generation': sessionGeneration(),
+    '004_agent_shift': agentShift(),
   };
 }

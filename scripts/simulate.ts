@@ -11,4 +11,4 @@ function parseSeed(argv: string[]): number {
   return seed;
 }
 
-console.log(report(simulate(parseSeed(process.argv.slice(2)))));
+console.log(report(simulate({ seed: parseSeed(process.argv.slice(2)) })));

@@ -183,16 +183,25 @@ export function compareMmc(result: MmcResult, batches = 20): MmcComparison {
 export function plainMmc(options: MmcOptions): { arrivalsMs: Float64Array; waitsMs: Float64Array } {
   const { arrivalRand, talkRand } = streams(options.seed);
   const meanGapMs = HOUR / options.ratePerHour;
+  const meanTalkMs = options.ahtS * SECOND;
   const end = START + options.hours * HOUR;
-  const arrivals: number[] = [];
+  let arrivals = new Float64Array(Math.ceil(options.ratePerHour * options.hours * 1.05) + 64);
+  let n = 0;
   // Same arithmetic as the lobby run (absolute instants), so the arrivals are the same to the bit.
   for (
     let now = START + exponential(arrivalRand, meanGapMs);
     now < end;
     now += exponential(arrivalRand, meanGapMs)
-  )
-    arrivals.push(now - START);
-  const talks = Float64Array.from(arrivals, () => exponential(talkRand, options.ahtS * SECOND));
-  const arrivalsMs = Float64Array.from(arrivals);
+  ) {
+    if (n === arrivals.length) {
+      const grown = new Float64Array(2 * n);
+      grown.set(arrivals);
+      arrivals = grown;
+    }
+    arrivals[n++] = now - START;
+  }
+  const arrivalsMs = arrivals.subarray(0, n);
+  const talks = new Float64Array(n);
+  for (let k = 0; k < n; k++) talks[k] = exponential(talkRand, meanTalkMs);
   return { arrivalsMs, waitsMs: fcfsWaits(arrivalsMs, talks, options.agents) };
 }

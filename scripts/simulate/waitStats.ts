@@ -67,3 +67,31 @@ export function waitStats(arrivalsMs: Float64Array, waitsMs: Float64Array, w: Wa
     batches: w.batches,
   };
 }
+
+/**
+ * Standard error by batch means of the mean of any per-caller value over the window, e.g. the
+ * difference between two runs' service-level indicators for the same callers.
+ */
+export function batchMeanStdErr(
+  arrivalsMs: Float64Array,
+  value: (k: number) => number,
+  w: Omit<WaitWindow, 'thresholdMs'>,
+): number {
+  if (!(w.toMs > w.fromMs)) throw new RangeError('batchMeanStdErr: the window is empty');
+  if (!Number.isInteger(w.batches) || w.batches < 2)
+    throw new RangeError('batchMeanStdErr: batches must be >= 2');
+  const n = new Array<number>(w.batches).fill(0);
+  const sum = new Array<number>(w.batches).fill(0);
+  const width = (w.toMs - w.fromMs) / w.batches;
+  for (let k = 0; k < arrivalsMs.length; k++) {
+    const t = arrivalsMs[k] as number;
+    if (t < w.fromMs || t >= w.toMs) continue;
+    const b = Math.min(w.batches - 1, Math.floor((t - w.fromMs) / width));
+    n[b] = (n[b] as number) + 1;
+    sum[b] = (sum[b] as number) + value(k);
+  }
+  const means = sum.map((s, b) => (n[b] === 0 ? 0 : s / (n[b] as number)));
+  const mean = means.reduce((a, x) => a + x, 0) / means.length;
+  const variance = means.reduce((a, x) => a + (x - mean) ** 2, 0) / (means.length - 1);
+  return Math.sqrt(variance / means.length);
+}

@@ -1,4 +1,4 @@
-// Discrete-event simulation of one day at the centre, driving the real Lobby with a simulated clock.
+// Discrete-event simulation of one or more days at the centre, driving the real Lobby with a simulated clock.
 // The loop always advances to whichever comes first: the next simulated happening (an arrival, an agent
 // answering, a call ending...) or the lobby's own nextDeadline(), exactly as a real driver would.
 import { Lobby } from '../../server/src/lobby';
@@ -193,7 +193,7 @@ export function simulate(options: SimulateOptions): SimulationResult {
     }
   }
 
-  // Staff: agents log on and off with their shift; volunteers either have the app open all day or not.
+  // Staff: agents log on and off with their shift; volunteers have the app open for a whole day or not.
   for (const shift of scenario.shifts) {
     const periods = shiftPeriods(shift, days);
     rosterOf(shift).forEach((a, i) => {

@@ -52,6 +52,12 @@ function streams(seed: number): { arrivalRand: Rand; talkRand: Rand } {
 export function simulateMmc(options: MmcOptions): MmcResult {
   const wall0 = performance.now();
   const { ratePerHour, ahtS, agents, hours } = options;
+  if (!(ratePerHour > 0 && ahtS > 0 && hours > 0))
+    throw new RangeError('simulateMmc: rate, AHT and hours must be > 0');
+  if (!Number.isInteger(agents) || agents < 1)
+    throw new RangeError('simulateMmc: agents must be an integer >= 1');
+  if (!(options.warmUpHours >= 0 && options.warmUpHours < hours))
+    throw new RangeError('simulateMmc: the warm-up must be shorter than the run');
   // Two streams, so that the same arrivals and the same sequence of talk times can be replayed
   // through the plain queue whatever order the lobby serves callers in.
   const { arrivalRand, talkRand } = streams(options.seed);

@@ -1,14 +1,5 @@
-// npm run simulate [-- --seed N]: a deterministic simulated day at the centre driving the real Lobby.
-import { simulate } from './simulate/engine';
-import { report } from './simulate/report';
+// npm run simulate [-- --help]: a deterministic simulated day at the centre driving the real Lobby, or
+// the pure M/M/c queue through it beside Erlang C.
+import { runCli } from './simulate/cli';
 
-function parseSeed(argv: string[]): number {
-  const i = argv.indexOf('--seed');
-  const raw = i === -1 ? undefined : argv[i + 1];
-  if (raw === undefined) return 120;
-  const seed = Number(raw);
-  if (!Number.isInteger(seed)) throw new Error(`--seed needs an integer, got '${raw}'`);
-  return seed;
-}
-
-console.log(report(simulate(parseSeed(process.argv.slice(2)))));
+process.exitCode = runCli(process.argv.slice(2), console);

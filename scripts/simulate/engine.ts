@@ -1,25 +1,28 @@
-// Discrete-event simulation of one day at the centre, driving the real Lobby with a simulated clock.
+// Discrete-event simulation of one or more days at the centre, driving the real Lobby with a simulated clock.
 // The loop always advances to whichever comes first: the next simulated happening (an arrival, an agent
 // answering, a call ending...) or the lobby's own nextDeadline(), exactly as a real driver would.
 import { Lobby } from '../../server/src/lobby';
 import type { LobbyEvent, LobbyResult } from '../../server/src/lobby';
+import { Agenda } from './agenda';
 import type { Rand } from './random';
 import { exponential, mulberry32, weighted } from './random';
-import {
-  ARRIVALS_PER_HOUR,
-  behaviour,
-  DAY_START,
-  HOUR,
-  LANGUAGE_MIX,
-  SHIFTS,
-  VOLUNTEER_ONLINE,
-  VOLUNTEER_POOL,
-  weeklyHours,
-} from './scenario';
+import { behaviourOf, DAY, DAY_START, HOUR, MINUTE, rosterOf, shiftAt, weeklyHours } from './scenario';
+import { loadScenario } from './scenarioFile';
+import type { Scenario, ShiftSpec } from './scenarioSchema';
+
+export interface SimulateOptions {
+  seed: number;
+  /** Consecutive days from Monday 3 March 2025; shifts repeat daily, volunteers' hours weekly. Default 1. */
+  days?: number;
+  /** Default: scenarios/default.json. */
+  scenario?: Scenario;
+}
 
 export interface CallRecord {
   id: string;
   language: string;
+  /** 0 for the first simulated day. */
+  day: number;
   shift: string;
   arrivedAt: number;
   /** The estimate shown when the caller joined the line (null: nobody could serve them then). */
@@ -34,6 +37,8 @@ export interface CallRecord {
 
 export interface SimulationResult {
   seed: number;
+  days: number;
+  scenario: Scenario;
   calls: CallRecord[];
   counters: Map<string, number>;
   lobbyCalls: number;
@@ -41,64 +46,29 @@ export interface SimulationResult {
   wallMs: number;
 }
 
-interface Happening {
-  at: number;
-  seq: number;
-  run: () => void;
+/** A shift's periods over `days` days, in ms after DAY_START, with overlapping or touching ones merged. */
+export function shiftPeriods(shift: ShiftSpec, days: number): Array<[number, number]> {
+  const all: Array<[number, number]> = [];
+  for (let d = 0; d < days; d++)
+    for (const [start, end] of shift.hours) all.push([d * DAY + start * HOUR, d * DAY + end * HOUR]);
+  all.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const p of all) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && p[0] <= last[1]) last[1] = Math.max(last[1], p[1]);
+    else merged.push([p[0], p[1]]);
+  }
+  return merged;
 }
 
-/** Binary min-heap of simulated happenings, by time then insertion order (determinism). */
-class Agenda {
-  private readonly heap: Happening[] = [];
-  private seq = 0;
-
-  at(at: number, run: () => void): void {
-    const h = this.heap;
-    h.push({ at, seq: this.seq++, run });
-    let i = h.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (!this.less(h[i] as Happening, h[p] as Happening)) break;
-      [h[i], h[p]] = [h[p] as Happening, h[i] as Happening];
-      i = p;
-    }
-  }
-
-  peek(): number {
-    return this.heap[0]?.at ?? Number.POSITIVE_INFINITY;
-  }
-
-  pop(): Happening | undefined {
-    const h = this.heap;
-    const top = h[0];
-    const last = h.pop();
-    if (top === undefined || last === undefined || h.length === 0) return top;
-    h[0] = last;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < h.length && this.less(h[l] as Happening, h[m] as Happening)) m = l;
-      if (r < h.length && this.less(h[r] as Happening, h[m] as Happening)) m = r;
-      if (m === i) break;
-      [h[i], h[m]] = [h[m] as Happening, h[i] as Happening];
-      i = m;
-    }
-    return top;
-  }
-
-  private less(a: Happening, b: Happening): boolean {
-    return a.at < b.at || (a.at === b.at && a.seq < b.seq);
-  }
-}
-
-export function shiftOfHour(hour: number): string {
-  return hour < 9 ? 'late-night' : hour < 18 ? 'day' : 'night';
-}
-
-export function simulate(seed: number): SimulationResult {
+export function simulate(options: SimulateOptions): SimulationResult {
   const wall0 = performance.now();
+  const { seed } = options;
+  const days = options.days ?? 1;
+  if (!Number.isInteger(days) || days < 1) throw new RangeError(`days must be an integer >= 1, got ${days}`);
+  const scenario = options.scenario ?? loadScenario();
+  const behaviour = behaviourOf(scenario.behaviour);
+  const languageMix = Object.entries(scenario.languageMix);
   const rand: Rand = mulberry32(seed);
   let now = DAY_START;
   const lobby = new Lobby({}, () => now);
@@ -206,7 +176,9 @@ export function simulate(seed: number): SimulationResult {
           count(`fallback ${e.reason} → ${choice}`);
           if (rec !== undefined && rec.fallback === null) rec.fallback = choice;
           if (choice !== 'wait') {
-            agenda.at(now + 5_000, () => use('chooseFallback', lobby.chooseFallback(e.callerId, choice)));
+            agenda.at(now + behaviour.fallbackChoiceMs, () =>
+              use('chooseFallback', lobby.chooseFallback(e.callerId, choice)),
+            );
           }
           break;
         }
@@ -221,12 +193,13 @@ export function simulate(seed: number): SimulationResult {
     }
   }
 
-  // Staff: agents log on and off with their shift; volunteers either have the app open all day or not.
-  for (const shift of SHIFTS) {
-    shift.agents.forEach((a, i) => {
+  // Staff: agents log on and off with their shift; volunteers have the app open for a whole day or not.
+  for (const shift of scenario.shifts) {
+    const periods = shiftPeriods(shift, days);
+    rosterOf(shift).forEach((a, i) => {
       const agentId = `${shift.name}-${i + 1}`;
       use('upsertAgent', lobby.upsertAgent({ agentId, languages: a.languages, shift: shift.name }));
-      for (const [start, end] of shift.periods) {
+      for (const [start, end] of periods) {
         agenda.at(DAY_START + start, () => {
           onShift.set(agentId, true);
           use('logOn', lobby.setAgentPresence(agentId, 'available'));
@@ -241,57 +214,87 @@ export function simulate(seed: number): SimulationResult {
       }
     });
   }
-  for (const [language, n] of VOLUNTEER_POOL) {
+  const volunteerIds: string[] = [];
+  for (const [language, n] of Object.entries(scenario.volunteers.pool)) {
     for (let i = 0; i < n; i++) {
       const volunteerId = `vol-${language}-${i + 1}`;
+      volunteerIds.push(volunteerId);
       use(
         'upsertVolunteer',
-        lobby.upsertVolunteer({ volunteerId, languages: [language], weeklyHours: weeklyHours(rand) }),
+        lobby.upsertVolunteer({
+          volunteerId,
+          languages: [language],
+          weeklyHours: weeklyHours(rand, scenario.volunteers),
+        }),
       );
-      if (rand() < VOLUNTEER_ONLINE) use('volunteerOn', lobby.setVolunteerPresence(volunteerId, 'available'));
+      if (rand() < scenario.volunteers.onlineProbability)
+        use('volunteerOn', lobby.setVolunteerPresence(volunteerId, 'available'));
     }
   }
 
-  // Arrivals: a Poisson process whose rate follows the hourly curve.
-  let n = 0;
-  ARRIVALS_PER_HOUR.forEach((rate, hour) => {
-    let t = hour * HOUR;
-    for (;;) {
-      t += exponential(rand, HOUR / rate);
-      if (t >= (hour + 1) * HOUR) break;
-      const id = `caller-${++n}`;
-      const language = weighted(rand, LANGUAGE_MIX);
-      const patience = behaviour.patienceMs(rand);
-      const at = DAY_START + t;
-      agenda.at(at, () => {
-        const rec: CallRecord = {
-          id,
-          language,
-          shift: shiftOfHour(hour),
-          arrivedAt: now,
-          shownEstimateMs: null,
-          matchedAt: null,
-          leftAt: null,
-          interpreted: false,
-          interpreterJoinedAt: null,
-          interpreterGaveUp: false,
-          fallback: null,
-        };
-        calls.set(id, rec);
-        const view = use('enqueueCaller', lobby.enqueueCaller({ callerId: id, language, mode: 'video' }));
-        rec.shownEstimateMs = view?.value.estimatedWaitMs ?? null;
-        agenda.at(now + patience, () => {
-          if (rec.matchedAt === null && rec.leftAt === null && rec.fallback !== 'callback') {
-            use('abandon', lobby.cancelCaller(id, 'abandoned'));
-          }
-        });
-      });
+  /** Opens or closes a volunteer's app at the start of a later day; one mid-call hangs up first. */
+  const setVolunteerOnline = (volunteerId: string, online: boolean): void => {
+    const presence = lobby.volunteerView(volunteerId)?.presence;
+    if (online) {
+      if (presence === 'offline') use('volunteerOn', lobby.setVolunteerPresence(volunteerId, 'available'));
+    } else if (presence === 'in-call') {
+      agenda.at(now + MINUTE, () => setVolunteerOnline(volunteerId, false));
+    } else if (presence !== 'offline') {
+      use('volunteerOff', lobby.setVolunteerPresence(volunteerId, 'offline'));
     }
-  });
+  };
+
+  // Arrivals: a Poisson process whose rate follows the hourly curve, the same curve every day.
+  let n = 0;
+  for (let day = 0; day < days; day++) {
+    if (day > 0) {
+      for (const volunteerId of volunteerIds) {
+        const online = rand() < scenario.volunteers.onlineProbability;
+        agenda.at(DAY_START + day * DAY, () => setVolunteerOnline(volunteerId, online));
+      }
+    }
+    scenario.arrivalsPerHour.forEach((rate, hour) => {
+      if (rate <= 0) return;
+      let t = day * DAY + hour * HOUR;
+      for (;;) {
+        t += exponential(rand, HOUR / rate);
+        if (t >= day * DAY + (hour + 1) * HOUR) break;
+        const id = `caller-${++n}`;
+        const language = weighted(rand, languageMix);
+        const patience = behaviour.patienceMs(rand);
+        const at = DAY_START + t;
+        agenda.at(at, () => {
+          const rec: CallRecord = {
+            id,
+            language,
+            day,
+            shift: shiftAt(scenario.shifts, hour),
+            arrivedAt: now,
+            shownEstimateMs: null,
+            matchedAt: null,
+            leftAt: null,
+            interpreted: false,
+            interpreterJoinedAt: null,
+            interpreterGaveUp: false,
+            fallback: null,
+          };
+          calls.set(id, rec);
+          const view = use('enqueueCaller', lobby.enqueueCaller({ callerId: id, language, mode: 'video' }));
+          rec.shownEstimateMs = view?.value.estimatedWaitMs ?? null;
+          agenda.at(now + patience, () => {
+            if (rec.matchedAt === null && rec.leftAt === null && rec.fallback !== 'callback') {
+              use('abandon', lobby.cancelCaller(id, 'abandoned'));
+            }
+          });
+        });
+      }
+    });
+  }
 
   // Run until the line is empty after the last arrival, or three hours past midnight at the latest.
-  const hardStop = DAY_START + 27 * HOUR;
-  const lastArrival = DAY_START + 24 * HOUR;
+  const lastArrival = DAY_START + days * DAY;
+  const hardStop = lastArrival + 3 * HOUR;
+  // Run until the line is empty after the last arrival, or three hours past midnight at the latest.
   for (;;) {
     const nextHappening = agenda.peek();
     const nextDeadline = lobby.nextDeadline() ?? Number.POSITIVE_INFINITY;
@@ -309,6 +312,8 @@ export function simulate(seed: number): SimulationResult {
   }
   return {
     seed,
+    days,
+    scenario,
     calls: [...calls.values()],
     counters,
     lobbyCalls,

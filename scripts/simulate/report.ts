@@ -132,18 +132,26 @@ function grouped(calls: CallRecord[], key: (c: CallRecord) => string, order: str
   const sorted = [...rows.values()].sort((a, b) => {
     const ia = order.indexOf(a.group);
     const ib = order.indexOf(b.group);
-    if (ia !== -1 || ib !== -1) return (ia === -1 ? 99 : ia) - (ib === -1 ? 99 : ib);
+    if (ia !== -1 || ib !== -1) return (ia === -1 ? order.length : ia) - (ib === -1 ? order.length : ib);
     return b.calls - a.calls;
   });
   return table(HEADERS, [...sorted, total].map(cells));
+}
+
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+
+/** 'day 2 (Tue)': day 0 is Monday 3 March 2025. */
+export function dayLabel(day: number): string {
+  return `day ${day + 1} (${WEEKDAYS[(day + 1) % 7] ?? ''})`;
 }
 
 export function report(result: SimulationResult): string {
   const { calls, counters } = result;
   const get = (k: string) => counters.get(k) ?? 0;
   const out: string[] = [];
+  const what = result.days === 1 ? 'day' : `${result.days} days`;
   out.push(
-    `Simulated day at the relay centre — seed ${result.seed}: ${calls.length} calls, ` +
+    `Simulated ${what} at the relay centre — seed ${result.seed}: ${calls.length} calls, ` +
       `${result.lobbyCalls.toLocaleString('en-US')} lobby calls, ${(result.wallMs / 1000).toFixed(1)} s wall time`,
   );
   out.push(
@@ -152,12 +160,26 @@ export function report(result: SimulationResult): string {
       'interpreter joining; est. MAE / bias = mean |shown − actual| and mean (shown − actual) over live answers,\n' +
       'with the estimate shown on arrival (callers shown none, because nobody could serve them, are left out).\n',
   );
+  if (result.days > 1) {
+    out.push('By day (of arrival):');
+    const labels = Array.from({ length: result.days }, (_, d) => dayLabel(d));
+    out.push(grouped(calls, (c) => dayLabel(c.day), labels));
+    out.push('');
+  }
   out.push('By shift (of arrival):');
-  out.push(grouped(calls, (c) => c.shift, ['late-night', 'day', 'night']));
+  out.push(
+    grouped(
+      calls,
+      (c) => c.shift,
+      result.scenario.shifts.map((s) => s.name),
+    ),
+  );
   out.push('\nBy language:');
-  out.push(grouped(calls, (c) => c.language, ['ko', 'kvk']));
+  out.push(grouped(calls, (c) => c.language, []));
   const unresolved = calls.filter((c) => c.matchedAt === null && c.leftAt === null).length;
   const gaveUp = calls.filter((c) => c.interpreterGaveUp).length;
+  const giveUpS = result.scenario.behaviour.interpreterGiveUpS;
+  const giveUp = giveUpS % 60 === 0 ? `${giveUpS / 60} min` : `${giveUpS} s`;
   out.push('\nLobby activity:');
   out.push(
     table(
@@ -173,7 +195,7 @@ export function report(result: SimulationResult): string {
           'late or lost invitation accepts (expired/taken)',
           get('acceptInvitation: expired') + get('acceptInvitation: taken'),
         ],
-        ['interpreted calls given up by the agent (5 min)', gaveUp],
+        [`interpreted calls given up by the agent (${giveUp})`, gaveUp],
         [
           'fallback offered: long wait',
           get('event fallback-available') - countPrefix(counters, 'fallback no-capacity'),

@@ -1,160 +1,108 @@
-// The simulated centre: demand, languages, staffing and how people behave. Numbers are plausible
-// assumptions for a Korean citizens' relay line (Gyeonggi 120 staffing), not measurements.
+// How the simulated people behave, as functions of the scenario's numbers (scenarios/*.json). Each
+// function draws from the shared random stream in a fixed order, so a scenario and a seed give one day.
 import type { WeeklyHours } from '../../server/src/lobby';
 import type { Rand } from './random';
 import { logNormal, uniform, weighted } from './random';
+import type { BehaviourSpec, Scenario, ShiftSpec } from './scenarioSchema';
 
-export const MINUTE = 60_000;
+export const SECOND = 1000;
+export const MINUTE = 60 * SECOND;
 export const HOUR = 60 * MINUTE;
+export const DAY = 24 * HOUR;
 
 /** Monday 3 March 2025, 00:00 in Seoul. */
 export const DAY_START = Date.UTC(2025, 2, 2, 15, 0, 0);
 
-/** Expected arrivals per hour of the day (local time): quiet nights, office-hours peaks. */
-export const ARRIVALS_PER_HOUR = [
-  18, 12, 9, 7, 6, 8, 12, 25, 45, 250, 370, 390, 290, 320, 380, 370, 330, 250, 95, 80, 70, 55, 40, 28,
-];
+export type TalkKind = 'video' | 'interpreted' | 'text';
+export type FallbackReason = 'long-wait' | 'no-capacity';
 
-/** 70% Korean, 10% Korean Sign Language, 20% spread over other languages (two with no volunteer at all). */
-export const LANGUAGE_MIX: ReadonlyArray<readonly [string, number]> = [
-  ['ko', 70],
-  ['kvk', 10],
-  ['vi', 4],
-  ['zh-CN', 3.5],
-  ['en', 2.5],
-  ['th', 1.5],
-  ['tl', 1.2],
-  ['km', 1],
-  ['mn', 1],
-  ['ru', 1],
-  ['ja', 1],
-  ['uz', 0.9],
-  ['ne', 0.8],
-  ['id', 0.8],
-  ['my', 0.4],
-  ['si', 0.4],
-];
-
-export interface ShiftPlan {
-  name: string;
-  /** Offsets from DAY_START in ms; the late-night shift also covers the drain after midnight. */
-  periods: Array<[number, number]>;
-  agents: Array<{ languages: string[] }>;
+export interface Behaviour {
+  /** Agent answering an offer: accept after a few seconds, sometimes decline, sometimes miss it. */
+  agentResponse(rand: Rand): { kind: 'accept' | 'decline' | 'miss'; afterMs: number };
+  /** Break taken after being set away for missed offers. */
+  awayForMs(rand: Rand): number;
+  volunteerResponse(rand: Rand): { kind: 'accept' | 'decline' | 'ignore'; afterMs: number };
+  talkMs(rand: Rand, kind: TalkKind): number;
+  wrapUpMs(rand: Rand): number;
+  /** How long a caller waits before hanging up. */
+  patienceMs(rand: Rand): number;
+  /** The agent gives up waiting for an interpreter after this long and ends the call. */
+  interpreterGiveUpMs: number;
+  /** Time between the fallback offer and the caller's choice of text or callback. */
+  fallbackChoiceMs: number;
+  fallback(rand: Rand, reason: FallbackReason, options: string[]): 'wait' | 'text' | 'callback';
 }
 
-function roster(total: number, extras: Array<[string[], number]>): Array<{ languages: string[] }> {
-  const out: Array<{ languages: string[] }> = [];
-  for (const [langs, n] of extras) for (let i = 0; i < n; i++) out.push({ languages: ['ko', ...langs] });
-  while (out.length < total) out.push({ languages: ['ko'] });
-  return out;
+const ms = (s: number): number => s * SECOND;
+const between = (rand: Rand, [lo, hi]: readonly [number, number]): number => uniform(rand, ms(lo), ms(hi));
+
+export function behaviourOf(spec: BehaviourSpec): Behaviour {
+  const { agent, volunteer, talk, fallback } = spec;
+  const agentKinds = [
+    ['accept', agent.weights.accept],
+    ['decline', agent.weights.decline],
+    ['miss', agent.weights.miss],
+  ] as const;
+  const volunteerKinds = [
+    ['accept', volunteer.weights.accept],
+    ['decline', volunteer.weights.decline],
+    ['ignore', volunteer.weights.ignore],
+  ] as const;
+  return {
+    agentResponse(rand) {
+      const kind = weighted(rand, agentKinds);
+      // A miss draws a delay too (unused) so that every answer takes the same two draws.
+      return { kind, afterMs: between(rand, kind === 'decline' ? agent.declineAfterS : agent.acceptAfterS) };
+    },
+    awayForMs: (rand) => between(rand, agent.awayForS),
+    volunteerResponse(rand) {
+      const kind = weighted(rand, volunteerKinds);
+      return {
+        kind,
+        afterMs: between(rand, kind === 'accept' ? volunteer.acceptAfterS : volunteer.declineAfterS),
+      };
+    },
+    talkMs(rand, kind) {
+      const { medianS, sigma } = talk[kind];
+      return Math.max(ms(talk.minS), logNormal(rand, ms(medianS), sigma));
+    },
+    wrapUpMs: (rand) => between(rand, spec.wrapUpS),
+    patienceMs: (rand) => logNormal(rand, ms(spec.patience.medianS), spec.patience.sigma),
+    interpreterGiveUpMs: ms(spec.interpreterGiveUpS),
+    fallbackChoiceMs: ms(fallback.choiceAfterS),
+    fallback(rand, reason, options) {
+      const w = reason === 'no-capacity' ? fallback.noCapacity : fallback.longWait;
+      return weighted(rand, [
+        ['text', options.includes('text') ? w.text : 0],
+        ['callback', w.callback],
+        ['wait', w.wait],
+      ] as const);
+    },
+  };
 }
 
-export const SHIFTS: ShiftPlan[] = [
-  {
-    name: 'late-night',
-    periods: [
-      [0, 9 * HOUR],
-      [24 * HOUR, 33 * HOUR],
-    ],
-    agents: roster(6, [
-      [['kvk'], 1],
-      [['en'], 1],
-    ]),
-  },
-  {
-    name: 'day',
-    periods: [[9 * HOUR, 18 * HOUR]],
-    agents: roster(49, [
-      [['kvk'], 8],
-      [['en'], 3],
-      [['zh'], 2],
-      [['en', 'ja'], 1],
-    ]),
-  },
-  {
-    name: 'night',
-    periods: [[18 * HOUR, 24 * HOUR]],
-    agents: roster(10, [
-      [['kvk'], 2],
-      [['en'], 1],
-    ]),
-  },
-];
+/** One entry per agent, in log-on order. */
+export function rosterOf(shift: ShiftSpec): Array<{ languages: string[] }> {
+  return shift.agents.flatMap((group) =>
+    Array.from({ length: group.count }, () => ({ languages: group.languages })),
+  );
+}
 
-/** How many volunteers of each language are registered (zh volunteers declare plain 'zh'). */
-export const VOLUNTEER_POOL: ReadonlyArray<readonly [string, number]> = [
-  ['vi', 30],
-  ['zh', 20],
-  ['en', 15],
-  ['th', 12],
-  ['tl', 10],
-  ['km', 8],
-  ['mn', 8],
-  ['ru', 10],
-  ['ja', 8],
-  ['uz', 8],
-  ['ne', 6],
-  ['id', 8],
-  ['kvk', 12],
-];
-
-/** 2–4 weekly blocks per volunteer: evenings, lunchtimes, mornings, afternoons or weekends. */
-export function weeklyHours(rand: Rand): WeeklyHours[] {
-  const blocks: Array<[string, string]> = [
-    ['19:00', '22:00'],
-    ['12:00', '14:00'],
-    ['09:00', '12:00'],
-    ['14:00', '18:00'],
-    ['20:00', '24:00'],
-    ['10:00', '17:00'],
-  ];
+/** A volunteer's weekly blocks, each on a random weekday. */
+export function weeklyHours(rand: Rand, spec: Scenario['volunteers']): WeeklyHours[] {
+  const [fewest, most] = spec.blocksPerWeek;
   const out: WeeklyHours[] = [];
-  const n = 2 + Math.floor(rand() * 3);
+  const n = fewest + Math.floor(rand() * (most - fewest + 1));
   for (let i = 0; i < n; i++) {
-    const [start, end] = blocks[Math.floor(rand() * blocks.length)] as [string, string];
+    const [start, end] = spec.blocks[Math.floor(rand() * spec.blocks.length)] as [string, string];
     out.push({ day: Math.floor(rand() * 7), start, end });
   }
   return out;
 }
 
-/** Probability a registered volunteer has the app open today. */
-export const VOLUNTEER_ONLINE = 0.75;
-
-export const behaviour = {
-  /** Agent answering an offer: accept after a few seconds, sometimes decline, sometimes miss it. */
-  agentResponse(rand: Rand): { kind: 'accept' | 'decline' | 'miss'; afterMs: number } {
-    const kind = weighted(rand, [
-      ['accept', 92],
-      ['decline', 3],
-      ['miss', 5],
-    ] as const);
-    return { kind, afterMs: kind === 'decline' ? uniform(rand, 2_000, 6_000) : uniform(rand, 2_000, 8_000) };
-  },
-  /** Break taken after being set away for missed offers. */
-  awayForMs: (rand: Rand) => uniform(rand, 60_000, 300_000),
-  volunteerResponse(rand: Rand): { kind: 'accept' | 'decline' | 'ignore'; afterMs: number } {
-    const kind = weighted(rand, [
-      ['accept', 55],
-      ['decline', 15],
-      ['ignore', 30],
-    ] as const);
-    return { kind, afterMs: kind === 'accept' ? uniform(rand, 4_000, 40_000) : uniform(rand, 3_000, 15_000) };
-  },
-  talkMs(rand: Rand, kind: 'video' | 'interpreted' | 'text'): number {
-    const median = kind === 'video' ? 4.5 * MINUTE : kind === 'interpreted' ? 7 * MINUTE : 6 * MINUTE;
-    return Math.max(30_000, logNormal(rand, median, 0.5));
-  },
-  wrapUpMs: (rand: Rand) => uniform(rand, 30_000, 60_000),
-  /** How long a caller waits before hanging up. */
-  patienceMs: (rand: Rand) => logNormal(rand, 4 * MINUTE, 0.8),
-  /** The agent gives up waiting for an interpreter after this long and ends the call. */
-  interpreterGiveUpMs: 5 * MINUTE,
-  fallback(rand: Rand, reason: 'long-wait' | 'no-capacity', options: string[]): 'wait' | 'text' | 'callback' {
-    const text = options.includes('text') ? (reason === 'no-capacity' ? 45 : 15) : 0;
-    return weighted(rand, [
-      ['text', text],
-      ['callback', reason === 'no-capacity' ? 35 : 15],
-      ['wait', reason === 'no-capacity' ? 20 : 70],
-    ] as const);
-  },
-};
+/** The shift whose hours hold this hour of the day (the first listed, if several), for grouping. */
+export function shiftAt(shifts: readonly ShiftSpec[], hourOfDay: number): string {
+  for (const s of shifts)
+    for (const [start, end] of s.hours) if (hourOfDay >= start && hourOfDay < end) return s.name;
+  return '(no shift)';
+}

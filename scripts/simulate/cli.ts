@@ -1,0 +1,47 @@
+// What `npm run simulate` does, as a function of its arguments that returns the exit code.
+import { parseArgs, USAGE } from './args';
+import { simulate } from './engine';
+import { compareMmc, simulateMmc } from './mmc';
+import { mmcReport } from './mmcReport';
+import { report } from './report';
+import { loadScenario } from './scenarioFile';
+import { ScenarioError } from './scenarioSchema';
+import { withStaffing } from './staffing';
+
+/** Exit code of a bad command line or a bad scenario file. */
+export const USAGE_ERROR = 2;
+
+export interface Output {
+  log(text: string): void;
+  error(text: string): void;
+}
+
+export function runCli(argv: readonly string[], out: Output): number {
+  const parsed = parseArgs(argv);
+  if (!parsed.ok) {
+    out.error(`simulate: ${parsed.message}\nRun with --help for the options.`);
+    return USAGE_ERROR;
+  }
+  const cmd = parsed.command;
+  if (cmd.kind === 'help') {
+    out.log(USAGE);
+    return 0;
+  }
+  if (cmd.kind === 'mmc') {
+    const result = simulateMmc(cmd);
+    out.log(mmcReport(result, compareMmc(result)));
+    return 0;
+  }
+  try {
+    const base = loadScenario(cmd.scenarioPath);
+    const scenario = cmd.staffing === undefined ? base : withStaffing(base, cmd.staffing);
+    out.log(report(simulate({ seed: cmd.seed, days: cmd.days, scenario })));
+    return 0;
+  } catch (e) {
+    if (e instanceof ScenarioError || e instanceof RangeError) {
+      out.error(`simulate: ${e.message}`);
+      return USAGE_ERROR;
+    }
+    throw e;
+  }
+}

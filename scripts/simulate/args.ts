@@ -1,5 +1,6 @@
 // The command line of `npm run simulate`, parsed without side effects: the caller prints and exits.
 import { z } from 'zod';
+import { TargetSchema } from '../../server/src/staffing/cliArgs';
 
 export const USAGE = `npm run simulate -- [options]
 
@@ -10,6 +11,13 @@ A deterministic simulated day (or days) at the centre, driving the real lobby.
   --scenario FILE    scenario JSON (default scenarios/default.json)
   --staffing LIST    agents per shift instead of the scenario's, e.g. day=52,night=12: the last
                      agent group of each shift (its generalists) takes up the difference
+
+Staffing recommended from a simulated history, then checked in the simulator:
+  --recommend        simulate the scenario (--seed, --days), recommend agents per shift from what
+                     it recorded (Erlang A per skill group, patience fitted to the hang-ups), then
+                     run it again (seed + 1) with the scenario's roster and with the recommendation;
+                     exits 1 unless every shift comes within 5 points of the target
+  --target P/T       the service-level target (default 80/20: 80 % answered within 20 s)
 
 Pure M/M/c through the real lobby, beside Erlang C:
   --mmc              one language, Poisson arrivals, exponential talk, no wrap-up, no hang-ups,
@@ -34,6 +42,13 @@ export type Command =
       staffing: Record<string, number> | undefined;
     }
   | {
+      kind: 'recommend';
+      seed: number;
+      days: number;
+      scenarioPath: string | undefined;
+      target: { serviceLevel: number; thresholdS: number };
+    }
+  | {
       kind: 'mmc';
       seed: number;
       ratePerHour: number;
@@ -48,7 +63,7 @@ export type ParsedArgs = { ok: true; command: Command } | { ok: false; message: 
 
 export const DEFAULT_SEED = 120;
 
-const FLAGS = new Set(['help', 'mmc']);
+const FLAGS = new Set(['help', 'mmc', 'recommend']);
 const VALUED = new Set([
   'seed',
   'days',
@@ -60,9 +75,10 @@ const VALUED = new Set([
   'hours',
   'warmup',
   'threshold',
+  'target',
 ]);
 const MMC_ONLY = ['rate', 'aht', 'agents', 'hours', 'warmup', 'threshold'];
-const DAY_ONLY = ['days', 'scenario', 'staffing'];
+const DAY_ONLY = ['days', 'scenario', 'staffing', 'target'];
 
 const integer = (min: number) =>
   z
@@ -106,6 +122,7 @@ const DayArgs = z.object({
   days: integer(1).optional(),
   scenario: z.string().min(1, { message: 'expected a file name' }).optional(),
   staffing: staffingList.optional(),
+  target: TargetSchema.optional(),
 });
 
 const MmcArgs = z.object({
@@ -146,6 +163,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (flags.has('help')) return { ok: true, command: { kind: 'help' } };
 
   const mmc = flags.has('mmc');
+  if (mmc && flags.has('recommend')) return { ok: false, message: '--recommend does not apply with --mmc' };
   const misplaced = Object.keys(values).find((k) => (mmc ? DAY_ONLY : MMC_ONLY).includes(k));
   if (misplaced !== undefined)
     return {
@@ -154,19 +172,20 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     };
 
   if (!mmc) {
+    const recommend = flags.has('recommend');
+    if (!recommend && 'target' in values) return { ok: false, message: '--target needs --recommend' };
+    if (recommend && 'staffing' in values)
+      return { ok: false, message: '--staffing does not apply with --recommend (it sets the staffing)' };
     const parsed = DayArgs.safeParse(values);
     if (!parsed.success) return { ok: false, message: firstIssue(parsed.error, values) };
     const a = parsed.data;
-    return {
-      ok: true,
-      command: {
-        kind: 'day',
-        seed: a.seed ?? DEFAULT_SEED,
-        days: a.days ?? 1,
-        scenarioPath: a.scenario,
-        staffing: a.staffing,
-      },
-    };
+    const run = { seed: a.seed ?? DEFAULT_SEED, days: a.days ?? 1, scenarioPath: a.scenario };
+    if (recommend) {
+      const { percent, thresholdS } = a.target ?? { percent: 80, thresholdS: 20 };
+      const target = { serviceLevel: percent / 100, thresholdS };
+      return { ok: true, command: { kind: 'recommend', ...run, target } };
+    }
+    return { ok: true, command: { kind: 'day', ...run, staffing: a.staffing } };
   }
   const parsed = MmcArgs.safeParse(values);
   if (!parsed.success) return { ok: false, message: firstIssue(parsed.error, values) };

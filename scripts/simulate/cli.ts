@@ -3,6 +3,8 @@ import { parseArgs, USAGE } from './args';
 import { simulate } from './engine';
 import { compareMmc, simulateMmc } from './mmc';
 import { mmcReport } from './mmcReport';
+import { checkRecommendation } from './recommend';
+import { recommendReport } from './recommendReport';
 import { report } from './report';
 import { loadScenario } from './scenarioFile';
 import { ScenarioError } from './scenarioSchema';
@@ -34,6 +36,16 @@ export function runCli(argv: readonly string[], out: Output): number {
   }
   try {
     const base = loadScenario(cmd.scenarioPath);
+    if (cmd.kind === 'recommend') {
+      const check = checkRecommendation({
+        seed: cmd.seed,
+        days: cmd.days,
+        scenario: base,
+        target: cmd.target,
+      });
+      out.log(recommendReport(check, cmd.seed, cmd.days));
+      return check.met ? 0 : 1;
+    }
     const scenario = cmd.staffing === undefined ? base : withStaffing(base, cmd.staffing);
     out.log(report(simulate({ seed: cmd.seed, days: cmd.days, scenario })));
     return 0;

@@ -29,6 +29,8 @@ export interface CallRecord {
   shownEstimateMs: number | null;
   matchedAt: number | null;
   leftAt: number | null;
+  /** When the agent who answered finished the wrap-up: the end of the call's handle time. */
+  handledUntil: number | null;
   interpreted: boolean;
   interpreterJoinedAt: number | null;
   interpreterGaveUp: boolean;
@@ -100,6 +102,8 @@ export function simulate(options: SimulateOptions): SimulationResult {
     if (use('endMatch', lobby.endMatch(matchId)) === undefined || agentId === undefined) return;
     endedMatches.add(matchId);
     agenda.at(now + behaviour.wrapUpMs(rand), () => {
+      const rec = calls.get(matchCaller.get(matchId) ?? '');
+      if (rec !== undefined) rec.handledUntil = now;
       if (onShift.get(agentId) === true) use('finishWrapUp', lobby.finishWrapUp(agentId));
       else use('logOff', lobby.setAgentPresence(agentId, 'offline'));
     });
@@ -273,6 +277,7 @@ export function simulate(options: SimulateOptions): SimulationResult {
             shownEstimateMs: null,
             matchedAt: null,
             leftAt: null,
+            handledUntil: null,
             interpreted: false,
             interpreterJoinedAt: null,
             interpreterGaveUp: false,

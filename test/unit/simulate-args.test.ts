@@ -51,6 +51,23 @@ describe('parseArgs', () => {
     });
   });
 
+  it('reads --recommend with its target (80/20 unless given) and the day options', () => {
+    expect(parseArgs(['--recommend'])).toEqual({
+      ok: true,
+      command: {
+        kind: 'recommend',
+        seed: DEFAULT_SEED,
+        days: 1,
+        scenarioPath: undefined,
+        target: { serviceLevel: 0.8, thresholdS: 20 },
+      },
+    });
+    expect(parseArgs(['--recommend', '--target', '90/30', '--days', '2', '--seed', '3'])).toMatchObject({
+      ok: true,
+      command: { kind: 'recommend', seed: 3, days: 2, target: { serviceLevel: 0.9, thresholdS: 30 } },
+    });
+  });
+
   it('asks for help', () => {
     expect(parseArgs(['--help'])).toEqual({ ok: true, command: { kind: 'help' } });
     expect(parseArgs(['-h', '--seed', 'nonsense'])).toEqual({ ok: true, command: { kind: 'help' } });
@@ -83,6 +100,16 @@ describe('parseArgs', () => {
       "--agents: expected a whole number >= 1, got '0'",
     ],
     [[...mmc, '--hours', '10', '--warmup', '10'], '--warmup (10 h) must be shorter than --hours (10 h)'],
+    [['--target', '80/20'], '--target needs --recommend'],
+    [
+      ['--recommend', '--staffing', 'day=3'],
+      '--staffing does not apply with --recommend (it sets the staffing)',
+    ],
+    [[...mmc, '--recommend'], '--recommend does not apply with --mmc'],
+    [
+      ['--recommend', '--target', '80%'],
+      "--target: must look like 80/20: the percent answered, a slash, within how many seconds, got '80%'",
+    ],
   ])('refuses %j with a message naming the option', (argv, message) => {
     expect(parseArgs(argv)).toEqual({ ok: false, message });
   });

@@ -49,7 +49,8 @@ const Decimal = z
   .transform(Number);
 const Positive = Decimal.pipe(z.number().positive({ message: 'must be greater than 0' }));
 
-const TargetSchema = z
+/** `80/20`: the percent answered within how many seconds (also read by `npm run simulate`). */
+export const TargetSchema = z
   .string()
   .trim()
   .regex(/^\d+(\.\d+)?%?\/\d+(\.\d+)?s?$/, {

@@ -11,6 +11,9 @@ A deterministic simulated day (or days) at the centre, driving the real lobby.
   --scenario FILE    scenario JSON (default scenarios/default.json)
   --staffing LIST    agents per shift instead of the scenario's, e.g. day=52,night=12: the last
                      agent group of each shift (its generalists) takes up the difference
+  --offer-timeout S  seconds an agent has to accept an offer (else the scenario's, else the
+                     lobby's default); also with --recommend
+  --max-missed N     offers in a row an agent may miss before being set away; also with --recommend
 
 Staffing recommended from a simulated history, then checked in the simulator:
   --recommend        simulate the scenario (--seed, --days), recommend agents per shift from what
@@ -40,6 +43,7 @@ export type Command =
       days: number;
       scenarioPath: string | undefined;
       staffing: Record<string, number> | undefined;
+      lobby: OfferPolicy;
     }
   | {
       kind: 'recommend';
@@ -47,6 +51,7 @@ export type Command =
       days: number;
       scenarioPath: string | undefined;
       target: { serviceLevel: number; thresholdS: number };
+      lobby: OfferPolicy;
     }
   | {
       kind: 'mmc';
@@ -58,6 +63,12 @@ export type Command =
       warmUpHours: number;
       thresholdS: number;
     };
+
+/** Overrides of the scenario's offer policy from the command line (nothing given: none). */
+export interface OfferPolicy {
+  offerTimeoutS?: number;
+  maxMissedOffers?: number;
+}
 
 export type ParsedArgs = { ok: true; command: Command } | { ok: false; message: string };
 
@@ -76,9 +87,11 @@ const VALUED = new Set([
   'warmup',
   'threshold',
   'target',
+  'offer-timeout',
+  'max-missed',
 ]);
 const MMC_ONLY = ['rate', 'aht', 'agents', 'hours', 'warmup', 'threshold'];
-const DAY_ONLY = ['days', 'scenario', 'staffing', 'target'];
+const DAY_ONLY = ['days', 'scenario', 'staffing', 'target', 'offer-timeout', 'max-missed'];
 
 const integer = (min: number) =>
   z
@@ -123,6 +136,8 @@ const DayArgs = z.object({
   scenario: z.string().min(1, { message: 'expected a file name' }).optional(),
   staffing: staffingList.optional(),
   target: TargetSchema.optional(),
+  'offer-timeout': positive.optional(),
+  'max-missed': integer(1).optional(),
 });
 
 const MmcArgs = z.object({
@@ -179,7 +194,11 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     const parsed = DayArgs.safeParse(values);
     if (!parsed.success) return { ok: false, message: firstIssue(parsed.error, values) };
     const a = parsed.data;
-    const run = { seed: a.seed ?? DEFAULT_SEED, days: a.days ?? 1, scenarioPath: a.scenario };
+    const lobby: OfferPolicy = {
+      ...(a['offer-timeout'] !== undefined && { offerTimeoutS: a['offer-timeout'] }),
+      ...(a['max-missed'] !== undefined && { maxMissedOffers: a['max-missed'] }),
+    };
+    const run = { seed: a.seed ?? DEFAULT_SEED, days: a.days ?? 1, scenarioPath: a.scenario, lobby };
     if (recommend) {
       const { percent, thresholdS } = a.target ?? { percent: 80, thresholdS: 20 };
       const target = { serviceLevel: percent / 100, thresholdS };

@@ -35,7 +35,8 @@ export function runCli(argv: readonly string[], out: Output): number {
     return 0;
   }
   try {
-    const base = loadScenario(cmd.scenarioPath);
+    const file = loadScenario(cmd.scenarioPath);
+    const base = { ...file, lobby: { ...file.lobby, ...cmd.lobby } };
     if (cmd.kind === 'recommend') {
       const check = checkRecommendation({
         seed: cmd.seed,

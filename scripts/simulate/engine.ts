@@ -73,7 +73,14 @@ export function simulate(options: SimulateOptions): SimulationResult {
   const languageMix = Object.entries(scenario.languageMix);
   const rand: Rand = mulberry32(seed);
   let now = DAY_START;
-  const lobby = new Lobby({}, () => now);
+  const policy = scenario.lobby ?? {};
+  const lobby = new Lobby(
+    {
+      ...(policy.offerTimeoutS !== undefined && { offerTimeoutMs: policy.offerTimeoutS * 1000 }),
+      ...(policy.maxMissedOffers !== undefined && { maxMissedOffers: policy.maxMissedOffers }),
+    },
+    () => now,
+  );
   const agenda = new Agenda();
   const calls = new Map<string, CallRecord>();
   const counters = new Map<string, number>();

@@ -85,6 +85,16 @@ export const ScenarioSchema = z.strictObject({
       )
       .min(1, { message: 'expected at least one block' }),
   }),
+  /**
+   * The lobby's offer policy (its defaults where left out): how long an agent has to accept, and
+   * how many offers in a row they may miss before they are set away and the next agent is rung.
+   */
+  lobby: z
+    .strictObject({
+      offerTimeoutS: positive.optional(),
+      maxMissedOffers: z.int().min(1, { message: 'expected a whole number >= 1' }).optional(),
+    })
+    .optional(),
   behaviour: z.strictObject({
     agent: z.strictObject({
       weights: weights(['accept', 'decline', 'miss']),

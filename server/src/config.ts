@@ -121,7 +121,7 @@ const EnvSchema = z.object({
     z.coerce.number().int().min(0).max(65535).optional(),
   ),
   METRICS_HOST: z.string().min(1).default('127.0.0.1'),
-  OFFER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(20_000),
+  OFFER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(12_000),
   INVITATION_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   VOLUNTEER_RING_BATCH: z.coerce.number().int().min(1).max(50).default(3),
   CALL_REQUESTS_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(10),

@@ -10,7 +10,7 @@ describe('configuration from the environment', () => {
     expect(c.rtc.workers).toBeGreaterThan(0);
     expect(c.database).toEqual({ path: 'data/relay.sqlite' });
     expect(c.lobby).toEqual({
-      offerTimeoutMs: 20_000,
+      offerTimeoutMs: 12_000,
       maxMissedOffers: 3,
       invitationTimeoutMs: 30_000,
       volunteerRingBatch: 3,

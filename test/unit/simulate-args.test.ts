@@ -18,16 +18,33 @@ describe('parseArgs', () => {
   it('defaults to one day of the default scenario with the usual seed', () => {
     expect(parseArgs([])).toEqual({
       ok: true,
-      command: { kind: 'day', seed: DEFAULT_SEED, days: 1, scenarioPath: undefined, staffing: undefined },
+      command: {
+        kind: 'day',
+        seed: DEFAULT_SEED,
+        days: 1,
+        scenarioPath: undefined,
+        staffing: undefined,
+        lobby: {},
+      },
     });
   });
 
   it('reads every day option, as --flag value or --flag=value', () => {
     expect(
-      parseArgs(['--seed', '7', '--days=3', '--scenario', 'x.json', '--staffing', 'day=52, night=12']),
+      parseArgs([
+        ...['--seed', '7', '--days=3', '--scenario', 'x.json', '--staffing', 'day=52, night=12'],
+        ...['--offer-timeout', '12.5', '--max-missed=2'],
+      ]),
     ).toEqual({
       ok: true,
-      command: { kind: 'day', seed: 7, days: 3, scenarioPath: 'x.json', staffing: { day: 52, night: 12 } },
+      command: {
+        kind: 'day',
+        seed: 7,
+        days: 3,
+        scenarioPath: 'x.json',
+        staffing: { day: 52, night: 12 },
+        lobby: { offerTimeoutS: 12.5, maxMissedOffers: 2 },
+      },
     });
   });
 
@@ -60,6 +77,7 @@ describe('parseArgs', () => {
         days: 1,
         scenarioPath: undefined,
         target: { serviceLevel: 0.8, thresholdS: 20 },
+        lobby: {},
       },
     });
     expect(parseArgs(['--recommend', '--target', '90/30', '--days', '2', '--seed', '3'])).toMatchObject({
@@ -101,6 +119,9 @@ describe('parseArgs', () => {
     ],
     [[...mmc, '--hours', '10', '--warmup', '10'], '--warmup (10 h) must be shorter than --hours (10 h)'],
     [['--target', '80/20'], '--target needs --recommend'],
+    [['--offer-timeout', '0'], "--offer-timeout: expected a number > 0, got '0'"],
+    [['--max-missed', '0'], "--max-missed: expected a whole number >= 1, got '0'"],
+    [[...mmc, '--offer-timeout', '10'], '--offer-timeout does not apply with --mmc'],
     [
       ['--recommend', '--staffing', 'day=3'],
       '--staffing does not apply with --recommend (it sets the staffing)',

@@ -25,6 +25,16 @@ describe('simulate', () => {
     expect(simulate({ seed: 5, scenario }).calls).not.toEqual(a.calls);
   });
 
+  it("runs the lobby under the scenario's offer policy", () => {
+    const base = smallCentre();
+    const expired = (lobby: Scenario['lobby']) =>
+      simulate({ seed: 3, scenario: { ...base, lobby } }).counters.get('event offer-expired') ?? 0;
+    // Agents answer within 2–8 s: a 4 s timeout loses most offers, a 12 s one only those missed.
+    const patient = expired({ offerTimeoutS: 12 });
+    expect(expired({ offerTimeoutS: 4 })).toBeGreaterThan(3 * patient);
+    expect(expired({})).toBe(patient); // the lobby's own default is 12 s
+  });
+
   it('runs consecutive days, each call on the day it arrived', () => {
     const days = 3;
     const r = simulate({ seed: 1, days, scenario: smallCentre() });

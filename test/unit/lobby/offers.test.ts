@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG } from '../../../server/src/lobby';
 import { agentOn, call, errorCode, harness, ofType, ok, onlyOffer } from './helpers';
+
+const OFFER_MS = DEFAULT_CONFIG.offerTimeoutMs;
 
 describe('offers', () => {
   it('expire exactly at their deadline: accept works until then, tick at the deadline expires', () => {
@@ -7,7 +10,7 @@ describe('offers', () => {
     agentOn(lobby, 'a1', ['ko']);
     const t0 = now();
     const offer = onlyOffer(call(lobby, 'c1', 'ko').events);
-    expect(offer.expiresAt).toBe(t0 + 20_000);
+    expect(offer.expiresAt).toBe(t0 + OFFER_MS);
     expect(lobby.nextDeadline()).toBe(offer.expiresAt);
     setTime(offer.expiresAt - 1);
     expect(lobby.tick()).toEqual([]);
@@ -37,19 +40,19 @@ describe('offers', () => {
     advance(1);
     agentOn(lobby, 'a2', ['ko']);
     expect(onlyOffer(call(lobby, 'c1', 'ko').events).agentId).toBe('a1');
-    const events = advance(20_000);
-    expect(onlyOffer(events)).toMatchObject({ agentId: 'a2', callerId: 'c1', waitedMs: 20_000 });
+    const events = advance(OFFER_MS);
+    expect(onlyOffer(events)).toMatchObject({ agentId: 'a2', callerId: 'c1', waitedMs: OFFER_MS });
   });
 
   it('after maxMissedOffers misses in a row the agent is set away and told why', () => {
     const { lobby, advance } = harness({ maxMissedOffers: 3 });
     agentOn(lobby, 'a1', ['ko']);
     call(lobby, 'c1', 'ko');
-    const first = advance(20_000);
+    const first = advance(OFFER_MS);
     expect(ofType(first, 'agent-away')).toHaveLength(0);
     expect(onlyOffer(first).agentId).toBe('a1'); // the only agent is offered again
-    advance(20_000);
-    const third = advance(20_000);
+    advance(OFFER_MS);
+    const third = advance(OFFER_MS);
     expect(ofType(third, 'agent-away')).toEqual([
       { type: 'agent-away', agentId: 'a1', reason: 'missed-offers' },
     ]);
@@ -64,9 +67,9 @@ describe('offers', () => {
     advance(1);
     agentOn(lobby, 'a2', ['ko']);
     const o1 = onlyOffer(call(lobby, 'c1', 'ko').events);
-    const o2 = onlyOffer(advance(20_000)); // a1 missed once; now a2
+    const o2 = onlyOffer(advance(OFFER_MS)); // a1 missed once; now a2
     expect(o2.agentId).toBe('a2');
-    const o3 = onlyOffer(advance(20_000)); // a2 missed once; back to a1
+    const o3 = onlyOffer(advance(OFFER_MS)); // a2 missed once; back to a1
     expect(o3.agentId).toBe('a1');
     const declined = ok(lobby.declineOffer('a1', o3.offerId));
     expect(onlyOffer(declined.events).agentId).toBe('a2');

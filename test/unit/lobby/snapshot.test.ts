@@ -600,7 +600,7 @@ describe('restore refuses bad snapshots', () => {
     expect(Lobby.restore(snap, { offerTimeoutMs: 7_000 }, clock).config.offerTimeoutMs).toBe(7_000);
     expect(restoring(snap, {})).toThrow(
       new RangeError(
-        'lobby snapshot: taken under another config (offerTimeoutMs: snapshot 7000, given 20000)',
+        'lobby snapshot: taken under another config (offerTimeoutMs: snapshot 7000, given 12000)',
       ),
     );
     const invalid = roundTrip(lobby.snapshotState()) as LobbyStateSnapshot;

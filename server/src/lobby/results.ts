@@ -21,13 +21,25 @@ export const CLOSED_MEMORY = 10_000;
 /** Remembers how recently closed offers/invitations ended, so a late reply gets the right error. */
 export class ClosedLog<R extends string> {
   private readonly byId = new Map<string, { owner: string; reason: R }>();
+  // The ids in insertion order, as a ring: the oldest is ring[head]. Evicting through the Map's own
+  // iterator (keys().next()) walks over every slot deleted since its last rehash, which made
+  // forgetting an offer cost thousands of steps once the log was full (a sixth of a long simulation).
+  private readonly ring: string[] = [];
+  private head = 0;
 
   constructor(private readonly limit = CLOSED_MEMORY) {}
 
   set(id: string, owner: string, reason: R): void {
-    if (this.byId.size >= this.limit) {
-      const oldest = this.byId.keys().next();
-      if (oldest.done !== true) this.byId.delete(oldest.value);
+    if (this.byId.has(id)) {
+      this.byId.set(id, { owner, reason });
+      return;
+    }
+    if (this.ring.length < this.limit) {
+      this.ring.push(id);
+    } else {
+      this.byId.delete(this.ring[this.head]!);
+      this.ring[this.head] = id;
+      this.head = (this.head + 1) % this.limit;
     }
     this.byId.set(id, { owner, reason });
   }

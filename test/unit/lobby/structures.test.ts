@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { minutesToNextFlip, weeklyRanges, ZonedCalendar } from '../../../server/src/lobby/calendar';
 import { DeadlineHeap } from '../../../server/src/lobby/deadlines';
 import { OrderedIndex } from '../../../server/src/lobby/ordered';
+import { ClosedLog } from '../../../server/src/lobby/results';
 
 describe('OrderedIndex (order-statistics treap)', () => {
   it('agrees with a sorted array on insert, delete, min, rank and order', () => {
@@ -81,5 +82,38 @@ describe('weekly hours and time zones', () => {
     const saturdayNoon = Date.UTC(2025, 2, 8, 17, 0); // 12:00 EST
     const flip = ny.nextFlip(saturdayNoon, r.ranges);
     expect(flip).toBe(Date.UTC(2025, 2, 9, 13, 0)); // Sunday 09:00 EDT = 13:00 UTC
+  });
+});
+
+describe('ClosedLog (how recently closed offers ended)', () => {
+  it('agrees with a plain list that forgets its oldest, through eviction, updates and a reload', () => {
+    const op = fc.record({
+      id: fc.integer({ min: 0, max: 40 }).map((n) => `offer-${n}`),
+      owner: fc.constantFrom('a1', 'a2'),
+      reason: fc.constantFrom('expired', 'declined'),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.array(op, { maxLength: 200 }), (limit, ops) => {
+        const log = new ClosedLog<string>(limit);
+        const model: Array<{ id: string; ownerId: string; reason: string }> = [];
+        for (const { id, owner, reason } of ops) {
+          log.set(id, owner, reason);
+          const known = model.find((e) => e.id === id);
+          if (known) Object.assign(known, { ownerId: owner, reason });
+          else {
+            if (model.length === limit) model.shift();
+            model.push({ id, ownerId: owner, reason });
+          }
+        }
+        expect(log.entries()).toEqual(model);
+        for (const e of model) {
+          expect(log.reasonFor(e.id, e.ownerId)).toBe(e.reason);
+          expect(log.reasonFor(e.id, e.ownerId === 'a1' ? 'a2' : 'a1')).toBeUndefined();
+        }
+        const reloaded = new ClosedLog<string>(limit);
+        reloaded.load(log.entries());
+        expect(reloaded.entries()).toEqual(model);
+      }),
+    );
   });
 });

@@ -230,22 +230,29 @@ describe('the buffered call-record writer on a real PostgreSQL', () => {
     await records.ended(id, { outcome: 'completed', waitedMs: 1200 });
     await records.wrapUp(id, { resolved: true, category: 'welfare' });
     await records.rate(id, 5);
-    expect(records.stats.pending).toBe(5);
+    // The call's event log travels the same path, keyed by each write's own id.
+    await records.event(id, { type: 'answered', agentId, waitedMs: 1200 });
+    await records.event(id, { type: 'rated', rating: 5 });
+    expect(records.stats.pending).toBe(7);
     const saved = fs.readFileSync(path.join(tmp.dir, JOURNAL_FILE));
 
     await resume();
     expect(await records.drain()).toBe(true);
     await records.close();
     const once = await store.calls.list({});
+    const eventsOnce = (await store.history.range(0, Date.now() + 86_400_000)).events;
 
     // A crash after the writes but before the journal was emptied leaves the same file behind.
     const again = path.join(tmp.dir, 'again');
     fs.mkdirSync(again);
     fs.writeFileSync(path.join(again, JOURNAL_FILE), saved);
     const replay = buffered(store, again);
-    expect(replay.stats.pending).toBe(5);
+    expect(replay.stats.pending).toBe(7);
     expect(await replay.drain()).toBe(true);
     await replay.close();
+    const eventsTwice = (await store.history.range(0, Date.now() + 86_400_000)).events;
+    expect(eventsTwice).toEqual(eventsOnce);
+    expect(eventsTwice.map((e) => e.type)).toEqual(['answered', 'rated']);
 
     const twice = await store.calls.list({});
     expect(twice).toEqual(once);

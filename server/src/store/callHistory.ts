@@ -1,0 +1,163 @@
+/**
+ * Reading the centre's history: the calls of a range with their event logs (what the figures are
+ * computed from), and the supervisor's call list, page by page. Writes go through calls.ts only.
+ */
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import type { CallMode } from '../../../common/protocol';
+import { CallEvent, type StoredCallEvent } from './callEvents';
+import { type CallRecord, toCallRecord } from './calls';
+import { CALL_OUTCOMES, type CallEventRow, type CallOutcome, type Database } from './schema';
+import { Id, parseInput } from './validation';
+
+/** One call as the supervisor's list shows it (the contract's CallListItem). */
+export interface CallListItem {
+  id: string;
+  startedAt: number;
+  answeredAt: number | null;
+  endedAt: number | null;
+  callerLanguage: string;
+  mode: string;
+  shift: string | null;
+  agentId: string | null;
+  agentName: string | null;
+  interpreterId: string | null;
+  interpreterName: string | null;
+  outcome: CallOutcome | null;
+  waitedMs: number | null;
+  shownEstimateMs: number | null;
+  resolved: boolean | null;
+  category: string | null;
+  rating: number | null;
+}
+
+const Ms = z.int().min(0);
+export const CallListFilter = z.object({
+  from: Ms,
+  to: Ms,
+  language: z.string().min(1).max(35).optional(),
+  mode: z.enum(['video', 'text'] satisfies CallMode[]).optional(),
+  outcome: z.enum(CALL_OUTCOMES).optional(),
+  agentId: Id.optional(),
+  limit: z.int().min(1).max(500).default(100),
+  /** Only calls that started before this (the `next` of the page before). */
+  before: Ms.optional(),
+});
+export type CallListFilter = z.input<typeof CallListFilter>;
+
+export interface CallHistory {
+  /** Calls that started in [from, to), oldest first, with every event of those calls (by time). */
+  range(from: number, to: number): Promise<{ records: CallRecord[]; events: StoredCallEvent[] }>;
+  /** Newest first; `next` is the `before` of the following page, null on the last one. */
+  list(filter: CallListFilter): Promise<{ calls: CallListItem[]; next: number | null }>;
+  /** Display names of these accounts (missing ones are left out). */
+  names(ids: readonly string[]): Promise<Map<string, string>>;
+}
+
+export function createCallHistory(db: Kysely<Database>): CallHistory {
+  return {
+    async range(from, to) {
+      const [start, end] = [parseInput(Ms, from, 'from'), parseInput(Ms, to, 'to')];
+      const rows = await db
+        .selectFrom('call_records')
+        .selectAll()
+        .where('started_at', '>=', start)
+        .where('started_at', '<', end)
+        .orderBy('started_at')
+        .orderBy('id')
+        .execute();
+      const eventRows = await db
+        .selectFrom('call_events')
+        .innerJoin('call_records', 'call_records.id', 'call_events.call_id')
+        .selectAll('call_events')
+        .where('call_records.started_at', '>=', start)
+        .where('call_records.started_at', '<', end)
+        .orderBy('call_events.at')
+        .execute();
+      return { records: rows.map(toCallRecord), events: eventRows.flatMap(toStoredEvent) };
+    },
+
+    async list(filter) {
+      const f = parseInput(CallListFilter, filter);
+      let query = db
+        .selectFrom('call_records as c')
+        .leftJoin('accounts as agent', 'agent.id', 'c.agent_id')
+        .leftJoin('accounts as interpreter', 'interpreter.id', 'c.interpreter_id')
+        .selectAll('c')
+        .select(['agent.display_name as agent_name', 'interpreter.display_name as interpreter_name'])
+        .where('c.started_at', '>=', f.from)
+        .where('c.started_at', '<', f.before === undefined ? f.to : Math.min(f.to, f.before))
+        .orderBy('c.started_at', 'desc')
+        .orderBy('c.id')
+        .limit(f.limit);
+      if (f.language !== undefined) query = query.where('c.caller_language', '=', f.language);
+      if (f.mode !== undefined) query = query.where('c.mode', '=', f.mode);
+      if (f.outcome !== undefined) query = query.where('c.outcome', '=', f.outcome);
+      if (f.agentId !== undefined) query = query.where('c.agent_id', '=', f.agentId);
+      const rows = await query.execute();
+      const queued = new Map<string, Extract<CallEvent, { type: 'queued' }>>();
+      if (rows.length > 0) {
+        const events = await db
+          .selectFrom('call_events')
+          .selectAll()
+          .where('type', '=', 'queued')
+          .where(
+            'call_id',
+            'in',
+            rows.map((r) => r.id),
+          )
+          .orderBy('at')
+          .execute();
+        for (const e of events.flatMap(toStoredEvent))
+          if (e.type === 'queued' && !queued.has(e.callId)) queued.set(e.callId, e);
+      }
+      const calls = rows.map((row): CallListItem => {
+        const record = toCallRecord(row);
+        const arrival = queued.get(row.id);
+        return {
+          id: record.id,
+          startedAt: record.startedAt,
+          answeredAt: record.answeredAt,
+          endedAt: record.endedAt,
+          callerLanguage: record.callerLanguage,
+          mode: record.mode,
+          shift: arrival?.shift ?? null,
+          agentId: record.agentId,
+          agentName: row.agent_name,
+          interpreterId: record.interpreterId,
+          interpreterName: row.interpreter_name,
+          outcome: record.outcome,
+          waitedMs: record.waitedMs,
+          shownEstimateMs: arrival?.estimateMs ?? null,
+          resolved: record.resolved,
+          category: record.category,
+          rating: record.rating,
+        };
+      });
+      const last = calls[calls.length - 1];
+      return { calls, next: calls.length === f.limit && last ? last.startedAt : null };
+    },
+
+    async names(ids) {
+      if (ids.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('accounts')
+        .select(['id', 'display_name'])
+        .where('id', 'in', [...ids])
+        .execute();
+      return new Map(rows.map((r) => [r.id, r.display_name]));
+    },
+  };
+}
+
+/** A stored row as its event; a row this version cannot read (a newer type) is left out. */
+function toStoredEvent(row: CallEventRow): StoredCallEvent[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(row.data);
+  } catch {
+    return [];
+  }
+  const parsed = CallEvent.safeParse(data);
+  return parsed.success ? [{ ...parsed.data, callId: row.call_id, at: row.at }] : [];
+}

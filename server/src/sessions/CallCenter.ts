@@ -166,6 +166,8 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       callbackJoinMs: CALLBACK_JOIN_MS,
       ...desk,
     });
+    // The call is open: invitations rung as it was being opened are logged against it.
+    this.on('session-started', (session) => this.#events.opened(session));
     this.inCall = new SessionDesk({
       sessions: this.sessions,
       attendance: this.#attendance,

@@ -10,8 +10,8 @@ import type { Session } from './Session';
 export interface CallEventLogDeps {
   records: Pick<CallRecords, 'event'>;
   callers: Pick<CallerPort, 'entry'>;
-  /** The call of a lobby match (invitations name the match, not the record). */
-  sessions: { opening(matchId: string): Promise<Session | undefined> };
+  /** The call of a lobby match (invitations name the match, not the record), if open. */
+  sessions: { byMatch(matchId: string): Session | undefined };
   arrival: (at: number) => Arrival;
   scheduler: Scheduler;
   log: Logger;
@@ -20,9 +20,19 @@ export interface CallEventLogDeps {
 type RecordRef = string | Promise<string>;
 
 // An offer can reach the log before its caller's record exists (the lobby offers the call in the
-// same step that queues it): its events wait here for the record, a few per caller at most.
-const MAX_PENDING_CALLERS = 10_000;
-const MAX_PENDING_PER_CALLER = 8;
+// same step that queues it), and an invitation before its call is open (the lobby rings volunteers
+// in the step that matches the call): their events wait here, a few per call at most.
+const MAX_PENDING = 10_000;
+const MAX_PENDING_PER_CALL = 8;
+
+type Pending = Map<string, Array<{ event: CallEvent; at: number }>>;
+
+function hold(pending: Pending, key: string, event: CallEvent, at: number): void {
+  const waiting = pending.get(key);
+  if (waiting) {
+    if (waiting.length < MAX_PENDING_PER_CALL) waiting.push({ event, at });
+  } else if (pending.size < MAX_PENDING) pending.set(key, [{ event, at }]);
+}
 
 /**
  * Writes each call's event log (store/callEvents.ts) through the call records' own path, so the
@@ -33,7 +43,10 @@ const MAX_PENDING_PER_CALLER = 8;
 export class CallEventLog {
   readonly #offers = new Map<string, { callerId: string; agentId: string }>();
   readonly #invitations = new Map<string, { matchId: string; volunteerId: string }>();
-  readonly #pending = new Map<string, Array<{ event: CallEvent; at: number }>>();
+  /** By caller id: events before the caller's record. */
+  readonly #pending: Pending = new Map();
+  /** By match id: events before the match's call is open. */
+  readonly #pendingCalls: Pending = new Map();
 
   constructor(private readonly deps: CallEventLogDeps) {}
 
@@ -59,6 +72,13 @@ export class CallEventLog {
     );
     for (const { event, at } of this.#pending.get(callerId) ?? []) this.write(recordId, event, at);
     this.#pending.delete(callerId);
+  }
+
+  /** A call is open (answered, or taken over): events of its match that came first follow. */
+  opened(session: Session): void {
+    for (const { event, at } of this.#pendingCalls.get(session.matchId) ?? [])
+      this.write(session.recordId, event, at);
+    this.#pendingCalls.delete(session.matchId);
   }
 
   /** One of the lobby's events, as its driver relays it. */
@@ -147,18 +167,14 @@ export class CallEventLog {
       this.write(entry.recordId, event, at);
       return;
     }
-    const waiting = this.#pending.get(callerId);
-    if (waiting) {
-      if (waiting.length < MAX_PENDING_PER_CALLER) waiting.push({ event, at });
-    } else if (this.#pending.size < MAX_PENDING_CALLERS) this.#pending.set(callerId, [{ event, at }]);
+    hold(this.#pending, callerId, event, at);
   }
 
   #forMatch(matchId: string, event: CallEvent): void {
     const at = this.deps.scheduler.now();
-    void this.deps.sessions.opening(matchId).then((session) => {
-      if (session) this.write(session.recordId, event, at);
-      else this.deps.log.debug({ matchId, event: event.type }, 'call event for a call no longer open');
-    });
+    const session = this.deps.sessions.byMatch(matchId);
+    if (session) this.write(session.recordId, event, at);
+    else hold(this.#pendingCalls, matchId, event, at);
   }
 
   /** Known only to the leader that saw it made (e.g. before a change of leader): not logged. */
@@ -171,5 +187,6 @@ export class CallEventLog {
     this.#offers.clear();
     this.#invitations.clear();
     this.#pending.clear();
+    this.#pendingCalls.clear();
   }
 }

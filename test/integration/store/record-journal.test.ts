@@ -128,10 +128,11 @@ describe('call records while PostgreSQL is down', () => {
       );
       expect(presence.presence).toBe('available');
       expect(call.callerJoin.role).toBe('caller');
-      // Started, answered, ended, rated, wrapped up: all waiting on local disk.
-      expect(app.records?.stats).toMatchObject({ pending: 5, lost: 0 });
+      // Started, answered, ended, rated, wrapped up, and the call's 7 events (queued, offered a
+      // fallback, offered, answered, ended, wrapped up, rated): all waiting on local disk.
+      expect(app.records?.stats).toMatchObject({ pending: 12, lost: 0 });
       const during = await scrapeMetrics(app.url, TOKEN);
-      expect(valueOf(during, 'relay_record_journal_writes')).toBe(5);
+      expect(valueOf(during, 'relay_record_journal_writes')).toBe(12);
       expect(valueOf(during, 'relay_record_journal_bytes')).toBeGreaterThan(0);
       expect(valueOf(during, 'relay_record_writes_lost_total')).toBe(0);
 
@@ -154,6 +155,16 @@ describe('call records while PostgreSQL is down', () => {
       // The times are when things happened, not when the journal was written.
       expect(record?.answeredAt).toBeGreaterThanOrEqual(record?.startedAt ?? Infinity);
       expect(record?.endedAt).toBeGreaterThanOrEqual(record?.answeredAt ?? Infinity);
+      const { events } = await app.store.history.range(0, Date.now() + 1);
+      expect(events.map((e) => e.type).sort()).toEqual([
+        'answered',
+        'ended',
+        'fallback-offered',
+        'offered',
+        'queued',
+        'rated',
+        'wrapped-up',
+      ]);
       expect(fs.statSync(path.join(tmp.dir, JOURNAL_FILE)).size).toBe(0);
       expect(valueOf(await scrapeMetrics(app.url, TOKEN), 'relay_record_journal_writes')).toBe(0);
       caller.close();
@@ -188,7 +199,8 @@ describe('call records while PostgreSQL is down', () => {
       ok(await agent.request('session:hangup', null));
       await ended;
       ok(await agent.request('agent:wrap-up', { resolved: false }));
-      expect(first.records?.stats.pending).toBe(3);
+      // Answered, ended, wrapped up; and the events offered, answered, ended, wrapped up.
+      expect(first.records?.stats.pending).toBe(7);
       caller.close();
       agent.close();
     } finally {
@@ -206,6 +218,15 @@ describe('call records while PostgreSQL is down', () => {
       expect(records[0]).toMatchObject({ id: recordId, outcome: 'completed', resolved: false });
       expect(records[0]?.answeredAt).not.toBeNull();
       expect(second.records?.stats.pending).toBe(0);
+      const { events } = await second.store.history.range(0, Date.now() + 1);
+      expect(events.map((e) => e.type).sort()).toEqual([
+        'answered',
+        'ended',
+        'fallback-offered',
+        'offered',
+        'queued',
+        'wrapped-up',
+      ]);
     } finally {
       await second.stop();
     }

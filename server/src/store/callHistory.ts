@@ -52,7 +52,30 @@ export interface CallHistory {
   list(filter: CallListFilter): Promise<{ calls: CallListItem[]; next: number | null }>;
   /** Display names of these accounts (missing ones are left out). */
   names(ids: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * For the volunteer ledger: invitations per volunteer and calendar month (`YYYY-MM` in
+   * `timeZone`) of the events in [from, to): rung, accepted, declined, left to expire. The rest of
+   * those rung were withdrawn (another volunteer was first, or the call no longer needed one).
+   * Sorted by month, then volunteer id.
+   */
+  invitationCounts(range: { from: number; to: number; timeZone: string }): Promise<InvitationCount[]>;
 }
+
+export interface InvitationCount {
+  volunteerId: string;
+  month: string;
+  invited: number;
+  accepted: number;
+  declined: number;
+  expired: number;
+}
+
+const INVITATION_EVENTS = {
+  'interpreter-invited': 'invited',
+  'interpreter-joined': 'accepted',
+  'invitation-declined': 'declined',
+  'invitation-expired': 'expired',
+} as const satisfies Partial<Record<CallEvent['type'], keyof InvitationCount>>;
 
 export function createCallHistory(db: Kysely<Database>): CallHistory {
   return {
@@ -147,6 +170,42 @@ export function createCallHistory(db: Kysely<Database>): CallHistory {
         .execute();
       return new Map(rows.map((r) => [r.id, r.display_name]));
     },
+
+    async invitationCounts({ from, to, timeZone }) {
+      const [start, end] = [parseInput(Ms, from, 'from'), parseInput(Ms, to, 'to')];
+      const month = monthIn(timeZone);
+      const rows = await db
+        .selectFrom('call_events')
+        .select(['account_id', 'at', 'type'])
+        .where('at', '>=', start)
+        .where('at', '<', end)
+        .where('account_id', 'is not', null)
+        .where('type', 'in', Object.keys(INVITATION_EVENTS))
+        .execute();
+      const counts = new Map<string, InvitationCount>();
+      for (const row of rows) {
+        const field = INVITATION_EVENTS[row.type as keyof typeof INVITATION_EVENTS];
+        const volunteerId = row.account_id!;
+        const key = `${month(row.at)} ${volunteerId}`;
+        let count = counts.get(key);
+        if (!count) {
+          count = { volunteerId, month: month(row.at), invited: 0, accepted: 0, declined: 0, expired: 0 };
+          counts.set(key, count);
+        }
+        count[field]++;
+      }
+      return [...counts.keys()].sort().map((key) => counts.get(key)!);
+    },
+  };
+}
+
+/** `YYYY-MM` of an instant in one IANA zone. @throws RangeError on an unknown zone */
+function monthIn(timeZone: string): (at: number) => string {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+  return (at) => {
+    const parts = format.formatToParts(at);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('year')}-${part('month')}`;
   };
 }
 

@@ -90,3 +90,47 @@ describe.each(STORE_ENGINES)('call events (%s)', (engine) => {
     expect(byAgent.calls.map((c) => c.id)).toEqual([ids[1]]);
   });
 });
+
+describe.each(STORE_ENGINES)('the volunteer ledger: invitations per volunteer and month (%s)', (engine) => {
+  // Sunday 30 November 2025, 23:30 in Seoul: 14:30 UTC, still November in UTC too.
+  const clock = manualClock(Date.UTC(2025, 10, 30, 14, 30, 0));
+  const db = useTempStore(engine, clock.now);
+
+  it('counts invited, accepted, declined and expired by the month of the centre, not of UTC', async () => {
+    const store = db.store;
+    const { id } = await store.calls.start({ callerLanguage: 'vi', mode: 'video' });
+    const invite = (volunteerId: string, invitationId: string) =>
+      store.calls.event(id, { type: 'interpreter-invited', volunteerId, invitationId });
+    // November in Seoul: v1 and v2 rung; v1 lets it expire, v2 declines.
+    await invite('v1', 'i1');
+    await invite('v2', 'i2');
+    await store.calls.event(id, { type: 'invitation-expired', volunteerId: 'v1', invitationId: 'i1' });
+    await store.calls.event(id, { type: 'invitation-declined', volunteerId: 'v2', invitationId: 'i2' });
+    // 00:10 on 1 December in Seoul (15:10 UTC on 30 November): v1 rung again and accepts; v2 rung,
+    // withdrawn when v1 took it (counted as invited only).
+    clock.advance(40 * 60_000);
+    await invite('v1', 'i3');
+    await invite('v2', 'i4');
+    await store.calls.event(id, { type: 'interpreter-joined', volunteerId: 'v1' });
+    // Events of other kinds, or naming agents, are not invitations.
+    await store.calls.event(id, { type: 'answered', agentId: 'a1', waitedMs: 5000 });
+
+    const counts = await store.history.invitationCounts({
+      from: Date.UTC(2025, 10, 1),
+      to: Date.UTC(2025, 11, 31),
+      timeZone: 'Asia/Seoul',
+    });
+    expect(counts).toEqual([
+      { volunteerId: 'v1', month: '2025-11', invited: 1, accepted: 0, declined: 0, expired: 1 },
+      { volunteerId: 'v2', month: '2025-11', invited: 1, accepted: 0, declined: 1, expired: 0 },
+      { volunteerId: 'v1', month: '2025-12', invited: 1, accepted: 1, declined: 0, expired: 0 },
+      { volunteerId: 'v2', month: '2025-12', invited: 1, accepted: 0, declined: 0, expired: 0 },
+    ]);
+    // The same events by UTC months: all in November.
+    const utc = await store.history.invitationCounts({ from: 0, to: clock.now() + 1, timeZone: 'UTC' });
+    expect(utc.map((c) => [c.month, c.volunteerId, c.invited])).toEqual([
+      ['2025-11', 'v1', 2],
+      ['2025-11', 'v2', 2],
+    ]);
+  });
+});

@@ -1,10 +1,10 @@
+/**
+ * A refused request body or query, as every route answers it: `invalid-payload` naming each bad
+ * field, worded as the store words its own refusals.
+ */
 import type { z } from 'zod';
 import { type FieldIssue, RelayError } from '../../../common/errors';
 
-/**
- * A refused body or query: `invalid-payload` (400) naming each bad field, worded as the store words
- * its own refusals.
- */
 export function invalidInput(error: z.ZodError, whole = 'body'): RelayError {
   const issues = issuesOf(error, whole);
   return new RelayError('invalid-payload', issues.map((i) => `${i.field}: ${i.message}`).join('; '), {
@@ -12,6 +12,7 @@ export function invalidInput(error: z.ZodError, whole = 'body'): RelayError {
   });
 }
 
+/** `whole` names the field of an issue about the input as a whole (`body`, `query`). */
 function issuesOf(error: z.ZodError, whole: string): FieldIssue[] {
   return error.issues.map((issue) => ({
     field:

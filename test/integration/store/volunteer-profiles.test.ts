@@ -67,6 +67,7 @@ describe.each(STORE_ENGINES)('volunteer profiles (%s)', (engine) => {
         approved: false,
         disabled: false,
         sessionGeneration: 0,
+        shift: null,
         createdAt: clock.now(),
       });
       expect(await db.store.accounts.verifyPassword('lan.nguyen', GOOD_PASSWORD)).toEqual(account);

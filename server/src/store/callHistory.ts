@@ -59,7 +59,31 @@ export interface CallHistory {
    * Sorted by month, then volunteer id.
    */
   invitationCounts(range: { from: number; to: number; timeZone: string }): Promise<InvitationCount[]>;
+  /**
+   * The volunteer ledger's facts (ledger/volunteerLedger.ts `LedgerFacts`) from the event log:
+   * each stay of an interpreter in a call that began in [from, to) (`leftAt` null while in it),
+   * and each invitation rung in [from, to) with how it ended.
+   */
+  ledgerFacts(from: number, to: number): Promise<LedgerEventFacts>;
 }
+
+export interface LedgerEventFacts {
+  interpretations: { volunteerId: string; language: string; joinedAt: number; leftAt: number | null }[];
+  /** `withdrawn`: it ended before they answered (another volunteer was first, the call ended). */
+  invitations: {
+    volunteerId: string;
+    at: number;
+    outcome: 'accepted' | 'declined' | 'expired' | 'withdrawn';
+  }[];
+}
+
+const INTERPRETER_EVENTS = [
+  'interpreter-invited',
+  'interpreter-joined',
+  'interpreter-left',
+  'invitation-declined',
+  'invitation-expired',
+] as const satisfies readonly CallEvent['type'][];
 
 export interface InvitationCount {
   volunteerId: string;
@@ -196,7 +220,95 @@ export function createCallHistory(db: Kysely<Database>): CallHistory {
       }
       return [...counts.keys()].sort().map((key) => counts.get(key)!);
     },
+
+    async ledgerFacts(from, to) {
+      const [start, end] = [parseInput(Ms, from, 'from'), parseInput(Ms, to, 'to')];
+      // Every interpreter event of the calls that had one in the range: a stay or an invitation
+      // that began in it may end after it.
+      const rows = await db
+        .selectFrom('call_events as e')
+        .innerJoin('call_records as c', 'c.id', 'e.call_id')
+        .selectAll('e')
+        .select('c.caller_language')
+        .where('e.type', 'in', INTERPRETER_EVENTS)
+        .where(
+          'e.call_id',
+          'in',
+          db
+            .selectFrom('call_events')
+            .select('call_id')
+            .where('at', '>=', start)
+            .where('at', '<', end)
+            .where('type', 'in', INTERPRETER_EVENTS),
+        )
+        .orderBy('e.at')
+        .execute();
+      const byCall = new Map<string, { language: string; events: StoredCallEvent[] }>();
+      for (const row of rows) {
+        const call = byCall.get(row.call_id) ?? { language: row.caller_language, events: [] };
+        call.events.push(...toStoredEvent(row));
+        byCall.set(row.call_id, call);
+      }
+      const facts: LedgerEventFacts = { interpretations: [], invitations: [] };
+      const inRange = (at: number) => at >= start && at < end;
+      for (const { language, events } of byCall.values()) {
+        const call = interpreterFacts(language, events);
+        facts.interpretations.push(...call.interpretations.filter((i) => inRange(i.joinedAt)));
+        facts.invitations.push(...call.invitations.filter((i) => inRange(i.at)));
+      }
+      const byVolunteer = (a: { volunteerId: string }, b: { volunteerId: string }) =>
+        a.volunteerId < b.volunteerId ? -1 : a.volunteerId > b.volunteerId ? 1 : 0;
+      facts.interpretations.sort((a, b) => a.joinedAt - b.joinedAt || byVolunteer(a, b));
+      facts.invitations.sort((a, b) => a.at - b.at || byVolunteer(a, b));
+      return facts;
+    },
   };
+}
+
+/**
+ * One call's interpreter events (by time) as stays and invitation outcomes. A declined or expired
+ * invitation names itself; an accepted one is the volunteer's next join of that call after it.
+ */
+function interpreterFacts(language: string, unsorted: readonly StoredCallEvent[]): LedgerEventFacts {
+  // Events of one instant in the order they must have happened: rung, then joined, then left.
+  const rank = (e: StoredCallEvent) => (INTERPRETER_EVENTS as readonly string[]).indexOf(e.type);
+  const events = [...unsorted].sort((a, b) => a.at - b.at || rank(a) - rank(b));
+  const facts: LedgerEventFacts = { interpretations: [], invitations: [] };
+  const ended = new Map<string, 'declined' | 'expired'>();
+  for (const e of events)
+    if (e.type === 'invitation-declined' || e.type === 'invitation-expired')
+      ended.set(e.invitationId, e.type === 'invitation-declined' ? 'declined' : 'expired');
+  /** Per volunteer, invitations not yet answered, oldest first. */
+  const open = new Map<
+    string,
+    Array<{ at: number; outcome: LedgerEventFacts['invitations'][number]['outcome'] }>
+  >();
+  const staying = new Map<
+    string,
+    { volunteerId: string; language: string; joinedAt: number; leftAt: number | null }
+  >();
+  for (const e of events) {
+    if (e.type === 'interpreter-invited') {
+      const invitation = { at: e.at, outcome: ended.get(e.invitationId) ?? ('withdrawn' as const) };
+      facts.invitations.push({ volunteerId: e.volunteerId, ...invitation });
+      if (!ended.has(e.invitationId)) {
+        const list = open.get(e.volunteerId) ?? [];
+        list.push(facts.invitations[facts.invitations.length - 1]!);
+        open.set(e.volunteerId, list);
+      }
+    } else if (e.type === 'interpreter-joined') {
+      const answered = open.get(e.volunteerId)?.shift();
+      if (answered) answered.outcome = 'accepted';
+      const stay = { volunteerId: e.volunteerId, language, joinedAt: e.at, leftAt: null };
+      staying.set(e.volunteerId, stay);
+      facts.interpretations.push(stay);
+    } else if (e.type === 'interpreter-left') {
+      const stay = staying.get(e.volunteerId);
+      if (stay && stay.leftAt === null) stay.leftAt = e.at;
+      staying.delete(e.volunteerId);
+    }
+  }
+  return facts;
 }
 
 /** `YYYY-MM` of an instant in one IANA zone. @throws RangeError on an unknown zone */

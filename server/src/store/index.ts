@@ -2,7 +2,13 @@ export { openStore, type Store, type StoreOptions } from './openStore';
 export { describeStoreLocation, isPostgresUrl, type StoreLocation } from './location';
 export type { Account, AccountRepository, NewAccount } from './accounts';
 export type { CallRecord, CallRepository, WrapUp } from './calls';
-export type { CallHistory, CallListFilter, CallListItem, InvitationCount } from './callHistory';
+export type {
+  CallHistory,
+  CallListFilter,
+  CallListItem,
+  InvitationCount,
+  LedgerEventFacts,
+} from './callHistory';
 export type { CallEvent, CallEventType, EndedBy, StoredCallEvent } from './callEvents';
 export type {
   LanguageLevel,

@@ -134,3 +134,49 @@ describe.each(STORE_ENGINES)('the volunteer ledger: invitations per volunteer an
     ]);
   });
 });
+
+describe.each(STORE_ENGINES)("the volunteer ledger's facts from the event log (%s)", (engine) => {
+  const clock = manualClock(Date.UTC(2025, 2, 3, 1, 0, 0));
+  const db = useTempStore(engine, clock.now);
+
+  it('gives each stay in a call and how each invitation ended', async () => {
+    const store = db.store;
+    const t0 = clock.now();
+    const { id: vi } = await store.calls.start({ callerLanguage: 'vi', mode: 'video' });
+    const { id: th } = await store.calls.start({ callerLanguage: 'th', mode: 'video' });
+    const at = (ms: number) => t0 + ms;
+    const ev = (id: string, ms: number, event: Parameters<Store['calls']['event']>[1]) =>
+      store.calls.event(id, event, at(ms));
+    // vi: four volunteers rung; v1 lets it expire, v2 declines, v3 accepts (and leaves after 5 min),
+    // v4's is withdrawn when v3 takes it.
+    for (const v of ['v1', 'v2', 'v3', 'v4'])
+      await ev(vi, 0, { type: 'interpreter-invited', volunteerId: v, invitationId: `vi-${v}` });
+    await ev(vi, 5000, { type: 'invitation-declined', volunteerId: 'v2', invitationId: 'vi-v2' });
+    await ev(vi, 8000, { type: 'interpreter-joined', volunteerId: 'v3' });
+    await ev(vi, 30_000, { type: 'invitation-expired', volunteerId: 'v1', invitationId: 'vi-v1' });
+    await ev(vi, 308_000, { type: 'interpreter-left', volunteerId: 'v3', reason: 'call-ended' });
+    // th: v1 rung later and still interpreting.
+    await ev(th, 60_000, { type: 'interpreter-invited', volunteerId: 'v1', invitationId: 'th-v1' });
+    await ev(th, 70_000, { type: 'interpreter-joined', volunteerId: 'v1' });
+
+    expect(await store.history.ledgerFacts(t0, t0 + 3_600_000)).toEqual({
+      interpretations: [
+        { volunteerId: 'v3', language: 'vi', joinedAt: at(8000), leftAt: at(308_000) },
+        { volunteerId: 'v1', language: 'th', joinedAt: at(70_000), leftAt: null },
+      ],
+      invitations: [
+        { volunteerId: 'v1', at: at(0), outcome: 'expired' },
+        { volunteerId: 'v2', at: at(0), outcome: 'declined' },
+        { volunteerId: 'v3', at: at(0), outcome: 'accepted' },
+        { volunteerId: 'v4', at: at(0), outcome: 'withdrawn' },
+        { volunteerId: 'v1', at: at(60_000), outcome: 'accepted' },
+      ],
+    });
+    // A range that starts after vi's invitations: the stay and invitation that began in it only,
+    // their outcomes still known from the events before.
+    expect(await store.history.ledgerFacts(at(50_000), t0 + 3_600_000)).toEqual({
+      interpretations: [{ volunteerId: 'v1', language: 'th', joinedAt: at(70_000), leftAt: null }],
+      invitations: [{ volunteerId: 'v1', at: at(60_000), outcome: 'accepted' }],
+    });
+  });
+});

@@ -1,7 +1,7 @@
 import { type Request, Router } from 'express';
 import { z } from 'zod';
 import type { CentreCalendar } from '../figures/calendar';
-import { summarizeAll } from '../figures/callSummary';
+import { type CallSummary, summarizeAll } from '../figures/callSummary';
 import { computeFigures, GROUP_BYS, type GroupBy, type GroupFigures } from '../figures/figures';
 import { Thresholds } from '../figures/thresholds';
 import { CALL_OUTCOMES, type CallListItem, type Store } from '../store';
@@ -87,8 +87,7 @@ export function createFiguresRouter(deps: FiguresDeps): Router {
     const query = parseQuery(FiguresQuery, req);
     const { from, to } = rangeOf(query, deps);
     const thresholds = query.thresholds ?? [...deps.thresholds];
-    const history = await deps.store.history.range(from, to);
-    const calls = summarizeAll(history, (at) => deps.calendar.arrival(at));
+    const calls = await summaries(deps, from, to);
     const { total, groups } = computeFigures(calls, query.groupBy, thresholds);
     const names =
       query.groupBy === 'agent' ? await deps.store.history.names(groups.map((g) => g.key)) : new Map();
@@ -117,6 +116,19 @@ export function createFiguresRouter(deps: FiguresDeps): Router {
   });
 
   return router;
+}
+
+// A year of a busy centre's events would not fit in memory at once: they are read a week at a
+// time, and only each call's summary is kept.
+const CHUNK_MS = 7 * 86_400_000;
+
+async function summaries(deps: FiguresDeps, from: number, to: number): Promise<CallSummary[]> {
+  const calls: CallSummary[] = [];
+  for (let start = from; start < to; start += CHUNK_MS) {
+    const history = await deps.store.history.range(start, Math.min(to, start + CHUNK_MS));
+    for (const call of summarizeAll(history, (at) => deps.calendar.arrival(at))) calls.push(call);
+  }
+  return calls;
 }
 
 /** The query, parsed; a refusal names each bad field (400). */

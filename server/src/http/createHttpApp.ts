@@ -11,6 +11,7 @@ import { healthRoutes, type Phase } from './health';
 import { isAllowedOrigin, STATE_CHANGING } from '../auth/origins';
 import { accountMiddleware, accountOf } from './requireAccount';
 import { createFiguresRouter } from './figuresRoutes';
+import { createLedgerRouter } from './ledgerRoutes';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { CentreCalendar } from '../figures/calendar';
 import { DEFAULT_THRESHOLDS } from '../figures/thresholds';
@@ -167,6 +168,26 @@ export function createHttpApp(deps: HttpDeps): express.Express {
         ),
       thresholds: deps.figures?.thresholds ?? DEFAULT_THRESHOLDS,
       clock: deps.clock ?? Date.now,
+    }),
+  );
+
+  app.use(
+    '/api/supervisor',
+    createLedgerRouter({
+      requireAccount,
+      timeZone: deps.figures?.calendar.timeZone ?? DEFAULT_CONFIG.timeZone,
+      now: deps.clock ?? Date.now,
+      facts: async (from, to) => {
+        const [volunteers, events] = await Promise.all([
+          deps.store.accounts.list('volunteer'),
+          deps.store.history.ledgerFacts(from, to),
+        ]);
+        return {
+          volunteers: volunteers.map((v) => ({ id: v.id, name: v.displayName })),
+          ...events,
+          presence: [],
+        };
+      },
     }),
   );
 

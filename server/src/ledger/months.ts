@@ -6,16 +6,19 @@
 
 export const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
 
+/** `YYYY-MM` of instants in `timeZone`, one formatter for many. @throws RangeError on an unknown zone */
+export function monthIn(timeZone: string): (at: number) => string {
+  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
+  return (at) => {
+    const parts = format.formatToParts(at);
+    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('year')}-${part('month')}`;
+  };
+}
+
 /** `YYYY-MM` of an instant in `timeZone`. */
 export function monthOf(at: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-  }).formatToParts(at);
-  const year = parts.find((p) => p.type === 'year')?.value ?? '';
-  const month = parts.find((p) => p.type === 'month')?.value ?? '';
-  return `${year}-${month}`;
+  return monthIn(timeZone)(at);
 }
 
 /** How far `timeZone` is ahead of UTC at `at`, in ms (Seoul: +9 h). */

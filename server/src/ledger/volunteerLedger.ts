@@ -4,7 +4,7 @@
  * interpreted by language, and how invitations were answered. Pure: the store reads the facts, this
  * counts them.
  */
-import { monthBounds, monthOf, monthsBetween } from './months';
+import { monthBounds, monthIn, monthsBetween } from './months';
 
 export const INVITATION_OUTCOMES = ['accepted', 'declined', 'expired', 'withdrawn'] as const;
 /**
@@ -61,6 +61,7 @@ function overlap(start: number, end: number, from: number, to: number): number {
  */
 export function volunteerLedger(facts: LedgerFacts, query: LedgerQuery): LedgerRow[] {
   const { timeZone, now } = query;
+  const monthOf = monthIn(timeZone);
   const months = monthsBetween(query.firstMonth, query.lastMonth).map((month) => ({
     month,
     ...monthBounds(month, timeZone),
@@ -102,13 +103,13 @@ export function volunteerLedger(facts: LedgerFacts, query: LedgerQuery): LedgerR
   }
   for (const i of facts.interpretations) {
     spread(i.volunteerId, i.joinedAt, i.leftAt ?? now, (row, ms) => (row.interpretingMs += ms));
-    const row = rows.get(key(i.volunteerId, monthOf(i.joinedAt, timeZone)));
+    const row = rows.get(key(i.volunteerId, monthOf(i.joinedAt)));
     if (!row) continue;
     row.calls += 1;
     row.callsByLanguage[i.language] = (row.callsByLanguage[i.language] ?? 0) + 1;
   }
   for (const inv of facts.invitations) {
-    const row = rows.get(key(inv.volunteerId, monthOf(inv.at, timeZone)));
+    const row = rows.get(key(inv.volunteerId, monthOf(inv.at)));
     if (row) row.invitations[inv.outcome] += 1;
   }
   return [...rows.values()];

@@ -5,6 +5,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CallMode } from '../../../common/protocol';
+import { monthIn } from '../ledger/months';
 import { CallEvent, type StoredCallEvent } from './callEvents';
 import { type CallRecord, toCallRecord } from './calls';
 import { CALL_OUTCOMES, type CallEventRow, type CallOutcome, type Database } from './schema';
@@ -309,16 +310,6 @@ function interpreterFacts(language: string, unsorted: readonly StoredCallEvent[]
     }
   }
   return facts;
-}
-
-/** `YYYY-MM` of an instant in one IANA zone. @throws RangeError on an unknown zone */
-function monthIn(timeZone: string): (at: number) => string {
-  const format = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' });
-  return (at) => {
-    const parts = format.formatToParts(at);
-    const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-    return `${part('year')}-${part('month')}`;
-  };
 }
 
 /** A stored row as its event; a row this version cannot read (a newer type) is left out. */

@@ -1,0 +1,59 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { MONTH, monthBounds, monthsBetween } from '../ledger/months';
+import { type LedgerFacts, type LedgerRow, volunteerLedger } from '../ledger/volunteerLedger';
+import { invalidInput } from './invalidInput';
+import type { RequireAccount } from './requireAccount';
+
+/** A sponsor's report is yearly at most; a longer range is a mistake, not a report. */
+export const LEDGER_MAX_MONTHS = 12;
+
+export interface LedgerRouterDeps {
+  requireAccount: RequireAccount;
+  /** The centre's time zone: months are its calendar months. */
+  timeZone: string;
+  now: () => number;
+  /** Every fact of `[from, to)` about volunteers (and the volunteers themselves). */
+  facts: (from: number, to: number) => Promise<LedgerFacts>;
+}
+
+export interface LedgerResponse {
+  from: string;
+  to: string;
+  timeZone: string;
+  rows: LedgerRow[];
+}
+
+/** Zod runs the range checks even when a month is malformed: they only judge well-formed ones. */
+const bothMonths = (q: { from: string; to: string }) => MONTH.test(q.from) && MONTH.test(q.to);
+const Month = z.string().regex(MONTH, 'must be a month, YYYY-MM');
+const LedgerQuery = z
+  .object({ from: Month, to: Month })
+  .strict()
+  .refine((q) => !bothMonths(q) || q.from <= q.to, { path: ['from'], message: 'must not be after to' })
+  .refine((q) => !bothMonths(q) || monthsBetween(q.from, q.to).length <= LEDGER_MAX_MONTHS, {
+    path: ['to'],
+    message: `the range may span at most ${LEDGER_MAX_MONTHS} months`,
+  });
+
+/** `GET /api/supervisor/ledger?from=YYYY-MM&to=YYYY-MM`: the volunteer ledger, per volunteer and month. */
+export function createLedgerRouter(deps: LedgerRouterDeps): Router {
+  const router = Router();
+  router.use(deps.requireAccount('supervisor'));
+  router.get('/ledger', async (req, res) => {
+    const query = LedgerQuery.safeParse(req.query);
+    if (!query.success) throw invalidInput(query.error, 'query');
+    const { from, to } = query.data;
+    const range = { from: monthBounds(from, deps.timeZone).from, to: monthBounds(to, deps.timeZone).to };
+    const facts = await deps.facts(range.from, range.to);
+    const rows = volunteerLedger(facts, {
+      firstMonth: from,
+      lastMonth: to,
+      timeZone: deps.timeZone,
+      now: deps.now(),
+    });
+    res.set('cache-control', 'no-store');
+    res.json({ from, to, timeZone: deps.timeZone, rows } satisfies LedgerResponse);
+  });
+  return router;
+}

@@ -6,7 +6,7 @@ import { AuthSessions } from './auth/AuthSessions';
 import type { SignInLimitOptions } from './auth/SignInLimits';
 import { createHttpApp } from './http/createHttpApp';
 import { type Phase, startingHttpApp } from './http/health';
-import { Lobby } from './lobby';
+import { DEFAULT_CONFIG, Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';
 import { localPlacement, WorkerPool } from './media';
 import { createMetrics, type Metrics, metricsHandler, startMetricsServer } from './metrics';
@@ -247,6 +247,7 @@ async function setUp(
       },
     }),
     overview: () => control.call('overview'),
+    centre: { timeZone: DEFAULT_CONFIG.timeZone, shifts: config.lobby.shifts },
     // New languages or hours reach the matching at once, not at the volunteer's next sign-in.
     onVolunteerProfileChanged: (accountId) => {
       void Promise.all([store.accounts.findById(accountId), store.volunteers.getProfile(accountId)])

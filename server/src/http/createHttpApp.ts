@@ -4,12 +4,14 @@ import { z } from 'zod';
 import { RelayError } from '../../../common/errors';
 import { type AuthSessions, SESSION_COOKIE } from '../auth/AuthSessions';
 import { type SignInLimitOptions, SignInLimits } from '../auth/SignInLimits';
+import { DEFAULT_CONFIG, type ShiftDefinition } from '../lobby';
 import type { Logger } from '../logger';
 import { ACCOUNT_ROLES, type Store } from '../store';
 import { errorMiddleware, unknownApi } from './errors';
 import { healthRoutes, type Phase } from './health';
 import { isAllowedOrigin, STATE_CHANGING } from '../auth/origins';
 import { accountMiddleware, accountOf } from './requireAccount';
+import { createStaffingRouter } from './staffingRoutes';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { createVolunteerRouter } from './volunteerRoutes';
 
@@ -33,6 +35,8 @@ export interface HttpDeps {
   metrics?: { timing: RequestHandler; endpoint?: RequestHandler };
   /** The live queue and staff by state, for the supervisor's page. */
   overview: () => Promise<SupervisorOverview>;
+  /** The centre's zone and shift calendar (the staffing history reads them); the lobby's defaults if absent. */
+  centre?: { timeZone: string; shifts: readonly ShiftDefinition[] };
   /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
   onVolunteerProfileChanged?: (accountId: string) => void;
 }
@@ -145,6 +149,16 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       requireAccount,
       log: deps.log,
       overview: deps.overview,
+    }),
+  );
+  app.use(
+    '/api/supervisor',
+    createStaffingRouter({
+      store: deps.store,
+      requireAccount,
+      clock: deps.clock ?? Date.now,
+      timeZone: deps.centre?.timeZone ?? DEFAULT_CONFIG.timeZone,
+      shifts: deps.centre?.shifts ?? DEFAULT_CONFIG.shifts,
     }),
   );
 

@@ -10,16 +10,7 @@ import {
   WEEK_MS,
 } from '../../server/src/staffing/history';
 import { staffingReport } from '../../server/src/staffing/report';
-
-const S = 1000;
-const MIN = 60 * S;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
-/** Sunday 2 March 2025, 00:00 in Seoul (UTC+9, no daylight saving). */
-const SUNDAY = Date.UTC(2025, 2, 1, 15, 0, 0);
-/** An instant in Seoul: week 0 or 1 of the window, weekday (0 = Sunday), hour, minute. */
-const local = (week: number, weekday: number, hour: number, minute = 0) =>
-  SUNDAY + week * WEEK_MS + weekday * DAY + hour * HOUR + minute * MIN;
+import { local, MIN, S } from '../helpers/seoulWeek';
 
 const target = { serviceLevel: 0.8, thresholdS: 20 };
 const { from, to } = historyWindow(local(2, 0, 0), 2);

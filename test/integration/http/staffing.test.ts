@@ -7,22 +7,13 @@ import { SESSION_COOKIE } from '../../../server/src/auth/AuthSessions';
 import { agentsNeeded } from '../../../server/src/staffing/agentsNeeded';
 import { openStore, type Store } from '../../../server/src/store';
 import { FakeScheduler } from '../../helpers/FakeScheduler';
+import { local, S, SUNDAY } from '../../helpers/seoulWeek';
 import { startTestApp, type TestApp } from '../../helpers/testApp';
 
 /**
  * GET /api/supervisor/staffing over a real app and a real SQLite file, the history written through
  * the store on a fake clock: two weeks of calls in Seoul, a two-shift calendar from SHIFTS.
  */
-const S = 1000;
-const MIN = 60 * S;
-const HOUR = 60 * MIN;
-const DAY = 24 * HOUR;
-const WEEK = 7 * DAY;
-/** Sunday 2 March 2025, 00:00 in Seoul. */
-const SUNDAY = Date.UTC(2025, 2, 1, 15, 0, 0);
-const local = (week: number, weekday: number, hour: number, minute = 0) =>
-  SUNDAY + week * WEEK + weekday * DAY + hour * HOUR + minute * MIN;
-
 /** The app's clock stands at the end of the history; the store writes the history on a clock of its own. */
 const NOW = local(2, 0, 0);
 const scheduler = new FakeScheduler(NOW);

@@ -1,70 +1,49 @@
 // The staffing loop closed: a simulated history, the agents the staffing formulas recommend from it
 // (per hour, skill group and shift, Erlang A with the patience fitted to the hang-ups observed),
 // and the same scenario simulated again with that staffing, to see whether it reaches its target.
+import { shiftPlan, type ShiftNeed, type ShiftPlanInput, type Target } from '../../server/src/staffing/plan';
 import {
-  fitPatience,
-  shiftPlan,
-  type ShiftNeed,
-  type ShiftPlanInput,
-  type Target,
-} from '../../server/src/staffing/plan';
+  groupHistories,
+  planGroups,
+  SKILL_GROUPS,
+  type GroupHistory,
+  type ObservedCall,
+  type SkillGroup,
+} from '../../server/src/staffing/skillGroups';
 import type { CallRecord, SimulationResult } from './engine';
 import { simulate } from './engine';
 import { DAY_START, HOUR } from './scenario';
 import type { Scenario, ShiftSpec } from './scenarioSchema';
 import { simulateWithStaffing, type StaffingOverride } from './staffing';
 
-/** How the recommendation groups callers: by who can serve them, as a centre staffs its queues. */
-export type SkillGroup = 'ko' | 'kvk' | 'other languages';
-const SKILL_GROUPS: readonly SkillGroup[] = ['ko', 'kvk', 'other languages'];
-
-export function skillGroupOf(language: string): SkillGroup {
-  return language === 'ko' || language === 'kvk' ? language : 'other languages';
-}
-
-export interface GroupHistory {
-  /** Mean arrivals in each local hour of the day. */
-  arrivalsPerHour: number[];
-  /** Mean time an agent was held by an answered call: from the answer to the end of the wrap-up. */
-  ahtS: number;
-  /** Fitted mean patience; null when nobody hung up. */
-  patienceS: number | null;
-  answered: number;
-  abandoned: number;
-}
+export { skillGroupOf, type GroupHistory, type SkillGroup } from '../../server/src/staffing/skillGroups';
 
 /**
- * What a centre's records would say, per skill group: arrivals by hour of the day, handle time and
- * patience. Patience is fitted to the hang-ups (fitPatience: answered callers count as having waited
+ * What a centre's records would say, per skill group: arrivals by hour of the day (a mean per
+ * simulated day), handle time and patience. Handle time runs from the answer to the end of the
+ * wrap-up. Patience is fitted to the hang-ups (fitPatience: answered callers count as having waited
  * at least as long as they did); callers who took a fallback (text, callback) left the live line by
  * choice and are left out of it.
  */
 export function historyOf(result: SimulationResult): Record<SkillGroup, GroupHistory> {
-  const out = {} as Record<SkillGroup, GroupHistory>;
-  for (const group of SKILL_GROUPS) {
-    const calls = result.calls.filter((c) => skillGroupOf(c.language) === group);
-    const arrivalsPerHour = Array.from({ length: 24 }, () => 0);
-    for (const c of calls) arrivalsPerHour[hourOfDay(c.arrivedAt)]! += 1 / result.days;
-    const handled = calls.filter(
-      (c): c is CallRecord & { matchedAt: number; handledUntil: number } =>
-        c.matchedAt !== null && c.handledUntil !== null && c.fallback !== 'callback',
-    );
-    const ahtS = handled.reduce((s, c) => s + (c.handledUntil - c.matchedAt), 0) / 1000 / handled.length;
-    const live = calls.filter((c) => c.fallback === null || c.fallback === 'wait');
-    const observations = live.flatMap((c) => {
-      const end = c.matchedAt ?? c.leftAt;
-      return end === null ? [] : [{ waitedS: (end - c.arrivedAt) / 1000, abandoned: c.matchedAt === null }];
-    });
-    const fit = fitPatience(observations);
-    out[group] = {
-      arrivalsPerHour,
-      ahtS,
-      patienceS: fit?.meanPatienceS ?? null,
-      answered: handled.length,
-      abandoned: observations.filter((o) => o.abandoned).length,
-    };
-  }
-  return out;
+  return groupHistories(result.calls.map(observed), {
+    count: 24,
+    slotOf: hourOfDay,
+    periods: result.days,
+  });
+}
+
+function observed(c: CallRecord): ObservedCall {
+  const handled = c.matchedAt !== null && c.handledUntil !== null && c.fallback !== 'callback';
+  const live = c.fallback === null || c.fallback === 'wait';
+  const end = c.matchedAt ?? c.leftAt;
+  return {
+    language: c.language,
+    arrivedAt: c.arrivedAt,
+    handledMs: handled ? c.handledUntil! - c.matchedAt! : null,
+    patience:
+      live && end !== null ? { waitedS: (end - c.arrivedAt) / 1000, abandoned: c.matchedAt === null } : null,
+  };
 }
 
 function hourOfDay(at: number): number {
@@ -96,16 +75,7 @@ export interface Recommendation {
 export function recommend(result: SimulationResult, target: Target): Recommendation {
   const history = historyOf(result);
   const input: ShiftPlanInput = {
-    groups: Object.fromEntries(
-      SKILL_GROUPS.map((g) => [
-        g,
-        {
-          arrivalsPerHour: history[g].arrivalsPerHour,
-          ahtS: history[g].ahtS,
-          ...(history[g].patienceS !== null && { patienceS: history[g].patienceS }),
-        },
-      ]),
-    ),
+    groups: planGroups(history, { withPatience: true }),
     target,
     shifts: result.scenario.shifts.map((s) => ({ name: s.name, hours: hoursOf(s) })),
     rostered: Object.fromEntries(result.scenario.shifts.map((s) => [s.name, headCount(s)])),

@@ -19,9 +19,9 @@ export function recommendReport(check: RecommendationCheck, seed: number, days: 
       ['group', 'calls/day', 'busiest hour', 'handle time', 'patience', 'answered', 'hung up'],
       Object.entries(recommendation.history).map(([group, h]) => [
         group,
-        h.arrivalsPerHour.reduce((a, b) => a + b, 0).toFixed(0),
-        `${Math.max(...h.arrivalsPerHour).toFixed(0)}/h`,
-        `${h.ahtS.toFixed(0)} s`,
+        h.arrivals.reduce((a, b) => a + b, 0).toFixed(0),
+        `${Math.max(...h.arrivals).toFixed(0)}/h`,
+        h.ahtS === null ? '—' : `${h.ahtS.toFixed(0)} s`,
         h.patienceS === null ? '—' : `${h.patienceS.toFixed(0)} s`,
         String(h.answered),
         String(h.abandoned),
@@ -35,24 +35,14 @@ export function recommendReport(check: RecommendationCheck, seed: number, days: 
   );
   out.push(
     table(
-      [
-        'shift',
-        'ko',
-        'kvk',
-        'other languages',
-        'needed',
-        'rostered',
-        'SL rostered',
-        'SL recommended',
-        'calls',
-      ],
+      ['shift', 'ko', 'kvk', 'interpreted', 'needed', 'rostered', 'SL rostered', 'SL recommended', 'calls'],
       shifts.map((s) => {
         const need = recommendation.shifts.find((n) => n.name === s.name);
         return [
           s.name,
           String(need?.byGroup.ko ?? '—'),
           String(need?.byGroup.kvk ?? '—'),
-          String(need?.byGroup['other languages'] ?? '—'),
+          String(need?.byGroup.interpreted ?? '—'),
           String(s.recommended),
           String(s.rostered),
           pct(s.serviceLevelRostered),

@@ -252,6 +252,7 @@ async function setUp(
     }),
     overview: () => control.call('overview'),
     figures: { calendar, thresholds: config.serviceLevelThresholds },
+    centre: { timeZone: DEFAULT_CONFIG.timeZone, shifts: config.lobby.shifts },
     // New languages or hours reach the matching at once, not at the volunteer's next sign-in.
     onVolunteerProfileChanged: (accountId) => {
       void Promise.all([store.accounts.findById(accountId), store.volunteers.getProfile(accountId)])

@@ -35,15 +35,15 @@ describe('historyOf', () => {
       // kvk: one answered after 20 s; one answered by callback (no handle time, no patience).
       call({ language: 'kvk', arrivedAt: at(14), matchedAt: at(14, 20), handledUntil: at(14, 620) }),
       call({ language: 'kvk', arrivedAt: at(15), matchedAt: at(15, 900), fallback: 'callback' }),
-      // Other languages: a vi caller who hung up after 100 s; a th caller who took text.
+      // Interpreted: a vi caller who hung up after 100 s; a th caller who took text.
       call({ language: 'vi', arrivedAt: at(20), leftAt: at(20, 100) }),
       call({ language: 'th', arrivedAt: at(21), leftAt: at(21, 50), fallback: 'text' }),
     ];
     const result = { days: 2, calls } as unknown as SimulationResult;
     const h = historyOf(result);
 
-    expect(h.ko.arrivalsPerHour[9]).toBe(1.5);
-    expect(h.ko.arrivalsPerHour.reduce((a, b) => a + b, 0)).toBe(1.5);
+    expect(h.ko.arrivals[9]).toBe(1.5);
+    expect(h.ko.arrivals.reduce((a, b) => a + b, 0)).toBe(1.5);
     expect(h.ko.ahtS).toBe((300 + 400) / 2);
     // One hang-up over 10 + 30 + 60 s waited in all.
     expect(h.ko.patienceS).toBeCloseTo(100, 9);
@@ -51,12 +51,12 @@ describe('historyOf', () => {
 
     expect(h.kvk.ahtS).toBe(600);
     expect(h.kvk.patienceS).toBeNull();
-    expect(h.kvk.arrivalsPerHour[14]).toBe(0.5);
-    expect(h.kvk.arrivalsPerHour[15]).toBe(0.5);
+    expect(h.kvk.arrivals[14]).toBe(0.5);
+    expect(h.kvk.arrivals[15]).toBe(0.5);
 
-    expect(h['other languages'].patienceS).toBeCloseTo(100, 9);
-    expect(h['other languages']).toMatchObject({ answered: 0, abandoned: 1 });
-    expect(['vi', 'zh-CN', 'en', 'ase'].map(skillGroupOf)).toEqual(Array(4).fill('other languages'));
+    expect(h.interpreted.patienceS).toBeCloseTo(100, 9);
+    expect(h.interpreted).toMatchObject({ answered: 0, abandoned: 1 });
+    expect(['vi', 'zh-CN', 'en', 'ase'].map(skillGroupOf)).toEqual(Array(4).fill('interpreted'));
   });
 });
 

@@ -106,6 +106,35 @@ describe('shiftPlan', () => {
     expect(plan.shifts[0]!.agents).toBe(busy);
   });
 
+  it('runs a weekly roster only on its days, each hour on its own day as the calendar reads it', () => {
+    // Busy at 02:00 on day 5 (Friday) and at 02:00 on day 6 (Saturday).
+    const week: number[][] = Array.from({ length: 7 }, (_, d) =>
+      Array.from({ length: 24 }, (_, h) => (h === 2 && d === 5 ? 60 : h === 2 && d === 6 ? 30 : 0)),
+    );
+    // 22:00-06:00@fri: Friday 22..23 and Friday 00..05 (not Saturday's early hours).
+    const friday = { name: 'fri-night', hours: hoursFrom(22, 8), days: [5] };
+    const plan = shiftPlan({
+      groups: { ko: { arrivalsPerHour: week, ahtS: 300 } },
+      target,
+      shifts: [friday],
+    });
+    const busy = agentsNeeded({ ratePerHour: 60, ahtS: 300 }, target, 'erlang-c').agents;
+    expect(plan.shifts[0]).toMatchObject({
+      agents: busy,
+      peak: { day: 5, hour: 2 },
+      byDay: [0, 0, 0, 0, 0, busy, 0],
+    });
+    // Saturday 02:00 has calls and no shift: uncovered.
+    expect(plan.uncovered).toEqual([{ day: 6, hour: 2 }]);
+    expect(() =>
+      shiftPlan({
+        groups: { ko: { arrivalsPerHour: week, ahtS: 300 } },
+        target,
+        shifts: [{ ...friday, days: [7] }],
+      }),
+    ).toThrow(/shifts\.0\.days\.0: days are 0\.\.6/);
+  });
+
   it('never needs fewer agents on any shift when calls grow', () => {
     const plan = (scale: number) =>
       shiftPlan({

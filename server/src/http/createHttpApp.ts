@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { RelayError } from '../../../common/errors';
 import { type AuthSessions, SESSION_COOKIE } from '../auth/AuthSessions';
 import { type SignInLimitOptions, SignInLimits } from '../auth/SignInLimits';
+import { DEFAULT_CONFIG, type ShiftDefinition } from '../lobby';
 import type { Logger } from '../logger';
 import { ACCOUNT_ROLES, type Store } from '../store';
 import { errorMiddleware, unknownApi } from './errors';
@@ -12,10 +13,10 @@ import { isAllowedOrigin, STATE_CHANGING } from '../auth/origins';
 import { accountMiddleware, accountOf } from './requireAccount';
 import { createFiguresRouter } from './figuresRoutes';
 import { createLedgerRouter } from './ledgerRoutes';
+import { createStaffingRouter } from './staffingRoutes';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { CentreCalendar } from '../figures/calendar';
 import { DEFAULT_THRESHOLDS } from '../figures/thresholds';
-import { DEFAULT_CONFIG, DEFAULT_SHIFTS } from '../lobby';
 import { createVolunteerRouter } from './volunteerRoutes';
 
 export interface HttpDeps {
@@ -38,6 +39,8 @@ export interface HttpDeps {
   metrics?: { timing: RequestHandler; endpoint?: RequestHandler };
   /** The live queue and staff by state, for the supervisor's page. */
   overview: () => Promise<SupervisorOverview>;
+  /** The centre's zone and shift calendar (the staffing history reads them); the lobby's defaults if absent. */
+  centre?: { timeZone: string; shifts: readonly ShiftDefinition[] };
   /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
   onVolunteerProfileChanged?: (accountId: string) => void;
   /** The figures' calendar (zone, SHIFTS) and SL_THRESHOLDS; the defaults when absent. */
@@ -51,6 +54,7 @@ const LoginBody = z
 export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  const centre = deps.centre ?? { timeZone: DEFAULT_CONFIG.timeZone, shifts: DEFAULT_CONFIG.shifts };
   if (deps.metrics) app.use(deps.metrics.timing);
   // Behind one reverse proxy: its X-Forwarded-For names the client (only one hop is believed).
   app.set('trust proxy', deps.trustProxy ? 1 : false);
@@ -154,18 +158,23 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       overview: deps.overview,
     }),
   );
+  app.use(
+    '/api/supervisor',
+    createStaffingRouter({
+      store: deps.store,
+      requireAccount,
+      clock: deps.clock ?? Date.now,
+      timeZone: centre.timeZone,
+      shifts: centre.shifts,
+    }),
+  );
 
   app.use(
     '/api/supervisor',
     createFiguresRouter({
       store: deps.store,
       requireAccount,
-      calendar:
-        deps.figures?.calendar ??
-        new CentreCalendar(
-          DEFAULT_CONFIG.timeZone,
-          DEFAULT_SHIFTS.map((s) => ({ ...s })),
-        ),
+      calendar: deps.figures?.calendar ?? new CentreCalendar(centre.timeZone, centre.shifts),
       thresholds: deps.figures?.thresholds ?? DEFAULT_THRESHOLDS,
       clock: deps.clock ?? Date.now,
     }),
@@ -175,7 +184,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     '/api/supervisor',
     createLedgerRouter({
       requireAccount,
-      timeZone: deps.figures?.calendar.timeZone ?? DEFAULT_CONFIG.timeZone,
+      timeZone: deps.figures?.calendar.timeZone ?? centre.timeZone,
       now: deps.clock ?? Date.now,
       facts: async (from, to) => {
         const [volunteers, events] = await Promise.all([

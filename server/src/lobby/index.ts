@@ -3,6 +3,7 @@ export { Lobby } from './Lobby';
 export { applyCommand, LOBBY_COMMANDS } from './commands';
 export type { CommandValue, LobbyCommand, LobbyCommandName } from './commands';
 export { DEFAULT_CONFIG } from './config';
+export { parseClockTime, ZonedCalendar } from './calendar';
 export { LOBBY_SNAPSHOT_VERSION } from './snapshot';
 export type { LobbyStateSnapshot } from './snapshot';
 export { DEFAULT_SHIFTS, formatShift, formatWeekdays, parseShiftSpec, SHIFT_NAME } from './shifts';

@@ -27,6 +27,14 @@ const ShiftSchema = z.object({
     .array(z.number().int().min(0).max(23, { message: 'hours are 0..23' }))
     .min(1, { message: 'a shift covers at least one hour' })
     .refine((hours) => new Set(hours).size === hours.length, { message: 'an hour is listed twice' }),
+  /**
+   * A weekly roster (the SHIFTS calendar's `@days`): the days of a 7-day input the shift runs on, each
+   * of its hours taken on that day itself, as the calendar reads it. Absent: every day.
+   */
+  days: z
+    .array(z.number().int().min(0).max(6, { message: 'days are 0..6' }))
+    .min(1, { message: 'a shift runs on at least one day' })
+    .optional(),
 });
 
 /** Input of shiftPlan, also the schema to parse a plan file with. */
@@ -76,7 +84,7 @@ export interface ShiftNeed {
   agents: number;
   /** Where that busiest hour is (the day the shift starts on, and the hour). */
   peak: { day: number; hour: number };
-  /** The need of the shift starting on each day (one entry for a 24-hour profile). */
+  /** The need of the shift starting on each day (one entry for a 24-hour profile; 0 on a roster's days off). */
   byDay: number[];
   rostered?: number;
   /** rostered − agents: negative when the roster is short. */
@@ -133,7 +141,15 @@ export function shiftPlan(input: ShiftPlanInput): ShiftPlan {
   }
   const at = (day: number, hour: number): HourNeed => hours[(day % days) * HOURS_PER_DAY + hour]!;
 
-  const shiftNeeds = shifts.map(({ name, hours: shiftHours }): ShiftNeed => {
+  // The day an hour of the shift starting on `day` falls on: the next one past midnight, unless the
+  // shift is a weekly roster (which the calendar reads day by day); null when the shift is off that day.
+  const dayOf = (shift: (typeof shifts)[number], day: number, hour: number): number | null => {
+    if (shift.days !== undefined && days === 7) return shift.days.includes(day) ? day : null;
+    return hour < shift.hours[0]! ? day + 1 : day;
+  };
+
+  const shiftNeeds = shifts.map((shift): ShiftNeed => {
+    const { name, hours: shiftHours } = shift;
     const first = shiftHours[0]!;
     const byDay: number[] = [];
     let peak = { day: 0, hour: first };
@@ -141,7 +157,9 @@ export function shiftPlan(input: ShiftPlanInput): ShiftPlan {
     for (let day = 0; day < days; day++) {
       let dayNeed = 0;
       for (const hour of shiftHours) {
-        const need = at(hour < first ? day + 1 : day, hour).agents;
+        const on = dayOf(shift, day, hour);
+        if (on === null) continue;
+        const need = at(on, hour).agents;
         dayNeed = Math.max(dayNeed, need);
         if (need > most) {
           most = need;
@@ -158,11 +176,12 @@ export function shiftPlan(input: ShiftPlanInput): ShiftPlan {
   });
 
   const covered = new Set<number>();
-  for (const { hours: shiftHours } of shifts) {
-    const first = shiftHours[0]!;
+  for (const shift of shifts) {
     for (let day = 0; day < days; day++) {
-      for (const hour of shiftHours)
-        covered.add(((hour < first ? day + 1 : day) % days) * HOURS_PER_DAY + hour);
+      for (const hour of shift.hours) {
+        const on = dayOf(shift, day, hour);
+        if (on !== null) covered.add((on % days) * HOURS_PER_DAY + hour);
+      }
     }
   }
   const uncovered = hours

@@ -66,12 +66,21 @@ export interface CallRepository {
   get(id: string): Promise<CallRecord | null>;
   /** Newest first. `since` is inclusive (ms since epoch); `limit` defaults to 100, at most 1000. */
   list(options?: { since?: number; limit?: number }): Promise<CallRecord[]>;
+  /**
+   * Every call that arrived in [from, to) (ms since epoch), oldest first, without a limit: what a
+   * history over weeks is computed from. @throws ValidationError
+   */
+  between(from: number, to: number): Promise<CallRecord[]>;
 }
 
 const ListOptions = z.object({
   since: z.int().min(0).optional(),
   limit: z.int().min(1).max(1000).default(100),
 });
+
+const Range = z
+  .object({ from: z.int().min(0), to: z.int().min(0) })
+  .refine(({ from, to }) => from <= to, { message: 'from must not be after to', path: ['from'] });
 
 type CallUpdate = Partial<Omit<CallRecordsTable, 'id' | 'started_at' | 'caller_language' | 'mode'>>;
 
@@ -136,6 +145,19 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
         .limit(limit);
       if (since !== undefined) query = query.where('started_at', '>=', since);
       return (await query.execute()).map(toCallRecord);
+    },
+
+    async between(from, to) {
+      const range = parseInput(Range, { from, to });
+      const rows = await db
+        .selectFrom('call_records')
+        .selectAll()
+        .where('started_at', '>=', range.from)
+        .where('started_at', '<', range.to)
+        .orderBy('started_at')
+        .orderBy('id')
+        .execute();
+      return rows.map(toCallRecord);
     },
   };
 

@@ -148,6 +148,26 @@ describe.each(STORE_ENGINES)('call records (%s)', (engine) => {
     await expect(store.calls.list({ limit: 0 })).rejects.toBeInstanceOf(ValidationError);
   });
 
+  it('reads the calls that arrived in [from, to), oldest first, past the list limit', async () => {
+    const t0 = clock.now();
+    const ids: string[] = [];
+    // 1,050 calls one second apart: more than list() would ever return at once.
+    for (let i = 0; i < 1_050; i++) {
+      ids.push((await store.calls.start({ callerLanguage: 'ko', mode: 'video' })).id);
+      clock.advance(1_000);
+    }
+    const all = await store.calls.between(t0, clock.now());
+    expect(all.map((c) => c.id)).toEqual(ids);
+    // from is inclusive, to exclusive: the calls that arrived at t0 + 10 s … t0 + 19 s.
+    const some = await store.calls.between(t0 + 10_000, t0 + 20_000);
+    expect(some.map((c) => c.startedAt)).toEqual(Array.from({ length: 10 }, (_, i) => t0 + (10 + i) * 1_000));
+    expect(await store.calls.between(t0 + 5_000, t0 + 5_000)).toEqual([]);
+    await expect(store.calls.between(t0 + 1, t0)).rejects.toMatchObject({
+      issues: [{ field: 'from', message: 'from must not be after to' }],
+    });
+    await expect(store.calls.between(-1, t0)).rejects.toBeInstanceOf(ValidationError);
+  });
+
   it('validates input', async () => {
     await expect(store.calls.start({ callerLanguage: 'not a tag', mode: 'video' })).rejects.toThrow(
       /callerLanguage/,

@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { MONTH, monthBounds, monthsBetween } from '../ledger/months';
-import { type LedgerFacts, type LedgerRow, volunteerLedger } from '../ledger/volunteerLedger';
+import type { LedgerResponse } from '../../../common/ledger';
+import { type LedgerFacts, volunteerLedger } from '../ledger/volunteerLedger';
 import { invalidInput } from './invalidInput';
 import type { RequireAccount } from './requireAccount';
 
@@ -15,13 +16,6 @@ export interface LedgerRouterDeps {
   now: () => number;
   /** Every fact of `[from, to)` about volunteers (and the volunteers themselves). */
   facts: (from: number, to: number) => Promise<LedgerFacts>;
-}
-
-export interface LedgerResponse {
-  from: string;
-  to: string;
-  timeZone: string;
-  rows: LedgerRow[];
 }
 
 /** Zod runs the range checks even when a month is malformed: they only judge well-formed ones. */

@@ -4,15 +4,8 @@
  * interpreted by language, and how invitations were answered. Pure: the store reads the facts, this
  * counts them.
  */
+import type { InvitationOutcome, LedgerRow } from '../../../common/ledger';
 import { monthBounds, monthIn, monthsBetween } from './months';
-
-export const INVITATION_OUTCOMES = ['accepted', 'declined', 'expired', 'withdrawn'] as const;
-/**
- * `expired`: the volunteer let it ring out (ignored). `withdrawn`: it ended before they answered
- * because the call no longer needed them (another volunteer took it, the caller left); not theirs
- * to answer, so the ledger counts it apart from the three the programme reports.
- */
-export type InvitationOutcome = (typeof INVITATION_OUTCOMES)[number];
 
 export interface LedgerFacts {
   volunteers: readonly { id: string; name: string }[];
@@ -28,19 +21,10 @@ export interface LedgerFacts {
   presence: readonly { accountId: string; state: string; start: number; end: number | null }[];
 }
 
+export type { InvitationOutcome, LedgerRow };
+
 /** States in which a volunteer is giving their time: reachable or interpreting. */
 const SERVING_STATES: ReadonlySet<string> = new Set(['available', 'invited', 'in-call']);
-
-export interface LedgerRow {
-  volunteerId: string;
-  name: string;
-  month: string;
-  onlineMs: number;
-  interpretingMs: number;
-  calls: number;
-  callsByLanguage: Record<string, number>;
-  invitations: Record<InvitationOutcome, number>;
-}
 
 export interface LedgerQuery {
   firstMonth: string;

@@ -29,5 +29,6 @@ export type {
   ShiftDefinition,
   VolunteerInput,
   VolunteerPresence,
+  WaitEstimator,
   WeeklyHours,
 } from './types';

@@ -12,6 +12,10 @@ export interface ClassInputs {
   classSpare: number;
   region: Occupancy;
   own: Occupancy;
+  regionHazard: number;
+  ownHazard: number;
+  bandHazards: readonly number[];
+  bandEdgesMs: readonly number[];
 }
 
 function view(caller: CallerRec, position: number, classRank: number, inputs: ClassInputs, stepMs: number) {

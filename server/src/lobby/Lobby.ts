@@ -13,7 +13,7 @@ import { CallerClasses, keyFor } from './classes';
 import { classStaff, regionStaff } from './competition';
 import { resolveConfig } from './config';
 import { DeadlineHeap } from './deadlines';
-import { HandleTimeStats } from './estimate';
+import { HandleTimeStats, patienceCurve } from './estimate';
 import { buildInspection } from './inspection';
 import { canonicalLanguage, canonicalStaffLanguages, primaryLanguage } from './languages';
 import { InterpreterRinger } from './interpreters';
@@ -1006,8 +1006,7 @@ export class Lobby {
     return {
       regionHazard: adaptive ? this.patience.hazard() : 0,
       ownHazard: adaptive ? this.patience.hazardFor(cls.key) : 0,
-      bandHazards: adaptive ? this.patience.bandHazards() : [],
-      bandEdgesMs: PATIENCE_BANDS_MS,
+      patience: adaptive ? patienceCurve(PATIENCE_BANDS_MS, this.patience.bandHazards()) : null,
       regionStaff: regionStaff(cls),
       classStaff: classStaff(cls, this.volunteers.capableFor(cls.prefixes)),
       classSpare: cls.bridgeSigs.length === 0 ? 0 : this.bridge.spare(cls),

@@ -125,12 +125,25 @@ export interface EstimateInput {
   /** Rate (per ms) at which a caller ahead leaves unserved, in the region and in the class; 0: never. */
   regionHazard: number;
   ownHazard: number;
-  /**
-   * The caller's own patience: rate of hanging up per band of time waited (edges `bandEdgesMs`).
-   * Empty: the estimate is the wait of a caller who never hangs up.
-   */
-  bandHazards: readonly number[];
-  bandEdgesMs: readonly number[];
+  /** The caller's own patience; null: the estimate is the wait of a caller who never hangs up. */
+  patience: PatienceCurve | null;
+}
+
+/** Patience as a rate of hanging up per band of time waited, with each band's survival factor. */
+export interface PatienceCurve {
+  /** Lower edges of the bands (the last one is open-ended). */
+  edgesMs: readonly number[];
+  hazards: readonly number[];
+  /** e^(−hazard · width) per band: the share still waiting at its end of those at its start. */
+  bandSurvival: readonly number[];
+}
+
+export function patienceCurve(edgesMs: readonly number[], hazards: readonly number[]): PatienceCurve {
+  const bandSurvival = edgesMs.map((lo, b) => {
+    const hi = edgesMs[b + 1];
+    return hi === undefined ? 0 : Math.exp(-(hazards[b] ?? 0) * (hi - lo));
+  });
+  return { edgesMs, hazards, bandSurvival };
 }
 
 /** Σ_{m=0}^{n−1} 1 / (a + m·h), in O(1) for long lines (digamma differences). */
@@ -143,7 +156,20 @@ export function rateSum(a: number, h: number, n: number): number {
     return s;
   }
   const x = a / h;
-  return (digamma(x + n) - digamma(x)) / h;
+  return (digamma(x + n) - baseDigamma(x)) / h;
+}
+
+// A refresh walks a class's callers with the same a / h (region and own): remember the last two.
+const baseMemo = [NaN, 0, NaN, 0];
+function baseDigamma(x: number): number {
+  if (x === baseMemo[0]) return baseMemo[1] as number;
+  if (x === baseMemo[2]) return baseMemo[3] as number;
+  const psi = digamma(x);
+  baseMemo[2] = baseMemo[0] as number;
+  baseMemo[3] = baseMemo[1] as number;
+  baseMemo[0] = x;
+  baseMemo[1] = psi;
+  return psi;
 }
 
 /** ψ(x) for x > 0: recurrence up to 8, then the asymptotic series (error < 1e-12). */
@@ -179,7 +205,7 @@ export function estimateWait(e: EstimateInput): number | null {
   const region = kthFreeUp(e.position, e.regionStaff, e.region, e.regionHazard);
   const own = kthFreeUp(e.classRank - e.classSpare, e.classStaff, e.own, e.ownHazard);
   const wait = Math.max(region, own);
-  return e.bandHazards.length === 0 ? wait : servedWait(wait, e.bandEdgesMs, e.bandHazards);
+  return e.patience === null ? wait : servedWait(wait, e.patience);
 }
 
 /**
@@ -194,28 +220,22 @@ const SERVED_WAIT_SHAPE = 2;
  * gamma-distributed around its mean with shape `shape` (1: exponential). It is that uncertain:
  * volunteers' hours begin and end, callers ahead switch to text. Closed form per band, O(bands).
  */
-export function servedWait(
-  meanMs: number,
-  edgesMs: readonly number[],
-  hazards: readonly number[],
-  shape: 1 | 2 = SERVED_WAIT_SHAPE,
-): number {
+export function servedWait(meanMs: number, curve: PatienceCurve, shape: 1 | 2 = SERVED_WAIT_SHAPE): number {
   if (!(meanMs > 0)) return 0;
+  const { edgesMs, hazards, bandSurvival } = curve;
   const lambda = shape / meanMs;
-  let survival = 1;
+  // Over a band, W's density times S(w) is weight · (lo + u)^(shape − 1) · e^(−r u), u = w − lo, and
+  // the next band's weight is this one's times e^(−r · width): one exponential per band.
+  let weight = 1;
   let num = 0;
   let den = 0;
   for (let b = 0; b < edgesMs.length; b++) {
     const lo = edgesMs[b] as number;
-    const hi = edgesMs[b + 1] ?? Infinity;
-    const h = hazards[b] ?? 0;
-    const r = lambda + h;
-    // Over the band, W's density times S(w) is weight · (lo + u)^(shape − 1) · e^(−r u), u = w − lo.
-    const weight = survival * Math.exp(-lambda * lo);
-    if (weight === 0) break;
-    const x = r * (hi - lo);
-    const tail = Number.isFinite(x) ? Math.exp(-x) : 0;
-    const finite = Number.isFinite(x);
+    const hi = edgesMs[b + 1];
+    const r = lambda + (hazards[b] ?? 0);
+    const finite = hi !== undefined;
+    const x = finite ? r * (hi - lo) : Infinity;
+    const tail = finite ? Math.exp(-lambda * (hi - lo)) * (bandSurvival[b] as number) : 0;
     // ∫₀ᴸ uⁿ e^(−r u) du for n = 0, 1, 2.
     const e0 = (1 - tail) / r;
     const e1 = (1 - (finite ? tail * (1 + x) : 0)) / (r * r);
@@ -227,7 +247,9 @@ export function servedWait(
       den += weight * (lo * e0 + e1);
       num += weight * (lo * lo * e0 + 2 * lo * e1 + e2);
     }
-    if (finite) survival *= Math.exp(-h * (hi - lo));
+    weight *= tail;
+    // What is left beyond this band no longer moves the result.
+    if (weight * meanMs < 1e-12 * den) break;
   }
   return den > 0 ? num / den : meanMs;
 }

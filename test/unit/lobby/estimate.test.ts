@@ -1,7 +1,7 @@
 // The wait estimate's parts: the sums behind a hang-up-aware line, the weighing by patience, what
 // patience learns from callers leaving, and that 'basic' keeps the estimate that ignores hang-ups.
 import { describe, expect, it } from 'vitest';
-import { estimateWait, rateSum, servedWait } from '../../../server/src/lobby/estimate';
+import { estimateWait, patienceCurve, rateSum, servedWait } from '../../../server/src/lobby/estimate';
 import type { EstimateInput } from '../../../server/src/lobby/estimate';
 import { PATIENCE_BANDS_MS, PatienceStats } from '../../../server/src/lobby/patience';
 import { busyAgent, call, harness, ok, volunteerOn } from './helpers';
@@ -17,8 +17,7 @@ const input = (over: Partial<EstimateInput>): EstimateInput => ({
   own: occ,
   regionHazard: 0,
   ownHazard: 0,
-  bandHazards: [],
-  bandEdgesMs: PATIENCE_BANDS_MS,
+  patience: null,
   ...over,
 });
 
@@ -60,22 +59,28 @@ describe('estimateWait', () => {
 describe('servedWait', () => {
   const none = PATIENCE_BANDS_MS.map(() => 0);
   it('is the mean itself when nobody hangs up, and 0 for no wait', () => {
-    expect(servedWait(200_000, PATIENCE_BANDS_MS, none)).toBeCloseTo(200_000, 3);
-    expect(servedWait(0, PATIENCE_BANDS_MS, none)).toBe(0);
+    expect(servedWait(200_000, patienceCurve(PATIENCE_BANDS_MS, none))).toBeCloseTo(200_000, 3);
+    expect(servedWait(0, patienceCurve(PATIENCE_BANDS_MS, none))).toBe(0);
   });
 
   it('for a constant hazard h and an exponential wait (shape 1) is 1 / (1/mean + h)', () => {
     const h = 1 / 240_000;
     const flat = PATIENCE_BANDS_MS.map(() => h);
-    expect(servedWait(600_000, PATIENCE_BANDS_MS, flat, 1)).toBeCloseTo(1 / (1 / 600_000 + h), 3);
+    expect(servedWait(600_000, patienceCurve(PATIENCE_BANDS_MS, flat), 1)).toBeCloseTo(
+      1 / (1 / 600_000 + h),
+      3,
+    );
     // Shape 2 (gamma): 2 / (2/mean + h).
-    expect(servedWait(600_000, PATIENCE_BANDS_MS, flat, 2)).toBeCloseTo(2 / (2 / 600_000 + h), 3);
+    expect(servedWait(600_000, patienceCurve(PATIENCE_BANDS_MS, flat), 2)).toBeCloseTo(
+      2 / (2 / 600_000 + h),
+      3,
+    );
   });
 
   it('grows with the mean but stays near what the impatient would wait', () => {
     const h = PATIENCE_BANDS_MS.map(() => 1 / 240_000);
-    const a = servedWait(300_000, PATIENCE_BANDS_MS, h);
-    const b = servedWait(3_000_000, PATIENCE_BANDS_MS, h);
+    const a = servedWait(300_000, patienceCurve(PATIENCE_BANDS_MS, h));
+    const b = servedWait(3_000_000, patienceCurve(PATIENCE_BANDS_MS, h));
     expect(b).toBeGreaterThan(a);
     expect(b).toBeLessThan(2 * 240_000);
   });

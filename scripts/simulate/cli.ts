@@ -1,6 +1,7 @@
 // What `npm run simulate` does, as a function of its arguments that returns the exit code.
 import { parseArgs, USAGE } from './args';
 import { simulate } from './engine';
+import { estimateReport } from './estimateReport';
 import { compareMmc, simulateMmc } from './mmc';
 import { mmcReport } from './mmcReport';
 import { checkRecommendation } from './recommend';
@@ -48,7 +49,10 @@ export function runCli(argv: readonly string[], out: Output): number {
       return check.met ? 0 : 1;
     }
     const scenario = cmd.staffing === undefined ? base : withStaffing(base, cmd.staffing);
-    out.log(report(simulate({ seed: cmd.seed, days: cmd.days, scenario })));
+    const run = { seed: cmd.seed, days: cmd.days, scenario };
+    const result = simulate(run);
+    out.log(report(result));
+    out.log(estimateReport(result, simulate({ ...run, waitEstimator: 'basic' })));
     return 0;
   } catch (e) {
     if (e instanceof ScenarioError || e instanceof RangeError) {

@@ -2,7 +2,7 @@
 // The loop always advances to whichever comes first: the next simulated happening (an arrival, an agent
 // answering, a call ending...) or the lobby's own nextDeadline(), exactly as a real driver would.
 import { Lobby } from '../../server/src/lobby';
-import type { LobbyEvent, LobbyResult } from '../../server/src/lobby';
+import type { LobbyEvent, LobbyResult, WaitEstimator } from '../../server/src/lobby';
 import { Agenda } from './agenda';
 import type { Rand } from './random';
 import { exponential, mulberry32, weighted } from './random';
@@ -16,6 +16,8 @@ export interface SimulateOptions {
   days?: number;
   /** Default: scenarios/default.json. */
   scenario?: Scenario;
+  /** The lobby's wait estimator (default: the lobby's own, 'adaptive'); it shows, it decides nothing. */
+  waitEstimator?: WaitEstimator;
 }
 
 export interface CallRecord {
@@ -78,6 +80,7 @@ export function simulate(options: SimulateOptions): SimulationResult {
     {
       ...(policy.offerTimeoutS !== undefined && { offerTimeoutMs: policy.offerTimeoutS * 1000 }),
       ...(policy.maxMissedOffers !== undefined && { maxMissedOffers: policy.maxMissedOffers }),
+      ...(options.waitEstimator !== undefined && { waitEstimator: options.waitEstimator }),
     },
     () => now,
   );

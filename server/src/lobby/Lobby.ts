@@ -13,12 +13,14 @@ import { CallerClasses, keyFor } from './classes';
 import { classStaff, regionStaff } from './competition';
 import { resolveConfig } from './config';
 import { DeadlineHeap } from './deadlines';
-import { HandleTimeStats } from './estimate';
+import { HandleTimeStats, patienceCurve } from './estimate';
 import { buildInspection } from './inspection';
 import { canonicalLanguage, canonicalStaffLanguages, primaryLanguage } from './languages';
 import { InterpreterRinger } from './interpreters';
 import { Matchmaker } from './matching';
 import { OfferBook } from './offers';
+import { PATIENCE_BANDS_MS, PatienceStats } from './patience';
+import type { LineExit } from './patience';
 import type { OfferEnd } from './offers';
 import type { ClassInputs } from './positions';
 import type {
@@ -65,6 +67,7 @@ export class Lobby {
   private readonly agents: AgentRoster;
   private readonly volunteers = new VolunteerRoster();
   private readonly stats: HandleTimeStats;
+  private readonly patience = new PatienceStats();
   private readonly deadlines: DeadlineHeap<Deadline>;
   private readonly ringer: InterpreterRinger;
   private readonly tx = new Transaction();
@@ -209,6 +212,7 @@ export class Lobby {
     if (caller.offer !== null) this.withdrawOffer(caller.offer, 'caller-left');
     this.removeFromLine(caller);
     const waitedMs = now - caller.arrivedAt;
+    this.learnPatience(caller, 'left');
     this.tx.emit({ type: 'caller-left', callerId, reason, waitedMs });
     return this.commit({ waitedMs });
   }
@@ -224,7 +228,9 @@ export class Lobby {
       return fail('invalid-state', 'the caller is already in text chat');
     this.begin();
     if (choice === 'text') {
-      // Same place in line (same key), now in the text class that any agent can take.
+      // Same place in line (same key), now in the text class that any agent can take. For the class
+      // left behind that is a caller gone unserved, like a hang-up.
+      this.learnPatience(caller, 'moved');
       this.removeFromLine(caller);
       caller.mode = 'text';
       caller.cls = this.classes.text;
@@ -302,6 +308,7 @@ export class Lobby {
     const now = this.begin();
     const { agent, caller } = offer;
     this.book.close(offer, 'accepted');
+    this.learnPatience(caller, 'served');
     this.removeFromLine(caller);
     const match = this.book.openMatch(offer, now);
     this.changeAgent(agent, () => {
@@ -666,6 +673,7 @@ export class Lobby {
       ringer: this.ringer,
       bridge: this.bridge,
       stats: this.stats,
+      patience: this.patience,
       tracker: this.tracker,
       deadlines: this.deadlines,
     };
@@ -984,9 +992,21 @@ export class Lobby {
 
   // ───────────────────────────── estimates ─────────────────────────────
 
+  /**
+   * A caller leaves their class's line, served or not: what patience learns from. Not a caller who
+   * chose a callback: they wait offline, and their long waits say nothing about hanging up.
+   */
+  private learnPatience(caller: CallerRec, exit: LineExit): void {
+    if (!caller.callback) this.patience.record(caller.cls.key, this.tx.now - caller.arrivedAt, exit);
+  }
+
   /** What the wait estimate needs about a class: staff who can take it, spare volunteers, averages. */
   private occupancyInputs(cls: CallerClass): ClassInputs {
+    const adaptive = this.config.waitEstimator === 'adaptive';
     return {
+      regionHazard: adaptive ? this.patience.hazard() : 0,
+      ownHazard: adaptive ? this.patience.hazardFor(cls.key) : 0,
+      patience: adaptive ? patienceCurve(PATIENCE_BANDS_MS, this.patience.bandHazards()) : null,
       regionStaff: regionStaff(cls),
       classStaff: classStaff(cls, this.volunteers.capableFor(cls.prefixes)),
       classSpare: cls.bridgeSigs.length === 0 ? 0 : this.bridge.spare(cls),

@@ -19,6 +19,7 @@ export const DEFAULT_CONFIG: Readonly<LobbyConfig> = Object.freeze({
   handleTimeAlpha: 0.1,
   estimateStepMs: 30_000,
   positionUpdateIntervalMs: 0,
+  waitEstimator: 'adaptive',
 });
 
 export interface ResolvedConfig {
@@ -47,6 +48,9 @@ export function resolveConfig(partial: Partial<LobbyConfig>): ResolvedConfig {
   }
   if (!(config.handleTimeAlpha > 0 && config.handleTimeAlpha <= 1)) {
     throw new RangeError('lobby config: handleTimeAlpha must be in (0, 1]');
+  }
+  if (config.waitEstimator !== 'basic' && config.waitEstimator !== 'adaptive') {
+    throw new RangeError("lobby config: waitEstimator must be 'basic' or 'adaptive'");
   }
   const bridge = canonicalLanguage(config.bridgeLanguage);
   if (bridge === null)

@@ -122,20 +122,136 @@ export interface EstimateInput {
   classSpare: number;
   region: Occupancy;
   own: Occupancy;
+  /** Rate (per ms) at which a caller ahead leaves unserved, in the region and in the class; 0: never. */
+  regionHazard: number;
+  ownHazard: number;
+  /** The caller's own patience; null: the estimate is the wait of a caller who never hangs up. */
+  patience: PatienceCurve | null;
 }
 
-/** Time until the k-th free-up among `staff` busy people. */
-function kthFreeUp(k: number, staff: number, occ: Occupancy): number {
+/** Patience as a rate of hanging up per band of time waited, with each band's survival factor. */
+export interface PatienceCurve {
+  /** Lower edges of the bands (the last one is open-ended). */
+  edgesMs: readonly number[];
+  hazards: readonly number[];
+  /** e^(−hazard · width) per band: the share still waiting at its end of those at its start. */
+  bandSurvival: readonly number[];
+}
+
+export function patienceCurve(edgesMs: readonly number[], hazards: readonly number[]): PatienceCurve {
+  const bandSurvival = edgesMs.map((lo, b) => {
+    const hi = edgesMs[b + 1];
+    return hi === undefined ? 0 : Math.exp(-(hazards[b] ?? 0) * (hi - lo));
+  });
+  return { edgesMs, hazards, bandSurvival };
+}
+
+/** Σ_{m=0}^{n−1} 1 / (a + m·h), in O(1) for long lines (digamma differences). */
+export function rateSum(a: number, h: number, n: number): number {
+  if (n <= 0) return 0;
+  if (h <= 0 || h * n < 1e-9 * a) return n / a;
+  if (n <= 32) {
+    let s = 0;
+    for (let m = 0; m < n; m++) s += 1 / (a + m * h);
+    return s;
+  }
+  const x = a / h;
+  return (digamma(x + n) - baseDigamma(x)) / h;
+}
+
+// A refresh walks a class's callers with the same a / h (region and own): remember the last two.
+const baseMemo = [NaN, 0, NaN, 0];
+function baseDigamma(x: number): number {
+  if (x === baseMemo[0]) return baseMemo[1] as number;
+  if (x === baseMemo[2]) return baseMemo[3] as number;
+  const psi = digamma(x);
+  baseMemo[2] = baseMemo[0] as number;
+  baseMemo[3] = baseMemo[1] as number;
+  baseMemo[0] = x;
+  baseMemo[1] = psi;
+  return psi;
+}
+
+/** ψ(x) for x > 0: recurrence up to 8, then the asymptotic series (error < 1e-12). */
+function digamma(x: number): number {
+  let shift = 0;
+  while (x < 8) {
+    shift -= 1 / x;
+    x += 1;
+  }
+  const inv2 = 1 / (x * x);
+  const series = inv2 * (1 / 12 - inv2 * (1 / 120 - inv2 * (1 / 252 - inv2 * (1 / 240 - inv2 / 132))));
+  return shift + Math.log(x) - 0.5 / x - series;
+}
+
+/**
+ * Time until the k-th caller's turn among `staff` busy people. Without hang-ups: the first frees up
+ * after R/N, then one every AHT/N. With the callers ahead leaving unserved at `hazard` each, the line
+ * ahead also shrinks by itself: with m callers ahead the next step comes at rate N/AHT + m·hazard.
+ */
+function kthFreeUp(k: number, staff: number, occ: Occupancy, hazard: number): number {
   if (k <= 0) return 0;
-  return (occ.residualMs + (k - 1) * occ.meanMs) / Math.max(1, staff);
+  const n = Math.max(1, staff);
+  if (hazard <= 0) return (occ.residualMs + (k - 1) * occ.meanMs) / n;
+  // The first step (k − 1 ahead) waits for a call already in progress: its residual, not a whole call.
+  const first = occ.residualMs > 0 ? 1 / (n / occ.residualMs + (k - 1) * hazard) : 0;
+  if (!(occ.meanMs > 0)) return first;
+  return first + rateSum(n / occ.meanMs, hazard, k - 1);
 }
 
 /** Expected wait in ms, or null when nobody who can serve the caller is online. */
 export function estimateWait(e: EstimateInput): number | null {
   if (e.classStaff <= 0) return null;
-  const region = kthFreeUp(e.position, e.regionStaff, e.region);
-  const own = kthFreeUp(e.classRank - e.classSpare, e.classStaff, e.own);
-  return Math.max(region, own);
+  const region = kthFreeUp(e.position, e.regionStaff, e.region, e.regionHazard);
+  const own = kthFreeUp(e.classRank - e.classSpare, e.classStaff, e.own, e.ownHazard);
+  const wait = Math.max(region, own);
+  return e.patience === null ? wait : servedWait(wait, e.patience);
+}
+
+/**
+ * Shape of the wait's spread around its mean when it is weighed by patience (servedWait): 2 measured
+ * best in the simulator (1, exponential, over-weighs short waits and underestimates by ~10 s).
+ */
+const SERVED_WAIT_SHAPE = 2;
+
+/**
+ * The mean wait of those who are answered, when the wait is about `meanMs` and the caller hangs up at
+ * the band rates given: E[W·S(W)] / E[S(W)], with S the patience survival and the wait W taken as
+ * gamma-distributed around its mean with shape `shape` (1: exponential). It is that uncertain:
+ * volunteers' hours begin and end, callers ahead switch to text. Closed form per band, O(bands).
+ */
+export function servedWait(meanMs: number, curve: PatienceCurve, shape: 1 | 2 = SERVED_WAIT_SHAPE): number {
+  if (!(meanMs > 0)) return 0;
+  const { edgesMs, hazards, bandSurvival } = curve;
+  const lambda = shape / meanMs;
+  // Over a band, W's density times S(w) is weight · (lo + u)^(shape − 1) · e^(−r u), u = w − lo, and
+  // the next band's weight is this one's times e^(−r · width): one exponential per band.
+  let weight = 1;
+  let num = 0;
+  let den = 0;
+  for (let b = 0; b < edgesMs.length; b++) {
+    const lo = edgesMs[b] as number;
+    const hi = edgesMs[b + 1];
+    const r = lambda + (hazards[b] ?? 0);
+    const finite = hi !== undefined;
+    const x = finite ? r * (hi - lo) : Infinity;
+    const tail = finite ? Math.exp(-lambda * (hi - lo)) * (bandSurvival[b] as number) : 0;
+    // ∫₀ᴸ uⁿ e^(−r u) du for n = 0, 1, 2.
+    const e0 = (1 - tail) / r;
+    const e1 = (1 - (finite ? tail * (1 + x) : 0)) / (r * r);
+    const e2 = (2 - (finite ? tail * (2 + 2 * x + x * x) : 0)) / (r * r * r);
+    if (shape === 1) {
+      den += weight * e0;
+      num += weight * (lo * e0 + e1);
+    } else {
+      den += weight * (lo * e0 + e1);
+      num += weight * (lo * lo * e0 + 2 * lo * e1 + e2);
+    }
+    weight *= tail;
+    // What is left beyond this band no longer moves the result.
+    if (weight * meanMs < 1e-12 * den) break;
+  }
+  return den > 0 ? num / den : meanMs;
 }
 
 /** Rounds to the display step so tiny changes do not cause an event per caller. */

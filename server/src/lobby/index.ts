@@ -30,5 +30,6 @@ export type {
   ShiftDefinition,
   VolunteerInput,
   VolunteerPresence,
+  WaitEstimator,
   WeeklyHours,
 } from './types';

@@ -1,7 +1,7 @@
 // Place in line and the shown estimate, for one caller (a query) or for whole classes (the refresh that
 // produces queue-position events). Definition and method: README.md.
 import { estimateWait, roundEstimate } from './estimate';
-import type { Occupancy } from './estimate';
+import type { Occupancy, PatienceCurve } from './estimate';
 import type { CallerClass, CallerRec } from './records';
 import type { CallerView } from './types';
 
@@ -12,6 +12,9 @@ export interface ClassInputs {
   classSpare: number;
   region: Occupancy;
   own: Occupancy;
+  regionHazard: number;
+  ownHazard: number;
+  patience: PatienceCurve | null;
 }
 
 function view(caller: CallerRec, position: number, classRank: number, inputs: ClassInputs, stepMs: number) {

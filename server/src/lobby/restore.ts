@@ -13,6 +13,7 @@ import { canonicalLanguage, canonicalStaffLanguages } from './languages';
 import type { OfferEnd } from './offers';
 import type { CallerClass, CallerRec, Deadline, InvitationRec, MatchRec, OfferRec } from './records';
 import { CLOSED_MEMORY, MAX_ID_LENGTH } from './results';
+import { PATIENCE_BANDS_MS } from './patience';
 import { configData, LOBBY_SNAPSHOT_VERSION } from './snapshot';
 import type {
   LobbyParts,
@@ -67,6 +68,7 @@ const ConfigShape = z.strictObject({
   handleTimeAlpha: z.number(),
   estimateStepMs: z.number(),
   positionUpdateIntervalMs: z.number(),
+  waitEstimator: z.enum(['basic', 'adaptive']),
 });
 
 const CallerShape = z.strictObject({
@@ -85,6 +87,8 @@ const CallerShape = z.strictObject({
 });
 
 const Moments = z.strictObject({ mean: z.number(), square: z.number(), count: Counter });
+const NonNegative = z.number().min(0);
+const Exposure = z.strictObject({ departures: NonNegative, waitedMs: NonNegative, count: Counter });
 
 const closedShape = <R extends string>(reasons: readonly [R, ...R[]]) =>
   z.array(z.strictObject({ id: Id, ownerId: Id, reason: z.enum(reasons) }));
@@ -180,6 +184,11 @@ const SnapshotShape = z.strictObject({
     talk: Moments,
     wrapUp: Moments,
     talkByClass: z.array(Moments.extend({ classKey: z.string().min(1) })),
+  }),
+  patience: z.strictObject({
+    total: Exposure,
+    bands: z.array(Exposure).length(PATIENCE_BANDS_MS.length),
+    byClass: z.array(Exposure.extend({ classKey: z.string().min(1) })),
   }),
   positions: z.strictObject({
     graphStale: Bool,
@@ -509,6 +518,7 @@ class Checker {
       indexById(entries, (e) => e.id, where);
     }
     indexById(this.s.handleTimes.talkByClass, (m) => m.classKey, 'handleTimes.talkByClass');
+    indexById(this.s.patience.byClass, (m) => m.classKey, 'patience.byClass');
   }
 
   private checkPositions(): void {
@@ -709,6 +719,7 @@ export function installSnapshot(p: LobbyParts, s: LobbyStateSnapshot): void {
     })),
   );
   p.stats.restoreState(s.handleTimes);
+  p.patience.restoreState(s.patience);
   p.bridge.rebuild(
     offers.filter((o) => o.needsInterpreter).map((o) => o.caller.language),
     [...matches.values()].filter((m) => m.awaiting).map((m) => m.interpreterLanguage),

@@ -9,6 +9,7 @@ import type { MinuteRange } from './calendar';
 import type { CallerClasses } from './classes';
 import type { DeadlineHeap } from './deadlines';
 import type { HandleTimeStats } from './estimate';
+import type { PatienceState, PatienceStats } from './patience';
 import type { InterpreterRinger, InvitationEnd } from './interpreters';
 import type { OfferBook, OfferEnd } from './offers';
 import type { CallerRec, Deadline } from './records';
@@ -29,7 +30,7 @@ import type { VolunteerRoster } from './volunteers';
  * Bumped on any change to the format or to what a field means. A lobby restores only its own version:
  * the leader and its standbys run the same build, so there is nothing older to read.
  */
-export const LOBBY_SNAPSHOT_VERSION = 2;
+export const LOBBY_SNAPSHOT_VERSION = 3;
 
 export interface LobbyStateSnapshot {
   version: typeof LOBBY_SNAPSHOT_VERSION;
@@ -54,6 +55,8 @@ export interface LobbyStateSnapshot {
     wrapUp: SnapshotMoments;
     talkByClass: Array<SnapshotMoments & { classKey: string }>;
   };
+  /** How callers left the lines, for the hang-up rate (patience.ts). */
+  patience: PatienceState;
   positions: SnapshotPositions;
   /** Next tie-break number, and every pending deadline that is or may become live, by (at, seq). */
   deadlines: { seq: number; pending: SnapshotDeadline[] };
@@ -182,6 +185,7 @@ export interface LobbyParts {
   ringer: InterpreterRinger;
   bridge: BridgeCapacity;
   stats: HandleTimeStats;
+  patience: PatienceStats;
   tracker: PositionTracker;
   deadlines: DeadlineHeap<Deadline>;
 }
@@ -260,6 +264,7 @@ export function writeSnapshot(p: LobbyParts): LobbyStateSnapshot {
       awaiting: ringer.awaiting,
     },
     handleTimes: p.stats.exportState(),
+    patience: p.patience.exportState(),
     positions: p.tracker.exportState(),
     deadlines: { seq: p.deadlines.nextSeq, pending: pendingDeadlines(p) },
   };
@@ -298,6 +303,7 @@ export function configData(c: Readonly<LobbyConfig>): LobbyConfig {
     handleTimeAlpha: c.handleTimeAlpha,
     estimateStepMs: c.estimateStepMs,
     positionUpdateIntervalMs: c.positionUpdateIntervalMs,
+    waitEstimator: c.waitEstimator,
   };
 }
 

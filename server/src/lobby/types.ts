@@ -54,7 +54,14 @@ export interface LobbyConfig {
    * > 0: they are batched and emitted by tick() at most once per interval (for very long queues).
    */
   positionUpdateIntervalMs: number;
+  /**
+   * 'adaptive' (default): the estimate learns how often callers ahead hang up and counts only the
+   * volunteers within their hours. 'basic': the queue alone, as before (kept to compare).
+   */
+  waitEstimator: WaitEstimator;
 }
+
+export type WaitEstimator = 'basic' | 'adaptive';
 
 export type LobbyEvent =
   | { type: 'queue-position'; callerId: string; position: number; estimatedWaitMs: number | null }

@@ -432,6 +432,7 @@ const configs: fc.Arbitrary<Partial<LobbyConfig>> = fc.record({
   estimateStepMs: fc.constantFrom(30_000, 0),
   // Batched queue-position events in about half the runs.
   positionUpdateIntervalMs: fc.constantFrom(0, 0, 1_000, 7_000),
+  waitEstimator: fc.constantFrom('adaptive' as const, 'adaptive' as const, 'basic' as const),
 });
 
 /** `size: 'max'`: lengths spread over the whole range (fast-check's default keeps arrays short). */
@@ -531,10 +532,11 @@ describe('restore refuses bad snapshots', () => {
   });
 
   it('refuses another version, or none', () => {
-    // Version 1 kept long-wait deadlines without their caller's token.
-    expect(restoring({ ...busySnapshot(), version: 1 })).toThrow(
-      new RangeError('lobby snapshot: version 1 is not supported (this lobby reads version 2)'),
-    );
+    // Version 1 kept long-wait deadlines without their caller's token; version 2 had no patience.
+    for (const old of [1, 2])
+      expect(restoring({ ...busySnapshot(), version: old })).toThrow(
+        new RangeError(`lobby snapshot: version ${old} is not supported (this lobby reads version 3)`),
+      );
     expect(restoring({ ...busySnapshot(), version: '2' })).toThrow(TypeError);
     const { version: _, ...unversioned } = busySnapshot();
     expect(restoring(unversioned)).toThrow(/version must be a number/);
@@ -555,6 +557,12 @@ describe('restore refuses bad snapshots', () => {
     const noSeq = busySnapshot() as unknown as { offers: { seq?: number } };
     delete noSeq.offers.seq;
     expect(restoring(noSeq)).toThrow(/offers\.seq/);
+    const fewBands = busySnapshot();
+    fewBands.patience.bands.pop();
+    expect(restoring(fewBands)).toThrow(/^lobby snapshot: patience\.bands: /);
+    const negative = busySnapshot();
+    (negative.patience.total as { waitedMs: number }).waitedMs = -1;
+    expect(restoring(negative)).toThrow(/^lobby snapshot: patience\.total\.waitedMs: /);
   });
 
   it('refuses references to what is not there', () => {

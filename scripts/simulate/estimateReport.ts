@@ -1,0 +1,71 @@
+// The per-language table of the wait estimate's honesty that `npm run simulate` prints: the same
+// simulated calls with the lobby's old estimator ('basic', queue only) and its current one
+// ('adaptive'). The estimate decides nothing, so both runs hold exactly the same calls.
+import type { SimulationResult } from './engine';
+import { estimateAccuracy, MAE_FLOOR_MS, MAX_BIAS_MS, MIN_CALLS } from './estimateAccuracy';
+import type { AccuracyRow } from './estimateAccuracy';
+import { table } from './report';
+
+const s = (ms: number | null): string => (ms === null ? '—' : `${Math.round(ms / 1000)} s`);
+const signed = (ms: number | null): string => {
+  if (ms === null) return '—';
+  const v = Math.round(ms / 1000);
+  return `${v > 0 ? '+' : ''}${v} s`;
+};
+const verdict = (r: AccuracyRow): string => (r.pass === null ? '' : r.pass ? 'pass' : 'FAIL');
+
+/** Throws unless both runs are the same calls with the same outcomes (only the estimates differ). */
+export function assertSameCalls(a: SimulationResult, b: SimulationResult): void {
+  const outcome = (r: SimulationResult) =>
+    r.calls.map((c) => `${c.id} ${c.arrivedAt} ${c.matchedAt} ${c.leftAt} ${c.fallback}`).join('\n');
+  if (a.calls.length !== b.calls.length || outcome(a) !== outcome(b))
+    throw new Error('the two estimators saw different calls: the estimate must not change decisions');
+}
+
+export function estimateReport(after: SimulationResult, before: SimulationResult): string {
+  assertSameCalls(after, before);
+  const now = estimateAccuracy(after.calls);
+  const old = new Map(estimateAccuracy(before.calls).rows.map((r) => [r.language, r]));
+  const rows = [...now.rows, now.all].map((r) => {
+    const b = r.language === 'all' ? estimateAccuracy(before.calls).all : old.get(r.language);
+    return [
+      r.language,
+      String(r.calls),
+      String(r.measured),
+      s(r.meanWaitMs),
+      s(r.maeLimitMs),
+      signed(b?.biasMs ?? null),
+      s(b?.maeMs ?? null),
+      b === undefined ? '' : verdict(b),
+      signed(r.biasMs),
+      s(r.maeMs),
+      verdict(r),
+    ];
+  });
+  const fails = (list: AccuracyRow[]) => list.filter((r) => r.pass === false).map((r) => r.language);
+  const beforeFails = fails([...old.values()]);
+  const afterFails = fails(now.rows);
+  return [
+    '\nWait estimate by language, before (basic: the queue alone) and after (adaptive: hang-ups learned):',
+    `measured = answered live with an estimate shown on arrival; bias / MAE = mean (shown − actual) and mean`,
+    `|shown − actual| over them. A language with ${MIN_CALLS}+ calls passes with |bias| ≤ ${MAX_BIAS_MS / 1000} s and MAE ≤ the`,
+    `limit, max(${MAE_FLOOR_MS / 1000} s, mean wait / 2). Same calls in both runs; only the estimate shown differs.`,
+    table(
+      [
+        '',
+        'calls',
+        'measured',
+        'mean wait',
+        'MAE limit',
+        'bias before',
+        'MAE before',
+        '',
+        'bias after',
+        'MAE after',
+        '',
+      ],
+      rows,
+    ),
+    `failing before: ${beforeFails.join(', ') || 'none'}; after: ${afterFails.join(', ') || 'none'}`,
+  ].join('\n');
+}

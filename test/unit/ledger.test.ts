@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { monthBounds, monthOf, monthsBetween } from '../../server/src/ledger/months';
+import { lastMonths, monthBounds, monthOf, monthsBetween } from '../../common/months';
 import { type LedgerFacts, volunteerLedger } from '../../server/src/ledger/volunteerLedger';
 
 const SEOUL = 'Asia/Seoul';
@@ -34,6 +34,11 @@ describe('months in the centre zone', () => {
     expect(monthsBetween('2026-11', '2027-02')).toEqual(['2026-11', '2026-12', '2027-01', '2027-02']);
     expect(monthsBetween('2026-11', '2026-11')).toEqual(['2026-11']);
     expect(monthsBetween('2026-12', '2026-11')).toEqual([]);
+  });
+
+  it('names the last months up to the one an instant falls in, in the centre zone', () => {
+    expect(lastMonths(seoul('2027-01-01T00:30'), 3, SEOUL)).toEqual(['2026-11', '2026-12', '2027-01']);
+    expect(lastMonths(seoul('2026-12-31T23:59'), 1, SEOUL)).toEqual(['2026-12']);
   });
 });
 

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { MONTH, monthBounds, monthsBetween } from '../ledger/months';
+import { lastMonths, MONTH, monthBounds, monthsBetween } from '../../../common/months';
 import type { LedgerResponse } from '../../../common/ledger';
 import { type LedgerFacts, volunteerLedger } from '../ledger/volunteerLedger';
 import { invalidInput } from './invalidInput';
@@ -8,6 +8,8 @@ import type { RequireAccount } from './requireAccount';
 
 /** A sponsor's report is yearly at most; a longer range is a mistake, not a report. */
 export const LEDGER_MAX_MONTHS = 12;
+/** Without a range: this month and the two before it, a sponsor's quarter. */
+export const LEDGER_DEFAULT_MONTHS = 3;
 
 export interface LedgerRouterDeps {
   requireAccount: RequireAccount;
@@ -19,25 +21,34 @@ export interface LedgerRouterDeps {
 }
 
 /** Zod runs the range checks even when a month is malformed: they only judge well-formed ones. */
-const bothMonths = (q: { from: string; to: string }) => MONTH.test(q.from) && MONTH.test(q.to);
+const bothMonths = (q: {
+  from?: string | undefined;
+  to?: string | undefined;
+}): q is { from: string; to: string } =>
+  q.from !== undefined && q.to !== undefined && MONTH.test(q.from) && MONTH.test(q.to);
 const Month = z.string().regex(MONTH, 'must be a month, YYYY-MM');
 const LedgerQuery = z
-  .object({ from: Month, to: Month })
+  .object({ from: Month.optional(), to: Month.optional() })
   .strict()
+  .refine((q) => (q.from === undefined) === (q.to === undefined), {
+    path: ['to'],
+    message: 'give both from and to, or neither',
+  })
   .refine((q) => !bothMonths(q) || q.from <= q.to, { path: ['from'], message: 'must not be after to' })
   .refine((q) => !bothMonths(q) || monthsBetween(q.from, q.to).length <= LEDGER_MAX_MONTHS, {
     path: ['to'],
     message: `the range may span at most ${LEDGER_MAX_MONTHS} months`,
   });
 
-/** `GET /api/supervisor/ledger?from=YYYY-MM&to=YYYY-MM`: the volunteer ledger, per volunteer and month. */
+/** `GET /api/supervisor/ledger[?from=YYYY-MM&to=YYYY-MM]`: the volunteer ledger, per volunteer and month. */
 export function createLedgerRouter(deps: LedgerRouterDeps): Router {
   const router = Router();
   router.use(deps.requireAccount('supervisor'));
   router.get('/ledger', async (req, res) => {
     const query = LedgerQuery.safeParse(req.query);
     if (!query.success) throw invalidInput(query.error, 'query');
-    const { from, to } = query.data;
+    const months = lastMonths(deps.now(), LEDGER_DEFAULT_MONTHS, deps.timeZone);
+    const { from = months[0]!, to = months.at(-1)! } = query.data;
     const range = { from: monthBounds(from, deps.timeZone).from, to: monthBounds(to, deps.timeZone).to };
     const facts = await deps.facts(range.from, range.to);
     const rows = volunteerLedger(facts, {

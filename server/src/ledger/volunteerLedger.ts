@@ -5,7 +5,7 @@
  * counts them.
  */
 import type { InvitationOutcome, LedgerRow } from '../../../common/ledger';
-import { monthBounds, monthIn, monthsBetween } from './months';
+import { monthBounds, monthIn, monthsBetween } from '../../../common/months';
 
 export interface LedgerFacts {
   volunteers: readonly { id: string; name: string }[];

@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CallMode } from '../../../common/protocol';
-import { monthIn } from '../ledger/months';
+import { monthIn } from '../../../common/months';
 import { CallEvent, type StoredCallEvent } from './callEvents';
 import { type CallRecord, toCallRecord } from './calls';
 import { CALL_OUTCOMES, type CallEventRow, type CallOutcome, type Database } from './schema';

@@ -141,9 +141,16 @@ describe('GET /api/supervisor/ledger', () => {
     };
     expect(await issues('from=2026-13&to=2026-12')).toEqual(['from']);
     expect(await issues('from=2026-12')).toEqual(['to']);
+    expect(await issues('to=2026-12')).toEqual(['to']);
     expect(await issues('from=2026-12&to=2026-11')).toEqual(['from']);
     expect(await issues('from=2025-01&to=2026-01')).toEqual(['to']);
     expect(await issues('from=2026-01&to=2026-01&csv=1')).toEqual(['csv']);
+  });
+
+  it('reports this month and the two before it when no range is given', async () => {
+    const body = (await (await get('')).json()) as { from: string; to: string; rows: { month: string }[] };
+    expect([body.from, body.to]).toEqual(['2026-10', '2026-12']);
+    expect(body.rows.map((r) => r.month)).toEqual(['2026-10', '2026-11', '2026-12']);
   });
 
   it('is for supervisors only', async () => {

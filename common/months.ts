@@ -70,3 +70,11 @@ export function monthsBetween(first: string, last: string): string[] {
   }
   return months;
 }
+
+/** The `count` months ending with the one `at` falls in (in `timeZone`), oldest first. */
+export function lastMonths(at: number, count: number, timeZone: string): string[] {
+  const [year, month] = monthOf(at, timeZone).split('-').map(Number) as [number, number];
+  const first = new Date(Date.UTC(year, month - count, 1));
+  const firstMonth = `${first.getUTCFullYear()}-${String(first.getUTCMonth() + 1).padStart(2, '0')}`;
+  return monthsBetween(firstMonth, monthOf(at, timeZone));
+}

@@ -50,6 +50,7 @@ import type {
   LobbyConfig,
   LobbyEvent,
   LobbyInspection,
+  LanguageTag,
   LobbyResult,
   LobbySnapshot,
   VolunteerInput,
@@ -631,6 +632,22 @@ export class Lobby {
     let oldest = Infinity;
     for (const c of this.classes.callers.values()) if (c.arrivedAt < oldest) oldest = c.arrivedAt;
     return oldest === Infinity ? 0 : Math.max(0, this.clock() - oldest);
+  }
+
+  /**
+   * The longest wait in line per caller language, in ms (only languages someone is waiting for),
+   * for the supervisor's "now" table. O(n) like `longestWaitMs`, and for the same reason.
+   */
+  longestWaitByLanguage(): Record<LanguageTag, number> {
+    const oldest = new Map<LanguageTag, number>();
+    for (const c of this.classes.callers.values()) {
+      const seen = oldest.get(c.language);
+      if (seen === undefined || c.arrivedAt < seen) oldest.set(c.language, c.arrivedAt);
+    }
+    const now = this.clock();
+    const out: Record<LanguageTag, number> = {};
+    for (const [language, arrivedAt] of oldest) out[language] = Math.max(0, now - arrivedAt);
+    return out;
   }
 
   /** Name of the shift running now per the configured calendar. */

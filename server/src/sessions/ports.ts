@@ -21,7 +21,10 @@ import type { CallerEntry } from './WaitingCallers';
 export type CallRecords = CallRecordWrites;
 
 /** The lobby's state, read: presence, places in line, the supervisor's aggregates. */
-export type LobbyReader = Pick<Lobby, 'agentView' | 'volunteerView' | 'callerView' | 'snapshot'>;
+export type LobbyReader = Pick<
+  Lobby,
+  'agentView' | 'volunteerView' | 'callerView' | 'snapshot' | 'longestWaitByLanguage'
+>;
 
 /**
  * Changes the lobby's state: the command is applied, its events relayed and the lobby's one timer

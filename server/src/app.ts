@@ -6,7 +6,8 @@ import { AuthSessions } from './auth/AuthSessions';
 import type { SignInLimitOptions } from './auth/SignInLimits';
 import { createHttpApp } from './http/createHttpApp';
 import { type Phase, startingHttpApp } from './http/health';
-import { Lobby } from './lobby';
+import { CentreCalendar } from './figures/calendar';
+import { DEFAULT_CONFIG, Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';
 import { localPlacement, WorkerPool } from './media';
 import { createMetrics, type Metrics, metricsHandler, startMetricsServer } from './metrics';
@@ -212,6 +213,8 @@ async function setUp(
         .catch((err: unknown) => log.error({ err }, 'could not close the calls left open by the last run'));
   }
   const engine = node?.engine ?? new LocalLobbyEngine(new Lobby(config.lobby, clock), scheduler);
+  // The centre's zone and shifts: a call's arrival is logged, and figures grouped, in these.
+  const calendar = new CentreCalendar(DEFAULT_CONFIG.timeZone, config.lobby.shifts);
   const calls = new CallCenter({
     engine: metrics ? metrics.observeLobby(engine) : engine,
     media: node ? await node.hostMedia(pool) : localPlacement(pool, log),
@@ -220,6 +223,7 @@ async function setUp(
     scheduler,
     log,
     turn: config.turn,
+    arrival: (at) => calendar.arrival(at),
     ...(deps.reconnectGraceMs !== undefined && { reconnectGraceMs: deps.reconnectGraceMs }),
   });
   const local = localControl(calls);
@@ -247,6 +251,7 @@ async function setUp(
       },
     }),
     overview: () => control.call('overview'),
+    figures: { calendar, thresholds: config.serviceLevelThresholds },
     // New languages or hours reach the matching at once, not at the volunteer's next sign-in.
     onVolunteerProfileChanged: (accountId) => {
       void Promise.all([store.accounts.findById(accountId), store.volunteers.getProfile(accountId)])

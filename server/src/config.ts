@@ -3,6 +3,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SHIFTS, formatShift, parseShiftSpec } from './lobby';
 import type { ShiftDefinition } from './lobby/types';
+import { Thresholds } from './figures/thresholds';
 import { isPostgresUrl, type StoreLocation } from './store/location';
 
 /** A PostgreSQL URL. The message never repeats the value: it may hold a password. */
@@ -128,6 +129,7 @@ const EnvSchema = z.object({
   FALLBACK_AFTER_MS: z.coerce.number().int().min(0).max(3_600_000).default(180_000),
   MAX_MISSED_OFFERS: z.coerce.number().int().min(1).max(100).default(3),
   SHIFTS: ShiftsSetting(),
+  SL_THRESHOLDS: z.preprocess((value) => (value === '' ? undefined : value), Thresholds.default([20, 120])),
   DRAIN_TIMEOUT_MS: z.coerce.number().int().min(0).max(86_400_000).default(300_000),
   TRUST_PROXY: z
     .enum(['true', 'false'])
@@ -200,6 +202,8 @@ export interface Config {
     /** The shift calendar (local time in the lobby's time zone): agents' shifts name these. */
     shifts: ShiftDefinition[];
   };
+  /** Service level is reported within each of these waits, in seconds (SL_THRESHOLDS). */
+  serviceLevelThresholds: number[];
   trustProxy: boolean;
   /**
    * Origins whose pages may open sockets and send state-changing requests: PUBLIC_URL's and
@@ -295,6 +299,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       fallbackAfterMs: e.FALLBACK_AFTER_MS,
       shifts: e.SHIFTS,
     },
+    serviceLevelThresholds: e.SL_THRESHOLDS,
     trustProxy: e.TRUST_PROXY,
     allowedOrigins: [
       ...new Set([

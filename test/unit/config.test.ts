@@ -42,6 +42,17 @@ describe('configuration from the environment', () => {
     expect(refused(';;')).toThrow(/SHIFTS: at least one shift is needed; e\.g\. day=09:00-18:00;/);
   });
 
+  it('reads the service-level thresholds from SL_THRESHOLDS (20,120 by default) and names what is wrong', () => {
+    expect(loadConfig({}).serviceLevelThresholds).toEqual([20, 120]);
+    expect(loadConfig({ SL_THRESHOLDS: '' }).serviceLevelThresholds).toEqual([20, 120]);
+    expect(loadConfig({ SL_THRESHOLDS: '120,30,30' }).serviceLevelThresholds).toEqual([30, 120]);
+    const refused = (SL_THRESHOLDS: string) => () => loadConfig({ SL_THRESHOLDS });
+    expect(refused('0')).toThrow(/SL_THRESHOLDS: each must be 1 to 3600 seconds/);
+    expect(refused('20,4000')).toThrow(/SL_THRESHOLDS: each must be 1 to 3600 seconds/);
+    expect(refused('10,20,30,40,50')).toThrow(/SL_THRESHOLDS: must be 1 to 4 whole seconds/);
+    expect(refused('20s')).toThrow(/SL_THRESHOLDS: must be 1 to 4 whole seconds/);
+  });
+
   it('reads every setting', () => {
     const c = loadConfig({
       PORT: '8080',

@@ -10,7 +10,11 @@ import { errorMiddleware, unknownApi } from './errors';
 import { healthRoutes, type Phase } from './health';
 import { isAllowedOrigin, STATE_CHANGING } from '../auth/origins';
 import { accountMiddleware, accountOf } from './requireAccount';
+import { createFiguresRouter } from './figuresRoutes';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
+import { CentreCalendar } from '../figures/calendar';
+import { DEFAULT_THRESHOLDS } from '../figures/thresholds';
+import { DEFAULT_CONFIG, DEFAULT_SHIFTS } from '../lobby';
 import { createVolunteerRouter } from './volunteerRoutes';
 
 export interface HttpDeps {
@@ -35,6 +39,8 @@ export interface HttpDeps {
   overview: () => Promise<SupervisorOverview>;
   /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
   onVolunteerProfileChanged?: (accountId: string) => void;
+  /** The figures' calendar (zone, SHIFTS) and SL_THRESHOLDS; the defaults when absent. */
+  figures?: { calendar: CentreCalendar; thresholds: readonly number[] };
 }
 
 const LoginBody = z
@@ -145,6 +151,22 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       requireAccount,
       log: deps.log,
       overview: deps.overview,
+    }),
+  );
+
+  app.use(
+    '/api/supervisor',
+    createFiguresRouter({
+      store: deps.store,
+      requireAccount,
+      calendar:
+        deps.figures?.calendar ??
+        new CentreCalendar(
+          DEFAULT_CONFIG.timeZone,
+          DEFAULT_SHIFTS.map((s) => ({ ...s })),
+        ),
+      thresholds: deps.figures?.thresholds ?? DEFAULT_THRESHOLDS,
+      clock: deps.clock ?? Date.now,
     }),
   );
 

@@ -1,10 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { z } from 'zod';
-import { type FieldIssue, RelayError } from '../../../common/errors';
+import { RelayError } from '../../../common/errors';
 import type { Logger } from '../logger';
 import { type Account, NotFoundError, type Store, type VolunteerProfile } from '../store';
 import { VolunteerProfilePatch, VolunteerRegistrationInput } from '../store/validation';
+import { invalidInput } from './invalidInput';
 import { accountOf, type RequireAccount } from './requireAccount';
 
 export interface VolunteerRouterDeps {
@@ -22,26 +22,6 @@ const RegisterBody = VolunteerRegistrationInput.strict();
 const ProfileBody = VolunteerProfilePatch.strict().refine((b) => Object.keys(b).length > 0, {
   message: 'send at least one of languages, weeklyHours, timeZone, contact',
 });
-
-/** A refused body: `invalid-payload` naming each bad field, worded as the store words its own refusals. */
-function invalidBody(error: z.ZodError): RelayError {
-  const issues = issuesOf(error);
-  return new RelayError('invalid-payload', issues.map((i) => `${i.field}: ${i.message}`).join('; '), {
-    issues,
-  });
-}
-
-function issuesOf(error: z.ZodError): FieldIssue[] {
-  return error.issues.map((issue) => ({
-    field:
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.join(', ')
-        : issue.path.length > 0
-          ? issue.path.map(String).join('.')
-          : 'body',
-    message: issue.code === 'unrecognized_keys' ? 'is not a field of this request' : issue.message,
-  }));
-}
 
 function publicVolunteer(a: Account) {
   return { id: a.id, username: a.username, displayName: a.displayName, role: a.role, approved: a.approved };
@@ -69,7 +49,7 @@ export function createVolunteerRouter(deps: VolunteerRouterDeps): Router {
   // RelayErrors and reach the client through the error middleware as they are.
   router.post('/volunteers', registrationLimiter, async (req: Request, res: Response) => {
     const body = RegisterBody.safeParse(req.body ?? {});
-    if (!body.success) throw invalidBody(body.error);
+    if (!body.success) throw invalidInput(body.error);
     const account = await deps.store.volunteers.register(body.data);
     deps.log.info({ accountId: account.id }, 'volunteer registered');
     res.status(201).json({ account: publicVolunteer(account) });
@@ -93,7 +73,7 @@ export function createVolunteerRouter(deps: VolunteerRouterDeps): Router {
     const account = accountOf(res);
     res.set('cache-control', 'no-store');
     const body = ProfileBody.safeParse(req.body ?? {});
-    if (!body.success) throw invalidBody(body.error);
+    if (!body.success) throw invalidInput(body.error);
     let profile: VolunteerProfile;
     try {
       profile = await deps.store.volunteers.saveProfile(account.id, body.data);

@@ -2,6 +2,7 @@ import { RelayError } from '../../../common/errors';
 import type { AgentPresence, EndReason } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { Scheduler } from '../util/scheduler';
+import type { CallEventLog } from './CallEventLog';
 import type { AttendancePort, CallerPort, CallRecords, InterpreterPort, LobbyPort, Notify } from './ports';
 import type { Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
@@ -15,6 +16,8 @@ export interface AgentDeskDeps {
   interpreters: InterpreterPort;
   attendance: AttendancePort;
   records: CallRecords;
+  /** The calls' event log: answers, declined offers, ends, wrap-ups. */
+  events: Pick<CallEventLog, 'write' | 'offerDeclined'>;
   notify: Notify;
   scheduler: Scheduler;
   log: Logger;
@@ -82,6 +85,7 @@ export class AgentDesk {
 
   async declineOffer(agentId: string, offerId: string): Promise<void> {
     await this.deps.lobby.run('declineOffer', agentId, offerId);
+    this.deps.events.offerDeclined(agentId, offerId);
   }
 
   /** Accepting creates the session (a router on the least-loaded worker); the agent gets a join token. */
@@ -116,6 +120,11 @@ export class AgentDesk {
     this.deps.records
       .answered(session.recordId, { agentId })
       .catch((err: unknown) => log.error({ err }, 'could not record an answered call'));
+    this.deps.events.write(session.recordId, {
+      type: 'answered',
+      agentId,
+      waitedMs: session.answer.waitedMs,
+    });
     this.track(session);
     // Each participant must show up: a callback caller gets longer to come back to the screen.
     attendance.expectJoin(
@@ -186,6 +195,11 @@ export class AgentDesk {
     const recordId = this.#wrapUps.get(agentId);
     if (!recordId) throw new RelayError('invalid-state', 'there is no call to wrap up');
     await this.deps.records.wrapUp(recordId, input);
+    this.deps.events.write(recordId, {
+      type: 'wrapped-up',
+      resolved: input.resolved,
+      category: input.category ?? null,
+    });
     this.#wrapUps.delete(agentId);
     this.deps.desk?.write({ kind: 'wrapup', id: agentId, value: null });
     await this.deps.lobby.run('finishWrapUp', agentId);
@@ -206,17 +220,19 @@ export class AgentDesk {
     }
     // Cut by the service (its media, or a shutdown past the drain limit): not a completed call.
     const failed = reason === 'media-failed' || reason === 'shutdown';
-    const record = (outcome: 'completed' | 'abandoned' | 'failed') =>
+    const record = (outcome: 'completed' | 'abandoned' | 'failed') => {
       this.deps.records
         .ended(session.recordId, { outcome, waitedMs })
         .catch((err: unknown) => this.deps.log.error({ err }, 'could not record the end of a call'));
+      this.deps.events.write(session.recordId, { type: 'ended', by: session.endedBy, reason });
+    };
     if (!session.callerJoined) {
       // No call took place: nothing to wrap up and nothing to rate. The caller was answered and did
       // not come, so the record says abandoned (unless the service itself cut it).
       await this.deps.lobby.attempt('abandonMatch', session.matchId);
       await this.deps.interpreters.callEnded(session);
       await this.#offlineIfGone(agentId);
-      void record(failed ? 'failed' : 'abandoned');
+      record(failed ? 'failed' : 'abandoned');
       this.deps.log.info({ sessionId: session.id, agentId, reason }, 'the caller never joined the call');
       this.deps.notify('session-ended', session, reason);
       this.deps.callers.remove(callerId);
@@ -228,7 +244,7 @@ export class AgentDesk {
     this.deps.desk?.write({ kind: 'wrapup', id: agentId, value: { agentId, recordId: session.recordId } });
     // Wrap-up is owed either way; an agent with no screen left is offline until they come back to it.
     await this.#offlineIfGone(agentId);
-    void record(failed ? 'failed' : 'completed');
+    record(failed ? 'failed' : 'completed');
     this.deps.notify('session-ended', session, reason);
     this.deps.callers.callEnded(session, callerId);
   }

@@ -5,7 +5,10 @@ import type { MediaPlacement } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
 import type { TurnConfig } from '../config';
 import type { Scheduler } from '../util/scheduler';
+import { CentreCalendar, type Arrival } from '../figures/calendar';
+import { DEFAULT_CONFIG, DEFAULT_SHIFTS } from '../lobby';
 import { AgentDesk } from './AgentDesk';
+import { CallEventLog } from './CallEventLog';
 import { Attendance } from './Attendance';
 import type { DeskSnapshot, DeskStore } from './DeskStore';
 import { CallerLine } from './CallerLine';
@@ -39,6 +42,8 @@ export interface CallCenterDeps {
   turn?: TurnConfig | null;
   /** Where the desks' state is kept for the next leader of a cluster (none in one process). */
   desk?: DeskStore;
+  /** Shift, hour and weekday of a call's arrival (default: the lobby's default zone and shifts). */
+  arrival?: (at: number) => Arrival;
 }
 
 /**
@@ -77,6 +82,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   /** What participants do inside a call, by session and participant id. */
   readonly inCall: SessionDesk;
   readonly #driver: LobbyDriver;
+  readonly #events: CallEventLog;
   readonly #attendance: Attendance;
   readonly #participantWaits: GraceTimers;
   readonly #graceMs: number;
@@ -95,10 +101,25 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       ...(deps.directory && { directory: deps.directory }),
       ...desk,
     });
+    const calendar = deps.arrival
+      ? null
+      : new CentreCalendar(
+          DEFAULT_CONFIG.timeZone,
+          DEFAULT_SHIFTS.map((s) => ({ ...s })),
+        );
+    this.#events = new CallEventLog({
+      records: deps.records,
+      callers: { entry: (callerId) => this.callers.entry(callerId) },
+      sessions: this.sessions,
+      arrival: deps.arrival ?? ((at) => calendar!.arrival(at)),
+      scheduler: deps.scheduler,
+      log,
+    });
     this.#driver = new LobbyDriver({
       engine: deps.engine,
       notify,
       onCallerLeft: (callerId) => this.callers.left(callerId),
+      onEvent: (event) => this.#events.lobbyEvent(event),
     });
     this.#participantWaits = new GraceTimers(deps.scheduler, graceMs);
     this.#attendance = new Attendance(this.#participantWaits, {
@@ -114,6 +135,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     this.callers = new CallerLine({
       lobby: this.#driver,
       records: deps.records,
+      events: this.#events,
       notify,
       scheduler: deps.scheduler,
       holds: new GraceTimers(deps.scheduler, graceMs),
@@ -126,6 +148,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       sessions: this.sessions,
       attendance: this.#attendance,
       records: deps.records,
+      events: this.#events,
       ...desk,
       log,
     });
@@ -136,12 +159,15 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
       interpreters: this.volunteers,
       attendance: this.#attendance,
       records: deps.records,
+      events: this.#events,
       notify,
       scheduler: deps.scheduler,
       log,
       callbackJoinMs: CALLBACK_JOIN_MS,
       ...desk,
     });
+    // The call is open: invitations rung as it was being opened are logged against it.
+    this.on('session-started', (session) => this.#events.opened(session));
     this.inCall = new SessionDesk({
       sessions: this.sessions,
       attendance: this.#attendance,
@@ -274,6 +300,7 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
     this.callers.standDown();
     this.agents.standDown();
     this.volunteers.standDown();
+    this.#events.clear();
   }
 
   close(): void {

@@ -2,6 +2,7 @@ import { RelayError } from '../../../common/errors';
 import type { CallMode, FallbackChoice, QueueView, ResumeResult } from '../../../common/protocol';
 import type { Logger } from '../logger';
 import type { Scheduler } from '../util/scheduler';
+import type { CallEventLog } from './CallEventLog';
 import type { GraceTimers } from './GraceTimers';
 import type { DeskStore, StoredCaller, StoredSurvey } from './DeskStore';
 import type { CallerPort, CallRecords, LobbyPort, Notify } from './ports';
@@ -15,6 +16,8 @@ const SURVEY_OPEN_MS = 30 * 60_000;
 export interface CallerLineDeps {
   lobby: LobbyPort;
   records: CallRecords;
+  /** The calls' event log: arrival, fallback choices, rating. */
+  events: Pick<CallEventLog, 'queued' | 'write'>;
   notify: Notify;
   scheduler: Scheduler;
   /** Places held for callers whose connection dropped, keyed by caller id (default: the reconnect grace). */
@@ -200,6 +203,12 @@ export class CallerLine implements CallerPort {
     // The record is written after the lobby accepted, so a refused request leaves nothing behind.
     const recordId = this.deps.records.start({ callerLanguage: language, mode }).then((r) => r.id);
     const entry = this.#entries.add({ callerId, recordId, language, mode, joinedAt });
+    this.deps.events.queued(callerId, recordId, {
+      language,
+      mode,
+      joinedAt,
+      estimateMs: view.estimatedWaitMs,
+    });
     entry.writtenRecordId = await recordId;
     this.#save(entry);
     this.deps.log.info({ callerId, language, mode }, 'caller joined the line');
@@ -223,6 +232,7 @@ export class CallerLine implements CallerPort {
   async chooseFallback(callerId: string, choice: FallbackChoice): Promise<void> {
     const entry = this.#requireWaiting(callerId);
     await this.deps.lobby.run('chooseFallback', callerId, choice);
+    this.deps.events.write(entry.recordId, { type: 'fallback-chosen', choice });
     if (choice === 'callback') entry.callback = true;
     if (choice === 'text') entry.mode = 'text';
     this.#save(entry);
@@ -268,5 +278,6 @@ export class CallerLine implements CallerPort {
     if (!recordId) throw new RelayError('not-found', 'this call can no longer be rated');
     this.#closeSurvey(surveyKey);
     await this.deps.records.rate(recordId, rating);
+    this.deps.events.write(recordId, { type: 'rated', rating });
   }
 }

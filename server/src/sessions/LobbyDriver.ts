@@ -26,6 +26,11 @@ export interface LobbyDriverDeps {
   notify: Notify;
   /** The lobby let a caller go on its own (e.g. a held place ran out): their line entry goes too. */
   onCallerLeft: (callerId: string) => void;
+  /**
+   * Every event relayed, for the calls' event log. Only the driver that applied the command (or
+   * ticked the deadline) relays it, so in a cluster each event is seen once, on the leader.
+   */
+  onEvent?: (event: LobbyEvent) => void;
 }
 
 /**
@@ -62,7 +67,10 @@ export class LobbyDriver implements LobbyPort {
   }
 
   #relayAll(events: LobbyEvent[]): void {
-    for (const e of events) this.#relay(e);
+    for (const e of events) {
+      this.deps.onEvent?.(e);
+      this.#relay(e);
+    }
   }
 
   #relay(e: LobbyEvent): void {

@@ -8,6 +8,7 @@ import type {
   RttDraft,
 } from '../../../common/protocol';
 import { RelayError } from '../../../common/errors';
+import type { EndedBy } from '../store/callEvents';
 import type { Logger } from '../logger';
 import type { CallMediaPort } from '../media';
 import { TypedEmitter } from '../util/TypedEmitter';
@@ -85,6 +86,7 @@ export class Session extends TypedEmitter<SessionEvents> {
   /** UTF-8 bytes of the texts in `#chat`. */
   #chatBytes = 0;
   #endReason: EndReason | null = null;
+  #endedBy: EndedBy = 'system';
   #interpreter: InterpreterStatus = { status: 'none' };
 
   constructor(
@@ -252,10 +254,16 @@ export class Session extends TypedEmitter<SessionEvents> {
     this.safeEmit('media-moved');
   }
 
-  /** Ends the call for everyone and frees its router. Idempotent. */
-  end(reason: EndReason): void {
+  /** Who ended the call: a participant who hung up, else the service (for the call's event log). */
+  get endedBy(): EndedBy {
+    return this.#endedBy;
+  }
+
+  /** Ends the call for everyone and frees its router. Idempotent: the first end and its `by` count. */
+  end(reason: EndReason, by: EndedBy = 'system'): void {
     if (this.#endReason) return;
     this.#endReason = reason;
+    this.#endedBy = by;
     this.#chat = [];
     this.#chatBytes = 0;
     this.media.close();

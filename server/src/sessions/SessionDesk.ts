@@ -104,7 +104,7 @@ export class SessionDesk {
     this.deps.log.info({ sessionId: session.id, by: role }, 'hang-up');
     if (role === 'interpreter') await this.deps.volunteers.interpreterHungUp(session, seat.participantId);
     // An agent who gives up on a caller who never came: the same no-show as when their wait lapses.
-    else session.end(session.callerJoined ? 'hangup' : 'caller-no-show');
+    else session.end(session.callerJoined ? 'hangup' : 'caller-no-show', role ?? 'system');
   }
 
   /**

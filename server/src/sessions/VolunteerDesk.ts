@@ -2,6 +2,7 @@ import { RelayError } from '../../../common/errors';
 import type { VolunteerPresence, VolunteerStatus } from '../../../common/protocol';
 import type { WeeklyHours } from '../lobby';
 import type { Logger } from '../logger';
+import type { CallEventLog } from './CallEventLog';
 import type { AttendancePort, CallRecords, InterpreterPort, LobbyPort } from './ports';
 import type { RemovalReason, Session } from './Session';
 import type { SessionRegistry } from './SessionRegistry';
@@ -13,6 +14,8 @@ export interface VolunteerDeskDeps {
   sessions: Pick<SessionRegistry, 'opening'>;
   attendance: AttendancePort;
   records: CallRecords;
+  /** The calls' event log: interpreters joining and leaving, declined invitations. */
+  events: Pick<CallEventLog, 'write' | 'invitationDeclined'>;
   log: Logger;
   /** Where the next leader of a cluster finds volunteers' names (none in one process). */
   desk?: DeskStore;
@@ -118,6 +121,7 @@ export class VolunteerDesk implements InterpreterPort {
     this.deps.records
       .interpreterJoined(session.recordId, volunteerId)
       .catch((err: unknown) => log.error({ err }, 'could not record the interpreter'));
+    this.deps.events.write(session.recordId, { type: 'interpreter-joined', volunteerId });
     log.info({ sessionId: session.id, volunteerId }, 'interpreter accepted');
     session.setInterpreter({ status: 'joined' });
     return { token: p.token };
@@ -125,6 +129,7 @@ export class VolunteerDesk implements InterpreterPort {
 
   async declineInvitation(volunteerId: string, invitationId: string): Promise<void> {
     await this.deps.lobby.run('declineInvitation', volunteerId, invitationId);
+    this.deps.events.invitationDeclined(volunteerId, invitationId);
   }
 
   /** The agent asks for an interpreter during a two-way call (or for another language). */
@@ -163,6 +168,12 @@ export class VolunteerDesk implements InterpreterPort {
     if (!p) return;
     this.deps.attendance.arrived(participantId);
     session.removeParticipant(participantId, reason);
+    if (p.accountId)
+      this.deps.events.write(session.recordId, {
+        type: 'interpreter-left',
+        volunteerId: p.accountId,
+        reason,
+      });
     // Not replaced: nobody is rung at all (not rung and then withdrawn a moment later).
     const left = await this.deps.lobby.attempt('interpreterLeft', session.matchId, replace);
     if (p.accountId && !this.#staff.isConnected(p.accountId)) await this.#offline(p.accountId);
@@ -173,6 +184,12 @@ export class VolunteerDesk implements InterpreterPort {
 
   async callEnded(session: Session): Promise<void> {
     for (const p of session.participants) {
+      if (p.role === 'interpreter' && p.accountId)
+        this.deps.events.write(session.recordId, {
+          type: 'interpreter-left',
+          volunteerId: p.accountId,
+          reason: 'call-ended',
+        });
       if (p.role === 'interpreter' && p.accountId && !this.#staff.isConnected(p.accountId)) {
         await this.#offline(p.accountId);
       }

@@ -73,6 +73,7 @@ export class BufferedCallRecords implements CallRecordWrites {
   readonly ended = this.#writes.ended;
   readonly wrapUp = this.#writes.wrapUp;
   readonly rate = this.#writes.rate;
+  readonly event = this.#writes.event;
 
   constructor(deps: BufferedCallRecordsDeps) {
     this.#deps = deps;

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { CallMode } from '../../../common/protocol';
+import { accountOf, type CallEvent } from './callEvents';
 import { constraintViolation } from './dbErrors';
 import { NotFoundError } from './errors';
 import type { CallOutcome, CallRecordRow, CallRecordsTable, Database } from './schema';
@@ -48,11 +49,14 @@ export interface CallRepository {
   wrapUp(id: string, input: WrapUp): Promise<void>;
   /**
    * Closes as `failed` every call still open that started before `before` (a process that crashed or
-   * was killed left it so). Its wait is known if it was answered, else left empty. Returns how many.
+   * was killed left it so), each with an `ended` event by `system`. Its wait is known if it was
+   * answered, else left empty. Returns how many.
    */
   closeLeftOpen(before: number): Promise<number>;
   /** Caller's 1–5 rating. @throws ValidationError, NotFoundError */
   rate(id: string, rating: number): Promise<void>;
+  /** One event of the call's log (callEvents.ts). @throws ValidationError, NotFoundError (call) */
+  event(id: string, event: CallEvent, at?: number): Promise<void>;
   /**
    * Applies one write given as data (what the record journal replays); the methods above are this
    * with a new op id and the store's clock. Applying the same op twice changes nothing.
@@ -78,22 +82,43 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
 
     async closeLeftOpen(before) {
       const cutoff = parseInput(z.int().min(0), before, 'before');
-      const open = () =>
-        db.updateTable('call_records').where('ended_at', 'is', null).where('started_at', '<', cutoff);
       const endedAt = now();
-      const answered = await open()
-        .where('answered_at', 'is not', null)
-        .set((eb) => ({
-          ended_at: endedAt,
-          outcome: 'failed',
-          waited_ms: eb(eb.ref('answered_at'), '-', eb.ref('started_at')),
-        }))
-        .executeTakeFirst();
-      const unanswered = await open()
-        .where('answered_at', 'is', null)
-        .set({ ended_at: endedAt, outcome: 'failed' })
-        .executeTakeFirst();
-      return Number(answered.numUpdatedRows + unanswered.numUpdatedRows);
+      // One transaction: a call is closed together with its event, or neither.
+      return db.transaction().execute(async (trx) => {
+        const open = () =>
+          trx.updateTable('call_records').where('ended_at', 'is', null).where('started_at', '<', cutoff);
+        const ids = await trx
+          .selectFrom('call_records')
+          .select('id')
+          .where('ended_at', 'is', null)
+          .where('started_at', '<', cutoff)
+          .execute();
+        if (ids.length === 0) return 0;
+        await open()
+          .where('answered_at', 'is not', null)
+          .set((eb) => ({
+            ended_at: endedAt,
+            outcome: 'failed',
+            waited_ms: eb(eb.ref('answered_at'), '-', eb.ref('started_at')),
+          }))
+          .execute();
+        await open().where('answered_at', 'is', null).set({ ended_at: endedAt, outcome: 'failed' }).execute();
+        const ended: CallEvent = { type: 'ended', by: 'system', reason: 'crash' };
+        await trx
+          .insertInto('call_events')
+          .values(
+            ids.map(({ id }) => ({
+              op_id: randomUUID(),
+              call_id: id,
+              at: endedAt,
+              type: ended.type,
+              account_id: null,
+              data: JSON.stringify(ended),
+            })),
+          )
+          .execute();
+        return ids.length;
+      });
     },
 
     async get(id) {
@@ -160,6 +185,29 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
         });
       case 'rate':
         return updateCall(valid.id, { rating: valid.rating });
+      case 'event':
+        return insertEvent(valid.opId, valid.id, valid.at, valid.event);
+    }
+  }
+
+  /** Keyed by the op: the same op replayed inserts nothing. */
+  async function insertEvent(opId: string, callId: string, at: number, event: CallEvent): Promise<void> {
+    try {
+      await db
+        .insertInto('call_events')
+        .values({
+          op_id: opId,
+          call_id: callId,
+          at,
+          type: event.type,
+          account_id: accountOf(event),
+          data: JSON.stringify(event),
+        })
+        .onConflict((oc) => oc.column('op_id').doNothing())
+        .execute();
+    } catch (error) {
+      if (constraintViolation(error) === 'foreign-key') throw new NotFoundError('call', callId);
+      throw error;
     }
   }
 
@@ -188,7 +236,7 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
   }
 }
 
-function toCallRecord(row: CallRecordRow): CallRecord {
+export function toCallRecord(row: CallRecordRow): CallRecord {
   return {
     id: row.id,
     startedAt: row.started_at,

@@ -3,6 +3,14 @@ export { describeStoreLocation, isPostgresUrl, type StoreLocation } from './loca
 export type { Account, AccountRepository, NewAccount } from './accounts';
 export type { CallRecord, CallRepository, WrapUp } from './calls';
 export type {
+  CallHistory,
+  CallListFilter,
+  CallListItem,
+  InvitationCount,
+  LedgerEventFacts,
+} from './callHistory';
+export type { CallEvent, CallEventType, EndedBy, StoredCallEvent } from './callEvents';
+export type {
   LanguageLevel,
   VolunteerLanguage,
   VolunteerProfile,

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { createAccountRepository, type AccountRepository } from './accounts';
+import { createCallHistory, type CallHistory } from './callHistory';
 import { createCallRepository, type CallRepository } from './calls';
 import { engineOf, type StoreEngine, type StoreLocation } from './location';
 import { migrateToLatest } from './migrate';
@@ -20,6 +21,8 @@ export type StoreOptions = StoreLocation & {
 export interface Store {
   readonly accounts: AccountRepository;
   readonly calls: CallRepository;
+  /** Reading the calls of a range and their events (figures, the call list). */
+  readonly history: CallHistory;
   readonly volunteers: VolunteerProfileRepository;
   /** Idempotent. */
   close(): Promise<void>;
@@ -47,6 +50,7 @@ function repositories(db: Kysely<Database>, engine: StoreEngine, now: () => numb
   return {
     accounts: createAccountRepository(db, now),
     calls: createCallRepository(db, now),
+    history: createCallHistory(db),
     volunteers: createVolunteerProfileRepository(db, now, engine),
     close: () => (closing ??= db.destroy()),
   };

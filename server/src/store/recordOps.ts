@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CallMode } from '../../../common/protocol';
+import { CallEvent } from './callEvents';
 import { CallEndInput, CallStartInput, Id, parseInput, Rating, WrapUpInput } from './validation';
 
 const Base = z.object({ opId: Id, at: z.int().min(0), id: Id });
@@ -22,6 +23,8 @@ export const RecordOp = z.discriminatedUnion('kind', [
     note: WrapUpInput.shape.note.optional(),
   }),
   Base.extend({ kind: z.literal('rate'), rating: Rating }),
+  // One entry of the call's event log (callEvents.ts): the same path, journal and replay as the rest.
+  Base.extend({ kind: z.literal('event'), event: CallEvent }),
 ]);
 export type RecordOp = z.output<typeof RecordOp>;
 
@@ -30,12 +33,14 @@ type Fields<T> = T extends unknown ? Omit<T, 'opId' | 'at'> : never;
 type Strict = Fields<z.input<typeof RecordOp>>;
 /** As the callers have it: a wrap-up's category is any string until it is checked here. */
 export type RecordOpInput =
-  | Exclude<Strict, { kind: 'wrapUp' }>
-  | (Omit<Extract<Strict, { kind: 'wrapUp' }>, 'category'> & { category?: string | null | undefined });
+  | Exclude<Strict, { kind: 'wrapUp' | 'event' }>
+  | (Omit<Extract<Strict, { kind: 'wrapUp' }>, 'category'> & { category?: string | null | undefined })
+  // An event may carry the moment it happened, when it is written a little later than that.
+  | (Extract<Strict, { kind: 'event' }> & { at?: number | undefined });
 
 /** A validated op. @throws ValidationError, as the repository's own methods do */
 export function recordOp(fields: RecordOpInput, opId: string, at: number): RecordOp {
-  return parseInput(RecordOp, { ...fields, opId, at });
+  return parseInput(RecordOp, { at, ...fields, opId });
 }
 
 /** The call-record writes, as the call centre makes them (sessions/ports.ts `CallRecords`). */
@@ -52,6 +57,11 @@ export interface CallRecordWrites {
     input: { category?: string | null; resolved: boolean; note?: string | null },
   ): Promise<void>;
   rate(id: string, rating: number): Promise<void>;
+  /**
+   * Appends one event to the call's log, at `at` (default: now); the same op applied twice writes
+   * it once.
+   */
+  event(id: string, event: CallEvent, at?: number): Promise<void>;
 }
 
 /**
@@ -70,5 +80,6 @@ export function recordWrites(submit: (fields: RecordOpInput) => Promise<void>): 
     ended: (id, { outcome, waitedMs }) => submit({ kind: 'ended', id, outcome, waitedMs }),
     wrapUp: (id, { category, resolved, note }) => submit({ kind: 'wrapUp', id, category, resolved, note }),
     rate: (id, rating) => submit({ kind: 'rate', id, rating }),
+    event: (id, event, at) => submit({ kind: 'event', id, event, ...(at !== undefined && { at }) }),
   };
 }

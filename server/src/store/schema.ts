@@ -66,12 +66,26 @@ export interface VolunteerProfilesTable {
   updated_at: number;
 }
 
+/** One event of a call (store/callEvents.ts): metadata only, keyed by the write that made it. */
+export interface CallEventsTable {
+  op_id: string;
+  call_id: string;
+  at: number;
+  type: string;
+  /** The agent or volunteer the event names, if any. */
+  account_id: string | null;
+  /** The event's own fields, JSON. */
+  data: string;
+}
+
 export interface Database {
   accounts: AccountsTable;
   call_records: CallRecordsTable;
+  call_events: CallEventsTable;
   volunteer_profiles: VolunteerProfilesTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
 export type CallRecordRow = Selectable<CallRecordsTable>;
+export type CallEventRow = Selectable<CallEventsTable>;
 export type VolunteerProfileRow = Selectable<VolunteerProfilesTable>;

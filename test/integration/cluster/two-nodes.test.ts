@@ -105,6 +105,26 @@ describe('one centre on two nodes', () => {
       const ended = agent.next<{ reason: string }>('session:ended');
       ok(await caller.request('session:hangup', {}));
       expect((await ended).reason).toBe('hangup');
+
+      // The call's event log is written once for the cluster (by the leader), not once per node.
+      const logged = async () => (await a.store.history.range(0, Date.now() + 1)).events;
+      await until(async () => (await logged()).some((e) => e.type === 'ended'));
+      expect((await logged()).map((e) => e.type).sort()).toEqual([
+        'answered',
+        'ended',
+        'fallback-offered',
+        'offered',
+        'queued',
+      ]);
+      expect((await logged()).find((e) => e.type === 'ended')).toMatchObject({ by: 'caller' });
+      for (const node of [a, b]) {
+        const res = await fetch(`${node.url}/api/supervisor/figures?period=today`, {
+          headers: { cookie: supervisorCookie },
+        });
+        expect((await res.json()) as { total: { calls: number; answered: number } }).toMatchObject({
+          total: { calls: 1, answered: 1 },
+        });
+      }
     } finally {
       agent.close();
       caller.close();

@@ -15,6 +15,8 @@ const STAFF_ROUTES: Array<[string, (cookie: string) => Promise<Response>]> = [
   ['GET /api/auth/me', (cookie) => call('GET', '/api/auth/me', cookie)],
   ['GET /api/supervisor/overview', (cookie) => call('GET', '/api/supervisor/overview', cookie)],
   ['GET /api/supervisor/volunteers', (cookie) => call('GET', '/api/supervisor/volunteers', cookie)],
+  ['GET /api/supervisor/figures', (cookie) => call('GET', '/api/supervisor/figures', cookie)],
+  ['GET /api/supervisor/calls', (cookie) => call('GET', '/api/supervisor/calls', cookie)],
   [
     'POST /api/supervisor/volunteers/:id/approval',
     (cookie) => call('POST', '/api/supervisor/volunteers/x/approval', cookie, { approved: true }),
@@ -109,6 +111,8 @@ describe('the same accounts before the change', () => {
     expect((await call('GET', '/api/auth/me', supervisor)).status).toBe(200);
     expect((await call('GET', '/api/supervisor/overview', supervisor)).status).toBe(200);
     expect((await call('GET', '/api/supervisor/volunteers', supervisor)).status).toBe(200);
+    expect((await call('GET', '/api/supervisor/figures', supervisor)).status).toBe(200);
+    expect((await call('GET', '/api/supervisor/calls', supervisor)).status).toBe(200);
 
     const agent = await staff('still-agent', 'agent');
     const socket = await connect(app, '/agent', agent);

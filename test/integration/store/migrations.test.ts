@@ -50,7 +50,13 @@ describe('openStore and migrations (sqlite)', () => {
       "select name from sqlite_master where type = 'table' order by name",
     );
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['accounts', 'call_records', 'kysely_migration', 'kysely_migration_lock']),
+      expect.arrayContaining([
+        'accounts',
+        'call_events',
+        'call_records',
+        'kysely_migration',
+        'kysely_migration_lock',
+      ]),
     );
     const applied = rawQuery<{ name: string }>(file, 'select name from kysely_migration');
     expect(applied.map((m) => m.name)).toEqual([
@@ -58,6 +64,7 @@ describe('openStore and migrations (sqlite)', () => {
       '002_volunteer_profiles',
       '003_session_generation',
       '004_agent_shift',
+      '005_call_events',
     ]);
   });
 
@@ -87,7 +94,7 @@ describe('openStore and migrations (sqlite)', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(4);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(5);
   });
 
   it('survives two processes-worth of connections migrating a fresh file at once', async () => {
@@ -98,7 +105,7 @@ describe('openStore and migrations (sqlite)', () => {
       openStore({ path: file }),
     ]);
     await Promise.all(stores.map((s) => s.close()));
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(4);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(5);
   });
 
   it('works in memory', async () => {
@@ -131,7 +138,13 @@ describe('openStore and migrations (postgres)', () => {
        where table_schema = current_schema() order by table_name`,
     );
     expect(tables.map((t) => t.name)).toEqual(
-      expect.arrayContaining(['accounts', 'call_records', 'kysely_migration', 'kysely_migration_lock']),
+      expect.arrayContaining([
+        'accounts',
+        'call_events',
+        'call_records',
+        'kysely_migration',
+        'kysely_migration_lock',
+      ]),
     );
     const applied = await pgQuery<{ name: string }>(url, 'select name from kysely_migration order by name');
     expect(applied.map((m) => m.name)).toEqual([
@@ -139,6 +152,7 @@ describe('openStore and migrations (postgres)', () => {
       '002_volunteer_profiles',
       '003_session_generation',
       '004_agent_shift',
+      '005_call_events',
     ]);
     // A 32-bit integer would overflow on any millisecond timestamp after January 1970.
     const timestamps = await pgQuery<{ table_name: string; column_name: string; data_type: string }>(
@@ -164,14 +178,14 @@ describe('openStore and migrations (postgres)', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(4);
+    expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(5);
   });
 
   it('lets several nodes migrate the same fresh database at once: one migrates, the others wait', async () => {
     // With Kysely's advisory lock disabled, most of these opens fail creating the same tables (tried).
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ url })));
     try {
-      expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(4);
+      expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(5);
       const account = await stores[0]!.accounts.create(MINJI);
       for (const store of stores) expect(await store.accounts.findById(account.id)).toEqual(account);
     } finally {

@@ -128,10 +128,11 @@ describe('call records while PostgreSQL is down', () => {
       );
       expect(presence.presence).toBe('available');
       expect(call.callerJoin.role).toBe('caller');
-      // Started, answered, ended, rated, wrapped up: all waiting on local disk.
-      expect(app.records?.stats).toMatchObject({ pending: 5, lost: 0 });
+      // Started, answered, ended, rated, wrapped up, and the call's 7 events (queued, offered a
+      // fallback, offered, answered, ended, wrapped up, rated): all waiting on local disk.
+      expect(app.records?.stats).toMatchObject({ pending: 12, lost: 0 });
       const during = await scrapeMetrics(app.url, TOKEN);
-      expect(valueOf(during, 'relay_record_journal_writes')).toBe(5);
+      expect(valueOf(during, 'relay_record_journal_writes')).toBe(12);
       expect(valueOf(during, 'relay_record_journal_bytes')).toBeGreaterThan(0);
       expect(valueOf(during, 'relay_record_writes_lost_total')).toBe(0);
 
@@ -154,6 +155,16 @@ describe('call records while PostgreSQL is down', () => {
       // The times are when things happened, not when the journal was written.
       expect(record?.answeredAt).toBeGreaterThanOrEqual(record?.startedAt ?? Infinity);
       expect(record?.endedAt).toBeGreaterThanOrEqual(record?.answeredAt ?? Infinity);
+      const { events } = await app.store.history.range(0, Date.now() + 1);
+      expect(events.map((e) => e.type).sort()).toEqual([
+        'answered',
+        'ended',
+        'fallback-offered',
+        'offered',
+        'queued',
+        'rated',
+        'wrapped-up',
+      ]);
       expect(fs.statSync(path.join(tmp.dir, JOURNAL_FILE)).size).toBe(0);
       expect(valueOf(await scrapeMetrics(app.url, TOKEN), 'relay_record_journal_writes')).toBe(0);
       caller.close();
@@ -188,7 +199,8 @@ describe('call records while PostgreSQL is down', () => {
       ok(await agent.request('session:hangup', null));
       await ended;
       ok(await agent.request('agent:wrap-up', { resolved: false }));
-      expect(first.records?.stats.pending).toBe(3);
+      // Answered, ended, wrapped up; and the events offered, answered, ended, wrapped up.
+      expect(first.records?.stats.pending).toBe(7);
       caller.close();
       agent.close();
     } finally {
@@ -206,6 +218,15 @@ describe('call records while PostgreSQL is down', () => {
       expect(records[0]).toMatchObject({ id: recordId, outcome: 'completed', resolved: false });
       expect(records[0]?.answeredAt).not.toBeNull();
       expect(second.records?.stats.pending).toBe(0);
+      const { events } = await second.store.history.range(0, Date.now() + 1);
+      expect(events.map((e) => e.type).sort()).toEqual([
+        'answered',
+        'ended',
+        'fallback-offered',
+        'offered',
+        'queued',
+        'wrapped-up',
+      ]);
     } finally {
       await second.stop();
     }
@@ -230,22 +251,29 @@ describe('the buffered call-record writer on a real PostgreSQL', () => {
     await records.ended(id, { outcome: 'completed', waitedMs: 1200 });
     await records.wrapUp(id, { resolved: true, category: 'welfare' });
     await records.rate(id, 5);
-    expect(records.stats.pending).toBe(5);
+    // The call's event log travels the same path, keyed by each write's own id.
+    await records.event(id, { type: 'answered', agentId, waitedMs: 1200 });
+    await records.event(id, { type: 'rated', rating: 5 });
+    expect(records.stats.pending).toBe(7);
     const saved = fs.readFileSync(path.join(tmp.dir, JOURNAL_FILE));
 
     await resume();
     expect(await records.drain()).toBe(true);
     await records.close();
     const once = await store.calls.list({});
+    const eventsOnce = (await store.history.range(0, Date.now() + 86_400_000)).events;
 
     // A crash after the writes but before the journal was emptied leaves the same file behind.
     const again = path.join(tmp.dir, 'again');
     fs.mkdirSync(again);
     fs.writeFileSync(path.join(again, JOURNAL_FILE), saved);
     const replay = buffered(store, again);
-    expect(replay.stats.pending).toBe(5);
+    expect(replay.stats.pending).toBe(7);
     expect(await replay.drain()).toBe(true);
     await replay.close();
+    const eventsTwice = (await store.history.range(0, Date.now() + 86_400_000)).events;
+    expect(eventsTwice).toEqual(eventsOnce);
+    expect(eventsTwice.map((e) => e.type)).toEqual(['answered', 'rated']);
 
     const twice = await store.calls.list({});
     expect(twice).toEqual(once);

@@ -3,6 +3,7 @@ import { initial } from './001_initial';
 import { volunteerProfiles } from './002_volunteer_profiles';
 import { sessionGeneration } from './003_session_generation';
 import { agentShift } from './004_agent_shift';
+import { callEvents } from './005_call_events';
 import type { StoreEngine } from '../location';
 import { DDL } from './ddl';
 
@@ -18,5 +19,6 @@ export function migrationsFor(engine: StoreEngine): Readonly<Record<string, Migr
     '002_volunteer_profiles': volunteerProfiles(ddl),
     '003_session_generation': sessionGeneration(),
     '004_agent_shift': agentShift(),
+    '005_call_events': callEvents(ddl),
   };
 }

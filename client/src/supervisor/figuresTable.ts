@@ -68,7 +68,10 @@ export function figuresTable(
           html`<tr class=${r.key === '' ? 'total' : ''}>
             <th scope="row">${r.name}</th>
             ${spec.columns.map(
-              (c) => html`<td class="num">${figureCell(c.read(r.figures), c.id === 'estimateBias')}</td>`,
+              (c) =>
+                html`<td class="num" data-col=${c.id}>
+                  ${figureCell(c.read(r.figures), c.id === 'estimateBias')}
+                </td>`,
             )}
           </tr>`,
       )}

@@ -8,6 +8,8 @@ import {
   launchChromium,
   newContext,
   signInAvailable,
+  tabTo,
+  watchErrors,
 } from './browser';
 
 let app: TestApp;
@@ -36,20 +38,6 @@ afterAll(async () => {
   await browser?.close();
   await app?.stop();
 });
-
-function watchErrors(page: Page, name: string): void {
-  page.on('console', (m) => process.env['E2E_DEBUG'] && console.log(`[${name}] ${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
-}
-
-/** Presses Tab until the focused element matches, proving it is reachable by keyboard alone. */
-async function tabTo(page: Page, selector: string, maxPresses = 120): Promise<void> {
-  for (let i = 0; i < maxPresses; i++) {
-    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`${selector} not reached with ${maxPresses} presses of Tab`);
-}
 
 /** A cell of the "All" row of a figures table, as read out (value, then its sample size). */
 const totalCell = async (page: Page, table: string, column: string) =>
@@ -103,7 +91,7 @@ describe('the supervisor’s figures for a period (real Chromium, real call)', (
 
     // The supervisor refreshes (by keyboard) and sees today's figures move: one call, answered,
     // resolved and rated 5 of 5, each share over a sample of one.
-    await tabTo(sup, '#figures-refresh');
+    await tabTo(sup, '#figures-refresh', 120);
     await expect
       .poll(
         async () => {
@@ -127,7 +115,7 @@ describe('the supervisor’s figures for a period (real Chromium, real call)', (
     expect(await toggle.getAttribute('aria-expanded')).toBe('false');
     expect(await sup.locator('#chart-volume-svg').getAttribute('role')).toBe('img');
     expect(await sup.locator('#chart-volume-svg').getAttribute('aria-label')).toContain('1');
-    await tabTo(sup, '#chart-volume-toggle');
+    await tabTo(sup, '#chart-volume-toggle', 120);
     await sup.keyboard.press('Enter');
     await sup.locator('#chart-volume-table table').waitFor({ state: 'visible' });
     expect(await toggle.getAttribute('aria-expanded')).toBe('true');

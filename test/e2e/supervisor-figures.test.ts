@@ -143,6 +143,15 @@ describe('the supervisor’s figures for a period (real Chromium, real call)', (
     expect(byLanguage).toContain('\r\n한국수어,1,1,0,0,');
     await expectNoAxeViolations(sup, 'supervisor ko: figures after a call, chart table open');
 
+    // The last 7 days include today: the same call, fetched again for the new period.
+    await sup.locator('input[name="period"][value="7d"]').focus();
+    await sup.keyboard.press('Space');
+    await expect.poll(() => sup.locator('input[name="period"][value="7d"]').isChecked()).toBe(true);
+    await expect.poll(() => sup.locator('#figures-refresh').isDisabled()).toBe(false);
+    await expect.poll(() => totalCell(sup, 'shift', 'calls')).toBe('1');
+    await expect.poll(() => sup.locator('#calls-body tr', { hasText: 'Kim Signing' }).count()).toBe(1);
+    expect(await sup.locator('#calls-body tr').count()).toBe(1);
+
     // English, then Arabic (right to left): a language change is a re-render of the same state.
     await sup.selectOption('#ui-language', 'en');
     await expect.poll(() => sup.locator('html').getAttribute('lang')).toBe('en');

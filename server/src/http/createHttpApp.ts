@@ -5,11 +5,13 @@ import { RelayError } from '../../../common/errors';
 import { type AuthSessions, SESSION_COOKIE } from '../auth/AuthSessions';
 import { type SignInLimitOptions, SignInLimits } from '../auth/SignInLimits';
 import type { Logger } from '../logger';
+import { DEFAULT_CONFIG } from '../lobby';
 import { ACCOUNT_ROLES, type Store } from '../store';
 import { errorMiddleware, unknownApi } from './errors';
 import { healthRoutes, type Phase } from './health';
 import { isAllowedOrigin, STATE_CHANGING } from '../auth/origins';
 import { accountMiddleware, accountOf } from './requireAccount';
+import { createPresenceRouter } from './presenceRoutes';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { createVolunteerRouter } from './volunteerRoutes';
 
@@ -33,6 +35,8 @@ export interface HttpDeps {
   metrics?: { timing: RequestHandler; endpoint?: RequestHandler };
   /** The live queue and staff by state, for the supervisor's page. */
   overview: () => Promise<SupervisorOverview>;
+  /** The centre's time zone (the lobby's), where "today" starts; Asia/Seoul if absent. */
+  timeZone?: string;
   /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
   onVolunteerProfileChanged?: (accountId: string) => void;
 }
@@ -145,6 +149,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       requireAccount,
       log: deps.log,
       overview: deps.overview,
+    }),
+  );
+  app.use(
+    '/api/supervisor',
+    createPresenceRouter({
+      store: deps.store,
+      requireAccount,
+      timeZone: deps.timeZone ?? DEFAULT_CONFIG.timeZone,
+      clock: deps.clock ?? Date.now,
     }),
   );
 

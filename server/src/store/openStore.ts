@@ -4,6 +4,7 @@ import { createCallRepository, type CallRepository } from './calls';
 import { engineOf, type StoreEngine, type StoreLocation } from './location';
 import { migrateToLatest } from './migrate';
 import { openPostgres } from './postgres';
+import { createPresenceRepository, type PresenceRepository } from './presenceIntervals';
 import type { Database } from './schema';
 import { openSqlite } from './sqlite';
 import { createVolunteerProfileRepository, type VolunteerProfileRepository } from './volunteerProfiles';
@@ -21,6 +22,8 @@ export interface Store {
   readonly accounts: AccountRepository;
   readonly calls: CallRepository;
   readonly volunteers: VolunteerProfileRepository;
+  /** Staff presence intervals (agents' and volunteers' states, and why they were away). */
+  readonly presence: PresenceRepository;
   /** Idempotent. */
   close(): Promise<void>;
 }
@@ -48,6 +51,7 @@ function repositories(db: Kysely<Database>, engine: StoreEngine, now: () => numb
     accounts: createAccountRepository(db, now),
     calls: createCallRepository(db, now),
     volunteers: createVolunteerProfileRepository(db, now, engine),
+    presence: createPresenceRepository(db),
     close: () => (closing ??= db.destroy()),
   };
 }

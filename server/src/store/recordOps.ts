@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CallMode } from '../../../common/protocol';
+import { PresenceOpShape } from './presenceOps';
 import { CallEndInput, CallStartInput, Id, parseInput, Rating, WrapUpInput } from './validation';
 
 const Base = z.object({ opId: Id, at: z.int().min(0), id: Id });
@@ -22,7 +23,12 @@ export const RecordOp = z.discriminatedUnion('kind', [
     note: WrapUpInput.shape.note.optional(),
   }),
   Base.extend({ kind: z.literal('rate'), rating: Rating }),
+  // Not a call's: a member of staff's presence change (`id` is their account), see presenceOps.ts.
+  Base.extend({ kind: z.literal('presence'), ...PresenceOpShape }),
 ]);
+/** The ops of call records alone (what CallRepository applies). */
+export type CallRecordOp = Exclude<RecordOp, { kind: 'presence' }>;
+export type PresenceOp = Extract<RecordOp, { kind: 'presence' }>;
 export type RecordOp = z.output<typeof RecordOp>;
 
 /** Distributes over the union: each kind's own fields, without the ones every op has. */

@@ -3,6 +3,7 @@ import { initial } from './001_initial';
 import { volunteerProfiles } from './002_volunteer_profiles';
 import { sessionGeneration } from './003_session_generation';
 import { agentShift } from './004_agent_shift';
+import { presenceIntervals } from './006_presence_intervals';
 import type { StoreEngine } from '../location';
 import { DDL } from './ddl';
 
@@ -18,5 +19,7 @@ export function migrationsFor(engine: StoreEngine): Readonly<Record<string, Migr
     '002_volunteer_profiles': volunteerProfiles(ddl),
     '003_session_generation': sessionGeneration(),
     '004_agent_shift': agentShift(),
+    // 005 is reserved for call_events (issue 15's events work).
+    '006_presence_intervals': presenceIntervals(ddl),
   };
 }

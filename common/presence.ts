@@ -21,3 +21,30 @@ export function isChosenAwayReason(value: unknown): value is ChosenAwayReason {
 export function isAwayReason(value: unknown): value is AwayReason {
   return (ALL_AWAY_REASONS as readonly unknown[]).includes(value);
 }
+
+/** A share with its sample: `value` in 0..1 (null when `n` is 0); `n` is the denominator. */
+export interface Rate {
+  value: number | null;
+  n: number;
+}
+
+/** One member of staff over a range (GET /api/supervisor/presence). Times in ms. */
+export interface StaffPresence {
+  accountId: string;
+  name: string;
+  role: 'agent' | 'volunteer';
+  msByState: Record<string, number>;
+  awayByReason: Record<string, number>;
+  /** Time busy over time staffed; `n` is the time staffed, in ms. */
+  occupancy: Rate;
+}
+
+/** GET /api/supervisor/presence: time away per reason and occupancy, for all staff and each. */
+export interface PresenceResponse {
+  from: number;
+  to: number;
+  awayByReason: { reason: string; ms: number; intervals: number }[];
+  staff: StaffPresence[];
+  /** All agents together. */
+  occupancy: Rate;
+}

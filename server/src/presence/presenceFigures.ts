@@ -7,12 +7,14 @@
  * `n` is that denominator in milliseconds (the time the rate is measured over); `value` is null when
  * it is 0. For volunteers the same idea: in-call / (available + invited + in-call).
  */
-import { ALL_AWAY_REASONS } from '../../../common/presence';
+import {
+  ALL_AWAY_REASONS,
+  type PresenceResponse,
+  type Rate,
+  type StaffPresence,
+} from '../../../common/presence';
 
-export interface Rate {
-  value: number | null;
-  n: number;
-}
+export type { PresenceResponse, Rate, StaffPresence };
 
 export interface StaffInterval {
   accountId: string;
@@ -33,23 +35,6 @@ export interface StaffTotal {
   reason: string | null;
   ms: number;
   intervals: number;
-}
-
-export interface StaffPresence {
-  accountId: string;
-  name: string;
-  role: 'agent' | 'volunteer';
-  msByState: Record<string, number>;
-  awayByReason: Record<string, number>;
-  occupancy: Rate;
-}
-
-export interface PresenceResponse {
-  from: number;
-  to: number;
-  awayByReason: { reason: string; ms: number; intervals: number }[];
-  staff: StaffPresence[];
-  occupancy: Rate;
 }
 
 /** Away with no reason given (an older client, the lobby's API used directly). */

@@ -11,6 +11,7 @@ import { healthRoutes, type Phase } from './health';
 import { isAllowedOrigin, STATE_CHANGING } from '../auth/origins';
 import { accountMiddleware, accountOf } from './requireAccount';
 import { createFiguresRouter } from './figuresRoutes';
+import { createPresenceRouter } from './presenceRoutes';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { CentreCalendar } from '../figures/calendar';
 import { DEFAULT_THRESHOLDS } from '../figures/thresholds';
@@ -37,6 +38,8 @@ export interface HttpDeps {
   metrics?: { timing: RequestHandler; endpoint?: RequestHandler };
   /** The live queue and staff by state, for the supervisor's page. */
   overview: () => Promise<SupervisorOverview>;
+  /** The centre's time zone (the lobby's), where "today" starts; Asia/Seoul if absent. */
+  timeZone?: string;
   /** After a volunteer saved their profile (languages, hours): the live lobby re-reads it. */
   onVolunteerProfileChanged?: (accountId: string) => void;
   /** The figures' calendar (zone, SHIFTS) and SL_THRESHOLDS; the defaults when absent. */
@@ -151,6 +154,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       requireAccount,
       log: deps.log,
       overview: deps.overview,
+    }),
+  );
+  app.use(
+    '/api/supervisor',
+    createPresenceRouter({
+      store: deps.store,
+      requireAccount,
+      timeZone: deps.timeZone ?? DEFAULT_CONFIG.timeZone,
+      clock: deps.clock ?? Date.now,
     }),
   );
 

@@ -66,6 +66,8 @@ describe('the supervisor’s figures for a period (real Chromium, real call)', (
     // Nothing has happened today: zero calls, and shares with no sample read "—", with n shown.
     expect(await totalCell(sup, 'shift', 'calls')).toBe('0');
     expect(await totalCell(sup, 'shift', 'satisfaction')).toBe('—표본 없음표본 0');
+    // The sections other modules contribute are mounted and loaded for the same period.
+    await sup.locator('[data-section="presence"] #presence-heading').waitFor({ state: 'visible' });
     await expectNoAxeViolations(sup, 'supervisor ko: figures, nothing yet');
 
     // A real call: a deaf caller reaches the signing agent, hangs up, rates 5; the agent wraps up.

@@ -2,6 +2,7 @@
 // (contract of issue 15). The page loads each for the chosen period and renders what it gives.
 import type { TemplateResult } from 'lit-html';
 import type { Translate } from './figureColumns';
+import * as presence from './presenceSection';
 import type { Range } from './range';
 
 export interface SectionModule<D = unknown> {
@@ -20,12 +21,9 @@ const mount = <D>(id: string, module: SectionModule<D>): MountedSection => ({
 });
 
 /**
- * MOUNT POINT. Time away by reason and occupancy (client/src/supervisor/presenceSection.ts, branch
- * feat/presence) and staffing per shift (client/src/supervisor/staffingSection.ts, branch
- * feat/staffing-history) are mounted here once those branches are merged:
- *   import * as presence from './presenceSection';  →  mount('presence', presence),
- *   import * as staffing from './staffingSection';  →  mount('staffing', staffing),
+ * MOUNT POINT. Each section renders its own heading and tables, below the call list:
+ * - time away by reason and occupancy (presenceSection.ts, from feat/presence);
+ * - staffing per shift (client/src/supervisor/staffingSection.ts, branch feat/staffing-history):
+ *   `import * as staffing from './staffingSection';` and `mount('staffing', staffing)` once merged.
  */
-export const SECTIONS: readonly MountedSection[] = [];
-
-export { mount };
+export const SECTIONS: readonly MountedSection[] = [mount('presence', presence)];

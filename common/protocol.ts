@@ -7,6 +7,7 @@ import type { types as mediasoup } from 'mediasoup';
 import { z } from 'zod';
 
 import type { ErrorCode } from './errors';
+import { AWAY_REASONS, type AwayReason } from './presence';
 
 export { ERROR_CODES, type ErrorCode } from './errors';
 export interface AckError {
@@ -175,7 +176,11 @@ export const ClientMessages = {
     .object({ surveyKey: z.string().min(20).max(200), rating: z.number().int().min(1).max(5) })
     .strict(),
   // lobby, agent side
-  'agent:set-presence': z.object({ presence: z.enum(['available', 'away']) }).strict(),
+  // Going away takes a reason (common/presence.ts); it is kept in the presence intervals.
+  'agent:set-presence': z.discriminatedUnion('presence', [
+    z.object({ presence: z.literal('available') }).strict(),
+    z.object({ presence: z.literal('away'), reason: z.enum(AWAY_REASONS) }).strict(),
+  ]),
   'agent:accept-offer': z.object({ offerId: Id }).strict(),
   'agent:decline-offer': z.object({ offerId: Id }).strict(),
   'agent:request-interpreter': z.object({ language: LanguageTag.optional() }).strict(),
@@ -345,7 +350,7 @@ export interface ClientAcks {
   'volunteer:set-presence': VolunteerStatus;
   'volunteer:accept-invitation': { token: string };
   'volunteer:decline-invitation': null;
-  'agent:set-presence': { presence: AgentPresence };
+  'agent:set-presence': { presence: AgentPresence; reason?: AwayReason };
   'agent:accept-offer': { token: string };
   'agent:decline-offer': null;
   'agent:wrap-up': { presence: AgentPresence };
@@ -407,7 +412,8 @@ export interface StaffServerEvents {
 export interface AgentServerEvents extends SessionServerEvents, StaffServerEvents {
   'agent:offer': (p: OfferView) => void;
   'agent:offer-ended': (p: { offerId: string; reason: 'expired' | 'withdrawn' | 'taken' }) => void;
-  'agent:presence': (p: { presence: AgentPresence; reason?: 'missed-offers' }) => void;
+  /** `reason` when away: the one the agent chose, or 'missed-offers' when the lobby set them away. */
+  'agent:presence': (p: { presence: AgentPresence; reason?: AwayReason }) => void;
 }
 export interface VolunteerServerEvents extends SessionServerEvents, StaffServerEvents {
   'volunteer:invitation': (p: InvitationView) => void;

@@ -20,7 +20,9 @@ import { type DrainResult, drainNode } from './drain';
 import { attachSignaling } from './signaling';
 import { ConnectionGuard } from './signaling/connectionGuard';
 import { openStore, type Store } from './store';
+import { PresenceRecorder } from './presence/PresenceRecorder';
 import { BufferedCallRecords } from './store/BufferedCallRecords';
+import { recordTarget } from './store/presenceIntervals';
 import { RecordJournal } from './store/RecordJournal';
 import { realScheduler, type Scheduler } from './util/scheduler';
 
@@ -98,7 +100,7 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
     // The TURN secret stays out of the log: the URLs and the policy say enough.
     const turn = config.turn && { urls: config.turn.urls, policy: config.turn.iceTransportPolicy };
     log.info({ url, workers: config.rtc.workers, turn }, 'relay centre listening');
-    const { pool, calls, store, records, io, node, signaling } = parts;
+    const { pool, calls, store, records, io, node, signaling, presence } = parts;
     const app: App = {
       url,
       port,
@@ -125,6 +127,8 @@ export async function createApp(config: Config, deps: AppDeps = {}): Promise<App
       async close() {
         closeNow(metricsServer);
         signaling.close();
+        // Alone, this process's staff all go offline as it stops (in a cluster they stay, led elsewhere).
+        if (!node) await presence.closeAll();
         // A cluster node hands its calls over rather than ending them; alone, it ends them.
         await node?.handOver();
         if (node) {
@@ -189,7 +193,7 @@ async function setUp(
     config.database.url === undefined
       ? null
       : new BufferedCallRecords({
-          target: store.calls,
+          target: recordTarget(store.calls, store.presence),
           journal: RecordJournal.open(config.recordJournal.file, { maxBytes: config.recordJournal.maxBytes }),
           scheduler,
           log: log.child({ module: 'records' }),
@@ -202,6 +206,10 @@ async function setUp(
   if (!node) {
     const before = clock();
     const sweep = async () => {
+      // Presence first: the last activity it goes by counts calls' arrivals, not the ends written next.
+      const left = await store.presence.closeLeftOpen();
+      if (left.closed > 0)
+        log.warn(left, 'presence intervals left open by the last run are closed at its last known activity');
       const closed = await store.calls.closeLeftOpen(before);
       if (closed > 0) log.warn({ closed }, 'calls left open by the last run are recorded as failed');
     };
@@ -226,6 +234,13 @@ async function setUp(
     arrival: (at) => calendar.arrival(at),
     ...(deps.reconnectGraceMs !== undefined && { reconnectGraceMs: deps.reconnectGraceMs }),
   });
+  // Staff presence over time, from the lobby's own events (in a cluster, the leader's alone).
+  const presence = new PresenceRecorder({
+    writes: records ?? store.presence,
+    clock,
+    log: log.child({ module: 'presence' }),
+  });
+  presence.listen(calls);
   const local = localControl(calls);
   const control = node ? await node.control(local, controlOps(calls)) : local;
   const auth = new AuthSessions(clock, undefined, node?.sessionBook);
@@ -252,7 +267,7 @@ async function setUp(
     }),
     overview: () => control.call('overview'),
     figures: { calendar, thresholds: config.serviceLevelThresholds },
-    centre: { timeZone: DEFAULT_CONFIG.timeZone, shifts: config.lobby.shifts },
+    centre: { timeZone: engine.lobby.config.timeZone, shifts: config.lobby.shifts },
     // New languages or hours reach the matching at once, not at the volunteer's next sign-in.
     onVolunteerProfileChanged: (accountId) => {
       void Promise.all([store.accounts.findById(accountId), store.volunteers.getProfile(accountId)])
@@ -325,7 +340,7 @@ async function setUp(
     };
     scheduler.after(PRESENCE_EVERY_MS, again);
   }
-  return { store, records, pool, node, calls, auth, httpApp, io, signaling };
+  return { store, records, pool, node, calls, auth, httpApp, io, signaling, presence };
 }
 
 /** How often a cluster node tells the leader about its sockets: well within the 30 s grace. */

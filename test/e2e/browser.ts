@@ -178,3 +178,18 @@ export async function expectMediaBothWays(pages: CallPair): Promise<void> {
     expect(packets, `${side} receives remote audio`).toBeGreaterThan(0);
   }
 }
+
+/** Page errors always, console lines with E2E_DEBUG=1, each prefixed with the page's name. */
+export function watchErrors(page: Page, name: string): void {
+  page.on('console', (m) => process.env['E2E_DEBUG'] && console.log(`[${name}] ${m.type()}: ${m.text()}`));
+  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
+}
+
+/** Presses Tab until the focused element matches, proving it is reachable by keyboard alone. */
+export async function tabTo(page: Page, selector: string, maxPresses = 40): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${selector} not reached with ${maxPresses} presses of Tab`);
+}

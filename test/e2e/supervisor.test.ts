@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, ok, startTestApp, TEST_PASSWORD, type TestApp, type TestSocket } from '../helpers/testApp';
-import { expectNoAxeViolations, launchChromium, newContext } from './browser';
+import { expectNoAxeViolations, launchChromium, newContext, tabTo, watchErrors } from './browser';
 
 let app: TestApp;
 let browser: Browser;
@@ -64,15 +64,6 @@ const apiLogin = (username: string) =>
     body: JSON.stringify({ username, password: TEST_PASSWORD }),
   });
 
-/** Presses Tab until the focused element matches, proving it is reachable by keyboard alone. */
-async function tabTo(page: Page, selector: string, maxPresses = 40): Promise<void> {
-  for (let i = 0; i < maxPresses; i++) {
-    if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`${selector} not reached with ${maxPresses} presses of Tab`);
-}
-
 async function signInWithKeyboard(page: Page, username: string): Promise<void> {
   await tabTo(page, '#username');
   await page.keyboard.type(username);
@@ -80,11 +71,6 @@ async function signInWithKeyboard(page: Page, username: string): Promise<void> {
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('password');
   await page.keyboard.type(TEST_PASSWORD);
   await page.keyboard.press('Enter');
-}
-
-function watchErrors(page: Page, name: string): void {
-  page.on('console', (m) => process.env['E2E_DEBUG'] && console.log(`[${name}] ${m.type()}: ${m.text()}`));
-  page.on('pageerror', (e) => console.log(`[${name}] page error: ${e.message}`));
 }
 
 const cases = [

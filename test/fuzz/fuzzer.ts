@@ -429,7 +429,7 @@ function makeWorlds(app: TestApp, pools: Pools): World[] {
       const again = (nsp: Slot['nsp'], staff: Staff, presence: 'away' | 'available') =>
         reconnect(app, nsp, staff, {
           event: nsp === '/agent' ? 'agent:set-presence' : 'volunteer:set-presence',
-          payload: { presence },
+          payload: nsp === '/agent' && presence === 'away' ? { presence, reason: 'break' } : { presence },
         });
       return [
         {

@@ -288,7 +288,10 @@ const FIELDS: Record<ClientMessageName, Record<string, fc.Arbitrary<unknown>>> =
     surveyKey: key('surveyKey'),
     rating: fc.oneof(fc.integer({ min: 1, max: 5 }), hostileNumber),
   },
-  'agent:set-presence': { presence: fc.constantFrom('available', 'away') },
+  'agent:set-presence': {
+    presence: fc.constantFrom('available', 'away'),
+    reason: fc.constantFrom('break', 'meal', 'after-difficult-call', 'missed-offers', 'nap'),
+  },
   'agent:accept-offer': { offerId: idOf('offer') },
   'agent:decline-offer': { offerId: idOf('offer') },
   'agent:request-interpreter': { language },

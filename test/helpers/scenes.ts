@@ -114,9 +114,10 @@ export class Scene {
     const socket = this.#track(await connect(this.app, '/agent', staff.cookie), staff);
     // (Answered once the agent is known to the lobby.) A wrap-up still owed from an earlier holder of
     // the account comes back on connecting: finish it first.
-    if (!(await socket.request('agent:set-presence', { presence })).ok) {
+    const payload = presence === 'away' ? { presence, reason: 'break' as const } : { presence };
+    if (!(await socket.request('agent:set-presence', payload)).ok) {
       ok(await socket.request('agent:wrap-up', { resolved: true }));
-      ok(await socket.request('agent:set-presence', { presence }));
+      ok(await socket.request('agent:set-presence', payload));
     }
     return { socket, staff };
   }

@@ -1,3 +1,4 @@
+import { AWAY_REASONS, type AwayReason, isChosenAwayReason } from '../../../common/presence';
 import type { AgentPresence, AgentServerEvents, OfferView } from '../../../common/protocol';
 import { CallController } from '../call/CallController';
 import { formatDuration, initI18n, languageName, t, translateDom } from '../i18n';
@@ -23,6 +24,8 @@ const incoming = new IncomingPanel(
 );
 let signaling: Signaling<AgentServerEvents> | null = null;
 let presence: AgentPresence = 'offline';
+/** Why the agent is away, as the lobby told it (null when not away). */
+let awayReason: AwayReason | null = null;
 let offer: OfferView | null = null;
 
 mountLanguageSwitcher(byId('lang-switcher'), () => {
@@ -33,9 +36,26 @@ mountLanguageSwitcher(byId('lang-switcher'), () => {
 });
 
 function renderPresence(): void {
-  byId('presence').textContent = t(`agent.presence.${presence}`);
+  byId('presence').textContent =
+    presence === 'away' && awayReason !== null
+      ? t('presence:picker.awayFor', { reason: t(`presence:reasons.${awayReason}`) })
+      : t(`agent.presence.${presence}`);
   byId<HTMLButtonElement>('go-available').disabled = presence === 'available' || presence === 'offered';
-  byId<HTMLButtonElement>('go-away').disabled = presence === 'away' || presence === 'offline';
+  renderReasonPicker();
+}
+
+/** The reasons to go away, in the UI language; away already, the picker changes the reason. */
+function renderReasonPicker(): void {
+  const select = byId<HTMLSelectElement>('away-reason');
+  const chosen = select.value;
+  select.replaceChildren(
+    h('option', { value: '' }, t('presence:picker.choose')),
+    ...AWAY_REASONS.map((r) => h('option', { value: r }, t(`presence:reasons.${r}`))),
+  );
+  select.value = chosen;
+  select.disabled = presence === 'offline';
+  byId<HTMLButtonElement>('go-away').disabled =
+    presence === 'offline' || (presence === 'away' && chosen === awayReason);
 }
 
 function renderOffer(o: OfferView): string {
@@ -58,6 +78,7 @@ function connect(): void {
   s.socket.on('auth:signed-out', signedOutByServer);
   s.socket.on('agent:presence', (p) => {
     presence = p.presence;
+    awayReason = p.presence === 'away' ? (p.reason ?? null) : null;
     renderPresence();
     // Signed in again (another tab, a reload) while a wrap-up is owed: show its form.
     const inCall = !document.querySelector<HTMLElement>('[data-view="call"]')?.hidden;
@@ -85,8 +106,15 @@ byId('go-available').addEventListener('click', () => {
   byId('presence-note').textContent = '';
   signaling?.request('agent:set-presence', { presence: 'available' }).catch(showError);
 });
-byId('go-away').addEventListener('click', () => {
-  signaling?.request('agent:set-presence', { presence: 'away' }).catch(showError);
+byId('away-reason').addEventListener('change', renderReasonPicker);
+byId<HTMLFormElement>('away-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const reason = byId<HTMLSelectElement>('away-reason').value;
+  // The select is required: the browser asks for a reason before this runs.
+  if (!isChosenAwayReason(reason)) return;
+  clearError();
+  byId('presence-note').textContent = '';
+  signaling?.request('agent:set-presence', { presence: 'away', reason }).catch(showError);
 });
 
 byId('decline-offer').addEventListener('click', () => {

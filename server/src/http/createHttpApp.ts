@@ -14,6 +14,7 @@ import { accountMiddleware, accountOf } from './requireAccount';
 import { createFiguresRouter } from './figuresRoutes';
 import { createLedgerRouter } from './ledgerRoutes';
 import { createStaffingRouter } from './staffingRoutes';
+import { createPresenceRouter } from './presenceRoutes';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
 import { CentreCalendar } from '../figures/calendar';
 import { DEFAULT_THRESHOLDS } from '../figures/thresholds';
@@ -166,6 +167,15 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       clock: deps.clock ?? Date.now,
       timeZone: centre.timeZone,
       shifts: centre.shifts,
+    }),
+  );
+  app.use(
+    '/api/supervisor',
+    createPresenceRouter({
+      store: deps.store,
+      requireAccount,
+      timeZone: centre.timeZone,
+      clock: deps.clock ?? Date.now,
     }),
   );
 

@@ -6,8 +6,14 @@ import type { Logger } from '../logger';
 import { type Account, NotFoundError, type Store } from '../store';
 import { accountOf, type RequireAccount } from './requireAccount';
 
-/** What the supervisor's page polls: the lobby's aggregates plus the number of live call sessions. */
-export type SupervisorOverview = LobbySnapshot & { sessions: number };
+/**
+ * What the supervisor's page polls: the lobby's aggregates, the longest wait in line per caller
+ * language (ms; only languages someone waits for) and the number of live call sessions.
+ */
+export type SupervisorOverview = LobbySnapshot & {
+  sessions: number;
+  longestWaitMsByLanguage: Record<string, number>;
+};
 
 export interface SupervisorDeps {
   store: Store;

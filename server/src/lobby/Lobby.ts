@@ -34,6 +34,7 @@ import type {
   VolunteerRec,
 } from './records';
 import { installSnapshot, readSnapshot } from './restore';
+import { isChosenAwayReason } from '../../../common/presence';
 import { fail, isId, isRecord } from './results';
 import type { ShiftCalendar } from './shifts';
 import { writeSnapshot } from './snapshot';
@@ -44,7 +45,9 @@ import { isVolunteerOnline, VolunteerRoster } from './volunteers';
 import type {
   AgentInput,
   AgentPresence,
+  AwayReason,
   CallerView,
+  ChosenAwayReason,
   VolunteerPresence,
   Clock,
   EnqueueInput,
@@ -52,6 +55,7 @@ import type {
   LobbyConfig,
   LobbyEvent,
   LobbyInspection,
+  LanguageTag,
   LobbyResult,
   LobbySnapshot,
   VolunteerInput,
@@ -270,10 +274,19 @@ export class Lobby {
     return this.commit(undefined);
   }
 
-  /** 'away'/'offline' during an offer withdraws it and the caller goes to the next agent. */
-  setAgentPresence(agentId: string, presence: 'available' | 'away' | 'offline'): LobbyResult<void> {
+  /**
+   * 'away'/'offline' during an offer withdraws it and the caller goes to the next agent. `reason`
+   * (only with 'away') says why; away again with another reason changes the reason alone.
+   */
+  setAgentPresence(
+    agentId: string,
+    presence: 'available' | 'away' | 'offline',
+    reason?: ChosenAwayReason,
+  ): LobbyResult<void> {
     if (!SETTABLE_PRESENCE.has(presence))
       return fail('invalid-argument', "presence must be 'available', 'away' or 'offline'");
+    if (reason !== undefined && (presence !== 'away' || !isChosenAwayReason(reason)))
+      return fail('invalid-argument', 'reason must be a chosen away reason, and only with away');
     const agent = this.agents.byId.get(agentId);
     if (agent === undefined) return fail('not-found', `agent ${String(agentId)} is unknown`);
     const from = agent.presence;
@@ -291,9 +304,19 @@ export class Lobby {
         });
       }
     } else {
-      if (agent.offer !== null) this.withdrawOffer(agent.offer, 'agent-left', presence);
+      const awayReason = reason ?? null;
+      if (agent.offer !== null) this.withdrawOffer(agent.offer, 'agent-left', presence, awayReason);
       if (from === 'wrap-up') this.stats.recordWrapUp(this.tx.now - agent.wrapStartedAt);
-      if (agent.presence !== presence) this.changeAgent(agent, () => (agent.presence = presence));
+      if (agent.presence !== presence) {
+        this.changeAgent(agent, () => {
+          agent.presence = presence;
+          agent.awayReason = awayReason;
+        });
+      } else if (presence === 'away' && agent.awayReason !== awayReason) {
+        // Still away, for another reason: told like any change, so the time is split by reason.
+        agent.awayReason = awayReason;
+        this.tx.emit(presenceEvent(agent));
+      }
     }
     return this.commit(undefined);
   }
@@ -617,9 +640,12 @@ export class Lobby {
   }
 
   /** An agent's state, as the one owner of it knows it. O(1). */
-  agentView(agentId: string): { presence: AgentPresence } | null {
+  agentView(agentId: string): { presence: AgentPresence; reason?: AwayReason } | null {
     const agent = this.agents.byId.get(agentId);
-    return agent === undefined ? null : { presence: agent.presence };
+    if (agent === undefined) return null;
+    return agent.awayReason === null
+      ? { presence: agent.presence }
+      : { presence: agent.presence, reason: agent.awayReason };
   }
 
   /** A volunteer's state and whether now is within their weekly hours (only then are they rung). O(1). */
@@ -638,6 +664,22 @@ export class Lobby {
     let oldest = Infinity;
     for (const c of this.classes.callers.values()) if (c.arrivedAt < oldest) oldest = c.arrivedAt;
     return oldest === Infinity ? 0 : Math.max(0, this.clock() - oldest);
+  }
+
+  /**
+   * The longest wait in line per caller language, in ms (only languages someone is waiting for),
+   * for the supervisor's "now" table. O(n) like `longestWaitMs`, and for the same reason.
+   */
+  longestWaitByLanguage(): Record<LanguageTag, number> {
+    const oldest = new Map<LanguageTag, number>();
+    for (const c of this.classes.callers.values()) {
+      const seen = oldest.get(c.language);
+      if (seen === undefined || c.arrivedAt < seen) oldest.set(c.language, c.arrivedAt);
+    }
+    const now = this.clock();
+    const out: Record<LanguageTag, number> = {};
+    for (const [language, arrivedAt] of oldest) out[language] = Math.max(0, now - arrivedAt);
+    return out;
   }
 
   /** Name of the shift running now per the configured calendar. */
@@ -744,7 +786,7 @@ export class Lobby {
     reason: OfferEnd,
     next: AgentPresence,
     keepIdleOrder = false,
-    presenceReason?: 'missed-offers',
+    awayReason: AwayReason | null = null,
   ): void {
     const agent = offer.agent;
     this.book.close(offer, reason);
@@ -753,9 +795,9 @@ export class Lobby {
       () => {
         agent.offer = null;
         agent.presence = next;
+        agent.awayReason = awayReason;
       },
       keepIdleOrder,
-      presenceReason,
     );
     if (offer.needsInterpreter) this.bridge.addDemand(offer.caller.language, -1);
     this.tracker.markDirty(offer.caller.cls);
@@ -765,13 +807,14 @@ export class Lobby {
     offer: OfferRec,
     reason: 'caller-left' | 'agent-left',
     agentNext?: AgentPresence,
+    awayReason: AwayReason | null = null,
   ): void {
     this.tx.emit({ type: 'offer-withdrawn', offerId: offer.id, agentId: offer.agent.id, reason });
     if (reason === 'caller-left') {
       // Not the agent's doing: they keep their place among idle agents.
       this.closeOffer(offer, 'withdrawn', 'available', true);
     } else {
-      this.closeOffer(offer, 'withdrawn', agentNext ?? 'away');
+      this.closeOffer(offer, 'withdrawn', agentNext ?? 'away', false, awayReason);
       this.returnToReady(offer.caller);
     }
   }
@@ -811,22 +854,12 @@ export class Lobby {
     this.changeAgent(agent, () => (agent.presence = 'available'));
   }
 
-  private changeAgent(
-    agent: AgentRec,
-    mutate: () => void,
-    keepIdleOrder = false,
-    reason?: 'missed-offers',
-  ): void {
+  private changeAgent(agent: AgentRec, mutate: () => void, keepIdleOrder = false): void {
     const before = agent.presence;
     const change = this.agents.change(agent, mutate, keepIdleOrder);
-    if (agent.presence !== before) {
-      this.tx.emit({
-        type: 'agent-presence',
-        agentId: agent.id,
-        presence: agent.presence,
-        ...(reason === undefined ? {} : { reason }),
-      });
-    }
+    // A reason belongs to being away: leaving it forgets the reason.
+    if (agent.presence !== 'away') agent.awayReason = null;
+    if (agent.presence !== before) this.tx.emit(presenceEvent(agent));
     if (change.becameIdle) this.tx.agentIdle(agent);
     if (change.staffChanged) {
       this.tracker.markAllDirty();
@@ -1014,4 +1047,11 @@ export class Lobby {
       own: this.stats.occupancyFor(cls.key),
     };
   }
+}
+
+/** An agent's state as told to the driver: with the reason when away for one. */
+function presenceEvent(agent: AgentRec): LobbyEvent {
+  return agent.awayReason === null
+    ? { type: 'agent-presence', agentId: agent.id, presence: agent.presence }
+    : { type: 'agent-presence', agentId: agent.id, presence: agent.presence, reason: agent.awayReason };
 }

@@ -60,6 +60,7 @@ export class AgentRoster {
       presence: 'offline',
       idleSeq: 0,
       missedInRow: 0,
+      awayReason: null,
       offer: null,
       match: null,
       wrapStartedAt: 0,
@@ -120,6 +121,7 @@ export class AgentRoster {
           agent.presence = s.presence;
           agent.idleSeq = s.idleSeq;
           agent.missedInRow = s.missedInRow;
+          agent.awayReason = s.awayReason;
           agent.wrapStartedAt = s.wrapStartedAt;
         },
         true,

@@ -11,7 +11,9 @@ export { canonicalLanguage, serves as languageServes } from './languages';
 export type {
   AgentInput,
   AgentPresence,
+  AwayReason,
   CallerView,
+  ChosenAwayReason,
   CallMode,
   Clock,
   EnqueueInput,

@@ -1,7 +1,7 @@
 // Internal mutable records. Never handed out: the public API returns ids and plain event objects.
 import type { MinuteRange } from './calendar';
 import type { OrderedIndex } from './ordered';
-import type { AgentPresence, CallMode, LanguageTag, Priority, VolunteerPresence } from './types';
+import type { AgentPresence, AwayReason, CallMode, LanguageTag, Priority, VolunteerPresence } from './types';
 
 /** Callers who need the same people: same canonical language and mode (all text callers form one class). */
 export interface CallerClass {
@@ -67,6 +67,8 @@ export interface AgentRec {
   /** Order of becoming idle; smallest = longest idle. */
   idleSeq: number;
   missedInRow: number;
+  /** Why an away agent is away (null when not away, or away with no reason given). */
+  awayReason: AwayReason | null;
   offer: OfferRec | null;
   match: MatchRec | null;
   wrapStartedAt: number;

@@ -4,6 +4,7 @@
 // own code where it can (rosters via `change`, lines via `add`), so their indexes come out as they
 // would have been kept; the rest (competition graph, bridge demand and flags) is recomputed.
 import { z } from 'zod';
+import { ALL_AWAY_REASONS } from '../../../common/presence';
 import { MINUTES_PER_WEEK } from './calendar';
 import { keyFor } from './classes';
 import { resolveConfig } from './config';
@@ -26,7 +27,7 @@ import type {
   SnapshotOffer,
   SnapshotVolunteer,
 } from './snapshot';
-import type { AgentPresence, LobbyConfig, VolunteerPresence } from './types';
+import type { AgentPresence, AwayReason, LobbyConfig, VolunteerPresence } from './types';
 
 // ───────────────────────────── shape ─────────────────────────────
 
@@ -123,6 +124,7 @@ const SnapshotShape = z.strictObject({
         idleSeq: Counter,
         missedInRow: Counter,
         wrapStartedAt: Instant,
+        awayReason: z.enum(ALL_AWAY_REASONS as [AwayReason, ...AwayReason[]]).nullable(),
       }),
     ),
   }),
@@ -378,6 +380,8 @@ class Checker {
         throw fault(`${where}.shift '${a.shift}' is not configured`);
       if (a.idleSeq > this.s.agents.idleCounter)
         throw fault(`${where}.idleSeq is ahead of agents.idleCounter`);
+      if (a.awayReason !== null && a.presence !== 'away')
+        throw fault(`${where}: a reason to be away, but ${a.presence}`);
       if (a.presence === 'available') {
         if (a.idleSeq === 0 || idle.has(a.idleSeq))
           throw fault(`${where}: an available agent needs an idleSeq > 0 that no other has`);

@@ -17,6 +17,7 @@ import type { PositionTracker } from './tracker';
 import type { Transaction } from './transaction';
 import type {
   AgentPresence,
+  AwayReason,
   CallMode,
   LanguageTag,
   LobbyConfig,
@@ -30,7 +31,7 @@ import type { VolunteerRoster } from './volunteers';
  * Bumped on any change to the format or to what a field means. A lobby restores only its own version:
  * the leader and its standbys run the same build, so there is nothing older to read.
  */
-export const LOBBY_SNAPSHOT_VERSION = 3;
+export const LOBBY_SNAPSHOT_VERSION = 4;
 
 export interface LobbyStateSnapshot {
   version: typeof LOBBY_SNAPSHOT_VERSION;
@@ -96,6 +97,8 @@ export interface SnapshotAgent {
   idleSeq: number;
   missedInRow: number;
   wrapStartedAt: number;
+  /** Why an away agent is away; null otherwise (and when away with no reason given). Since version 3. */
+  awayReason: AwayReason | null;
 }
 
 export interface SnapshotVolunteer {
@@ -209,6 +212,7 @@ export function writeSnapshot(p: LobbyParts): LobbyStateSnapshot {
         idleSeq: a.idleSeq,
         missedInRow: a.missedInRow,
         wrapStartedAt: a.wrapStartedAt,
+        awayReason: a.awayReason,
       })),
     },
     volunteers: {

@@ -1,5 +1,9 @@
 // Public types of the lobby: the contract the signalling layer codes against.
 // Everything here is data; behaviour lives in Lobby.ts.
+import type { AwayReason, ChosenAwayReason } from '../../../common/presence';
+
+// The away reasons are shared with the client (a plain list, no behaviour): the lobby stays pure.
+export type { AwayReason, ChosenAwayReason };
 
 /** Milliseconds since the epoch. Injected so the lobby never reads the wall clock itself. */
 export type Clock = () => number;
@@ -115,7 +119,13 @@ export type LobbyEvent =
     }
   | { type: 'caller-left'; callerId: string; reason: 'cancelled' | 'abandoned'; waitedMs: number }
   /** The lobby is the one owner of staff presence: every change of an agent's state is told. */
-  | { type: 'agent-presence'; agentId: string; presence: AgentPresence; reason?: 'missed-offers' }
+  | {
+      type: 'agent-presence';
+      agentId: string;
+      presence: AgentPresence;
+      /** Why, when `presence` is 'away': the agent's choice, or 'missed-offers' when expiries set them away. */
+      reason?: AwayReason;
+    }
   /** A volunteer's state, or whether they are within their weekly hours (so can be rung), changed. */
   | { type: 'volunteer-presence'; volunteerId: string; presence: VolunteerPresence; withinHours: boolean };
 

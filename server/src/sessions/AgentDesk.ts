@@ -1,5 +1,6 @@
 import { RelayError } from '../../../common/errors';
 import type { AgentPresence, EndReason } from '../../../common/protocol';
+import type { AwayReason, ChosenAwayReason } from '../../../common/presence';
 import type { Logger } from '../logger';
 import type { Scheduler } from '../util/scheduler';
 import type { CallEventLog } from './CallEventLog';
@@ -73,14 +74,25 @@ export class AgentDesk {
       await this.deps.lobby.attempt('setAgentPresence', agentId, 'offline');
   }
 
-  async setPresence(agentId: string, presence: 'available' | 'away' | 'offline'): Promise<AgentPresence> {
+  /** `reason`: why the agent goes away (only with 'away'). The answer is the lobby's view after it. */
+  async setPresence(
+    agentId: string,
+    presence: 'available' | 'away' | 'offline',
+    reason?: ChosenAwayReason,
+  ): Promise<{ presence: AgentPresence; reason?: AwayReason }> {
     const current = this.presenceOf(agentId);
     if (current === 'in-call' || current === 'wrap-up') {
       throw new RelayError('invalid-state', `you cannot change presence while ${current}`);
     }
-    await this.deps.lobby.run('setAgentPresence', agentId, presence);
-    this.deps.log.info({ agentId, presence }, 'agent presence');
-    return this.presenceOf(agentId);
+    if (reason === undefined) await this.deps.lobby.run('setAgentPresence', agentId, presence);
+    else await this.deps.lobby.run('setAgentPresence', agentId, presence, reason);
+    this.deps.log.info({ agentId, presence, reason }, 'agent presence');
+    return this.viewOf(agentId);
+  }
+
+  /** Presence, and why when away for a reason. */
+  viewOf(agentId: string): { presence: AgentPresence; reason?: AwayReason } {
+    return this.deps.lobby.read.agentView(agentId) ?? { presence: 'offline' };
   }
 
   async declineOffer(agentId: string, offerId: string): Promise<void> {

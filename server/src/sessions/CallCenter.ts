@@ -179,8 +179,13 @@ export class CallCenter extends TypedEmitter<CallCenterEvents> {
   }
 
   /** The live queue and staff by state, for the supervisor: all of it the lobby's own figures. */
-  overview(): LobbySnapshot & { sessions: number } {
-    return { ...this.#driver.read.snapshot(), sessions: this.sessions.size };
+  overview(): LobbySnapshot & { sessions: number; longestWaitMsByLanguage: Record<string, number> } {
+    const read = this.#driver.read;
+    return {
+      ...read.snapshot(),
+      longestWaitMsByLanguage: read.longestWaitByLanguage(),
+      sessions: this.sessions.size,
+    };
   }
 
   /**

@@ -9,6 +9,7 @@ import type {
   QueueView,
   VolunteerStatus,
 } from '../../../common/protocol';
+import type { AwayReason } from '../../../common/presence';
 import type { CommandValue, Lobby, LobbyCommandName } from '../lobby';
 import type { CallRecordWrites } from '../store/recordOps';
 import type { Session } from './Session';
@@ -21,7 +22,10 @@ import type { CallerEntry } from './WaitingCallers';
 export type CallRecords = CallRecordWrites;
 
 /** The lobby's state, read: presence, places in line, the supervisor's aggregates. */
-export type LobbyReader = Pick<Lobby, 'agentView' | 'volunteerView' | 'callerView' | 'snapshot'>;
+export type LobbyReader = Pick<
+  Lobby,
+  'agentView' | 'volunteerView' | 'callerView' | 'snapshot' | 'longestWaitByLanguage'
+>;
 
 /**
  * Changes the lobby's state: the command is applied, its events relayed and the lobby's one timer
@@ -70,7 +74,7 @@ export type CallCenterEvents = {
   'caller-requeued': [callerId: string, view: QueueView];
   'agent-offer': [agentId: string, offer: OfferView];
   'agent-offer-ended': [agentId: string, offerId: string, reason: 'expired' | 'withdrawn' | 'taken'];
-  'agent-presence': [agentId: string, presence: AgentPresence, reason?: 'missed-offers'];
+  'agent-presence': [agentId: string, presence: AgentPresence, reason?: AwayReason];
   'volunteer-invitation': [volunteerId: string, invitation: InvitationView];
   'volunteer-invitation-ended': [
     volunteerId: string,

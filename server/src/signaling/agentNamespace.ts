@@ -29,9 +29,11 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
       socket.emit('agent:presence', { presence });
     }
 
-    responder.on('agent:set-presence', async ({ presence }) => ({
-      presence: await control.call('agents.setPresence', agentId, presence),
-    }));
+    responder.on('agent:set-presence', (input) =>
+      input.presence === 'away'
+        ? control.call('agents.setPresence', agentId, 'away', input.reason)
+        : control.call('agents.setPresence', agentId, input.presence),
+    );
 
     responder.on('agent:accept-offer', ({ offerId }) => control.call('agents.acceptOffer', agentId, offerId));
 

@@ -14,6 +14,7 @@ import type { Logger } from '../logger';
 import type { Scheduler, Timer } from '../util/scheduler';
 import type { CallRepository } from './calls';
 import { isUnreachable } from './dbErrors';
+import { type PresenceWrites, presenceWrites } from './presenceOps';
 import { JournalFullError, type RecordJournal } from './RecordJournal';
 import {
   type CallRecordWrites,
@@ -54,7 +55,7 @@ export interface BufferedCallRecordsDeps {
   writeTimeoutMs?: number;
 }
 
-export class BufferedCallRecords implements CallRecordWrites {
+export class BufferedCallRecords implements CallRecordWrites, PresenceWrites {
   readonly #deps: BufferedCallRecordsDeps;
   readonly #backoff: DrainBackoff;
   /** Per record, the last write in progress: the next one for that record starts after it. */
@@ -74,6 +75,8 @@ export class BufferedCallRecords implements CallRecordWrites {
   readonly wrapUp = this.#writes.wrapUp;
   readonly rate = this.#writes.rate;
   readonly event = this.#writes.event;
+  // Staff presence changes take the same path (their op's id is the account's): see presenceOps.ts.
+  readonly presenceChanged = presenceWrites((fields, at) => this.#submit(fields, at)).presenceChanged;
 
   constructor(deps: BufferedCallRecordsDeps) {
     this.#deps = deps;
@@ -120,9 +123,9 @@ export class BufferedCallRecords implements CallRecordWrites {
     this.#deps.journal.close();
   }
 
-  async #submit(fields: RecordOpInput): Promise<void> {
+  async #submit(fields: RecordOpInput, at = this.#deps.scheduler.now()): Promise<void> {
     // Validated before anything else: a refused value is the caller's error, never journaled.
-    const op = recordOp(fields, randomUUID(), this.#deps.scheduler.now());
+    const op = recordOp(fields, randomUUID(), at);
     const before = this.#tails.get(op.id) ?? Promise.resolve();
     const write = before.then(() => this.#write(op));
     const tail = write.catch(() => {});

@@ -207,6 +207,9 @@ export function createCallRepository(db: Kysely<Database>, now: () => number): C
         });
       case 'rate':
         return updateCall(valid.id, { rating: valid.rating });
+      case 'presence':
+        // Routed to the presence repository by recordTarget (presenceIntervals.ts), never here.
+        throw new TypeError('a presence op is not a call record write');
       case 'event':
         return insertEvent(valid.opId, valid.id, valid.at, valid.event);
     }

@@ -2,6 +2,8 @@ export { openStore, type Store, type StoreOptions } from './openStore';
 export { describeStoreLocation, isPostgresUrl, type StoreLocation } from './location';
 export type { Account, AccountRepository, NewAccount } from './accounts';
 export type { CallRecord, CallRepository, WrapUp } from './calls';
+export type { PresenceInterval, PresenceRepository, PresenceTotal } from './presenceIntervals';
+export type { PresenceChange, PresenceWrites, StaffRole, StaffState } from './presenceOps';
 export type {
   CallHistory,
   CallListFilter,

@@ -5,6 +5,7 @@ import { createCallRepository, type CallRepository } from './calls';
 import { engineOf, type StoreEngine, type StoreLocation } from './location';
 import { migrateToLatest } from './migrate';
 import { openPostgres } from './postgres';
+import { createPresenceRepository, type PresenceRepository } from './presenceIntervals';
 import type { Database } from './schema';
 import { openSqlite } from './sqlite';
 import { createVolunteerProfileRepository, type VolunteerProfileRepository } from './volunteerProfiles';
@@ -24,6 +25,8 @@ export interface Store {
   /** Reading the calls of a range and their events (figures, the call list). */
   readonly history: CallHistory;
   readonly volunteers: VolunteerProfileRepository;
+  /** Staff presence intervals (agents' and volunteers' states, and why they were away). */
+  readonly presence: PresenceRepository;
   /** Idempotent. */
   close(): Promise<void>;
 }
@@ -52,6 +55,7 @@ function repositories(db: Kysely<Database>, engine: StoreEngine, now: () => numb
     calls: createCallRepository(db, now),
     history: createCallHistory(db),
     volunteers: createVolunteerProfileRepository(db, now, engine),
+    presence: createPresenceRepository(db),
     close: () => (closing ??= db.destroy()),
   };
 }

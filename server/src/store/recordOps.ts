@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { CallMode } from '../../../common/protocol';
 import { CallEvent } from './callEvents';
+import { PresenceOpShape } from './presenceOps';
 import { CallEndInput, CallStartInput, Id, parseInput, Rating, WrapUpInput } from './validation';
 
 const Base = z.object({ opId: Id, at: z.int().min(0), id: Id });
@@ -25,7 +26,12 @@ export const RecordOp = z.discriminatedUnion('kind', [
   Base.extend({ kind: z.literal('rate'), rating: Rating }),
   // One entry of the call's event log (callEvents.ts): the same path, journal and replay as the rest.
   Base.extend({ kind: z.literal('event'), event: CallEvent }),
+  // Not a call's: a member of staff's presence change (`id` is their account), see presenceOps.ts.
+  Base.extend({ kind: z.literal('presence'), ...PresenceOpShape }),
 ]);
+/** The ops of call records alone (what CallRepository applies). */
+export type CallRecordOp = Exclude<RecordOp, { kind: 'presence' }>;
+export type PresenceOp = Extract<RecordOp, { kind: 'presence' }>;
 export type RecordOp = z.output<typeof RecordOp>;
 
 /** Distributes over the union: each kind's own fields, without the ones every op has. */

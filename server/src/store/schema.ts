@@ -78,14 +78,28 @@ export interface CallEventsTable {
   data: string;
 }
 
+/** One stretch of one state of a member of staff; `ended_at` null while it lasts. */
+export interface PresenceIntervalsTable {
+  id: string;
+  account_id: string;
+  role: 'agent' | 'volunteer';
+  state: string;
+  /** Why, when away: a reason from common/presence.ts; null otherwise. */
+  reason: string | null;
+  started_at: number;
+  ended_at: number | null;
+}
+
 export interface Database {
   accounts: AccountsTable;
   call_records: CallRecordsTable;
   call_events: CallEventsTable;
   volunteer_profiles: VolunteerProfilesTable;
+  presence_intervals: PresenceIntervalsTable;
 }
 
 export type AccountRow = Selectable<AccountsTable>;
 export type CallRecordRow = Selectable<CallRecordsTable>;
 export type CallEventRow = Selectable<CallEventsTable>;
 export type VolunteerProfileRow = Selectable<VolunteerProfilesTable>;
+export type PresenceIntervalRow = Selectable<PresenceIntervalsTable>;

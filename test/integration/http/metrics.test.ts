@@ -43,7 +43,7 @@ describe('/metrics after real calls', () => {
       ok(await first.request('lobby:cancel', {}));
 
       // A second caller is answered and both join: a call in progress.
-      ok(await agent.request('agent:set-presence', { presence: 'away' }));
+      ok(await agent.request('agent:set-presence', { presence: 'away', reason: 'meeting' }));
       expect(valueOf(await scrape(app.url), 'relay_agents', { presence: 'away' })).toBe(1);
       const call = await connectCall(agent, second);
       m = await scrape(app.url);

@@ -87,6 +87,7 @@ describe('supervisor API: live figures', () => {
     expect(empty).toMatchObject({
       callersWaiting: 0,
       callersByLanguage: {},
+      longestWaitMsByLanguage: {},
       activeMatches: 0,
       matchesAwaitingInterpreter: 0,
       volunteersOnline: 0,
@@ -104,9 +105,15 @@ describe('supervisor API: live figures', () => {
         callersWaiting: 1,
         callersByLanguage: { kvk: { waiting: 1, text: 0, callback: 0 } },
       });
+      expect(Object.keys((during as { longestWaitMsByLanguage: object }).longestWaitMsByLanguage)).toEqual([
+        'kvk',
+      ]);
+      expect(
+        (during as { longestWaitMsByLanguage: { kvk: number } }).longestWaitMsByLanguage.kvk,
+      ).toBeGreaterThanOrEqual(0);
       ok(await caller.request('lobby:cancel'));
       const after = await (await get('/api/supervisor/overview', supervisor)).json();
-      expect(after).toMatchObject({ callersWaiting: 0, callersByLanguage: {} });
+      expect(after).toMatchObject({ callersWaiting: 0, callersByLanguage: {}, longestWaitMsByLanguage: {} });
     } finally {
       caller.close();
     }

@@ -65,10 +65,22 @@ describe('what anyone is shown of staff presence is the lobby’s own state', ()
     const { cookie, id } = await app.addAgent('two-tabs', ['ko']);
     const tab1 = await connect(app, '/agent', cookie);
     const tab2 = await connect(app, '/agent', cookie);
-    let seenByTab2: AgentPresence | undefined;
-    tab2.on('agent:presence', (p: { presence: AgentPresence }) => (seenByTab2 = p.presence));
-    ok(await tab1.request('agent:set-presence', { presence: 'away' }));
-    await until(() => seenByTab2 === 'away');
+    let seenByTab2: { presence: AgentPresence; reason?: string } | undefined;
+    tab2.on('agent:presence', (p: { presence: AgentPresence; reason?: string }) => (seenByTab2 = p));
+    // Going away takes a reason: none, or one not on the list, is a bad payload.
+    expect(await tab1.request('agent:set-presence', { presence: 'away' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
+    expect(
+      await tab1.request('agent:set-presence', { presence: 'away', reason: 'missed-offers' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await tab1.request('agent:set-presence', { presence: 'away', reason: 'meal' })).toEqual({
+      ok: true,
+      data: { presence: 'away', reason: 'meal' },
+    });
+    await until(() => seenByTab2?.presence === 'away');
+    expect(seenByTab2).toEqual({ presence: 'away', reason: 'meal' });
     expect(app.calls.agents.presenceOf(id)).toBe('away');
     tab1.close();
     tab2.close();

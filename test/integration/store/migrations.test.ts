@@ -65,6 +65,7 @@ describe('openStore and migrations (sqlite)', () => {
       '003_session_generation',
       '004_agent_shift',
       '005_call_events',
+      '006_presence_intervals',
     ]);
   });
 
@@ -94,7 +95,7 @@ describe('openStore and migrations (sqlite)', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(5);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(6);
   });
 
   it('survives two processes-worth of connections migrating a fresh file at once', async () => {
@@ -105,7 +106,7 @@ describe('openStore and migrations (sqlite)', () => {
       openStore({ path: file }),
     ]);
     await Promise.all(stores.map((s) => s.close()));
-    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(5);
+    expect(rawQuery(file, 'select name from kysely_migration')).toHaveLength(6);
   });
 
   it('works in memory', async () => {
@@ -153,6 +154,7 @@ describe('openStore and migrations (postgres)', () => {
       '003_session_generation',
       '004_agent_shift',
       '005_call_events',
+      '006_presence_intervals',
     ]);
     // A 32-bit integer would overflow on any millisecond timestamp after January 1970.
     const timestamps = await pgQuery<{ table_name: string; column_name: string; data_type: string }>(
@@ -164,6 +166,7 @@ describe('openStore and migrations (postgres)', () => {
     expect(timestamps).toEqual([
       { table_name: 'accounts', column_name: 'created_at', data_type: 'bigint' },
       { table_name: 'call_records', column_name: 'started_at', data_type: 'bigint' },
+      { table_name: 'presence_intervals', column_name: 'started_at', data_type: 'bigint' },
       { table_name: 'volunteer_profiles', column_name: 'updated_at', data_type: 'bigint' },
     ]);
   });
@@ -178,14 +181,14 @@ describe('openStore and migrations (postgres)', () => {
       expect(await again.accounts.findById(account.id)).toEqual(account);
       await again.close();
     }
-    expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(5);
+    expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(6);
   });
 
   it('lets several nodes migrate the same fresh database at once: one migrates, the others wait', async () => {
     // With Kysely's advisory lock disabled, most of these opens fail creating the same tables (tried).
     const stores = await Promise.all(Array.from({ length: 4 }, () => openStore({ url })));
     try {
-      expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(5);
+      expect(await pgQuery(url, 'select name from kysely_migration')).toHaveLength(6);
       const account = await stores[0]!.accounts.create(MINJI);
       for (const store of stores) expect(await store.accounts.findById(account.id)).toEqual(account);
     } finally {

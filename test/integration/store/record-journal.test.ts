@@ -128,16 +128,27 @@ describe('call records while PostgreSQL is down', () => {
       );
       expect(presence.presence).toBe('available');
       expect(call.callerJoin.role).toBe('caller');
-      // Started, answered, ended, rated, wrapped up, and the call's 7 events (queued, offered a
-      // fallback, offered, answered, ended, wrapped up, rated): all waiting on local disk.
-      expect(app.records?.stats).toMatchObject({ pending: 12, lost: 0 });
+      // Started, answered, ended, rated, wrapped up, the call's 7 events (queued, offered a
+      // fallback, offered, answered, ended, wrapped up, rated) and the agent's presence changes
+      // (available, offered, in call, wrap-up, available), which take the same path: all on local disk.
+      expect(app.records?.stats).toMatchObject({ pending: 17, lost: 0 });
       const during = await scrapeMetrics(app.url, TOKEN);
-      expect(valueOf(during, 'relay_record_journal_writes')).toBe(12);
+      expect(valueOf(during, 'relay_record_journal_writes')).toBe(17);
       expect(valueOf(during, 'relay_record_journal_bytes')).toBeGreaterThan(0);
       expect(valueOf(during, 'relay_record_writes_lost_total')).toBe(0);
 
       await resume();
       await app.records?.whenEmpty();
+      const { inside, edges } = await app.store.presence.overlapping(0, Date.now() + 1000);
+      expect(inside.map((t) => [t.state, t.intervals]).sort()).toEqual(
+        [
+          ['available', 1],
+          ['in-call', 1],
+          ['offered', 1],
+          ['wrap-up', 1],
+        ].sort(),
+      );
+      expect(edges.map((e) => [e.state, e.end])).toEqual([['available', null]]);
       const records = await app.store.calls.list({});
       expect(records).toHaveLength(1);
       const [record] = records;
@@ -199,8 +210,9 @@ describe('call records while PostgreSQL is down', () => {
       ok(await agent.request('session:hangup', null));
       await ended;
       ok(await agent.request('agent:wrap-up', { resolved: false }));
-      // Answered, ended, wrapped up; and the events offered, answered, ended, wrapped up.
-      expect(first.records?.stats.pending).toBe(7);
+      // Answered, ended, wrapped up; the events offered, answered, ended, wrapped up; and the agent's
+      // five presence changes on the same path.
+      expect(first.records?.stats.pending).toBe(12);
       caller.close();
       agent.close();
     } finally {

@@ -28,6 +28,67 @@ describe('the lobby is the one owner of staff presence', () => {
     ]);
   });
 
+  it('keeps why an agent is away: told with each change, forgotten on leaving away', () => {
+    const { lobby } = harness();
+    agentOn(lobby, 'a1', ['ko']);
+    expect(ofType(ok(lobby.setAgentPresence('a1', 'away', 'meal')).events, 'agent-presence')).toEqual([
+      { type: 'agent-presence', agentId: 'a1', presence: 'away', reason: 'meal' },
+    ]);
+    expect(lobby.agentView('a1')).toEqual({ presence: 'away', reason: 'meal' });
+    // Away again for another reason: the reason alone changes, and is told.
+    expect(ofType(ok(lobby.setAgentPresence('a1', 'away', 'training')).events, 'agent-presence')).toEqual([
+      { type: 'agent-presence', agentId: 'a1', presence: 'away', reason: 'training' },
+    ]);
+    // The same reason again changes nothing.
+    expect(ok(lobby.setAgentPresence('a1', 'away', 'training')).events).toEqual([]);
+    expect(ofType(ok(lobby.setAgentPresence('a1', 'available')).events, 'agent-presence')).toEqual([
+      { type: 'agent-presence', agentId: 'a1', presence: 'available' },
+    ]);
+    expect(lobby.agentView('a1')).toEqual({ presence: 'available' });
+    expect(lobby.inspect().agents[0]?.presence).toBe('available');
+  });
+
+  it('refuses a reason that is not a chosen one, or a reason without away', () => {
+    const { lobby } = harness();
+    agentOn(lobby, 'a1', ['ko']);
+    // 'missed-offers' is the system's reason only.
+    expect(errorCode(lobby.setAgentPresence('a1', 'away', 'missed-offers' as never))).toBe(
+      'invalid-argument',
+    );
+    expect(errorCode(lobby.setAgentPresence('a1', 'away', 'nap' as never))).toBe('invalid-argument');
+    expect(errorCode(lobby.setAgentPresence('a1', 'offline', 'break'))).toBe('invalid-argument');
+    expect(errorCode(lobby.setAgentPresence('a1', 'available', 'break'))).toBe('invalid-argument');
+    expect(lobby.agentView('a1')).toEqual({ presence: 'available' });
+  });
+
+  it('an agent going away mid-offer is away with their reason, and the caller goes on', () => {
+    const { lobby } = harness();
+    agentOn(lobby, 'a1', ['ko']);
+    agentOn(lobby, 'a2', ['ko']);
+    call(lobby, 'c1', 'ko');
+    const events = ok(lobby.setAgentPresence('a1', 'away', 'after-difficult-call')).events;
+    expect(ofType(events, 'offer-withdrawn')).toEqual([
+      expect.objectContaining({ agentId: 'a1', reason: 'agent-left' }),
+    ]);
+    expect(ofType(events, 'agent-presence')).toEqual([
+      { type: 'agent-presence', agentId: 'a1', presence: 'away', reason: 'after-difficult-call' },
+      { type: 'agent-presence', agentId: 'a2', presence: 'offered' },
+    ]);
+    expect(lobby.agentView('a1')).toEqual({ presence: 'away', reason: 'after-difficult-call' });
+  });
+
+  it('missed offers replace a chosen reason only by setting the agent away themselves', () => {
+    const h = harness({ offerTimeoutMs: 1000, maxMissedOffers: 1 });
+    agentOn(h.lobby, 'a1', ['ko']);
+    call(h.lobby, 'c1', 'ko');
+    h.advance(1000);
+    expect(h.lobby.agentView('a1')).toEqual({ presence: 'away', reason: 'missed-offers' });
+    // The agent says why they stay away: their reason replaces the system's.
+    expect(ofType(ok(h.lobby.setAgentPresence('a1', 'away', 'break')).events, 'agent-presence')).toEqual([
+      { type: 'agent-presence', agentId: 'a1', presence: 'away', reason: 'break' },
+    ]);
+  });
+
   it('through a call: offered, in call, wrap-up, available', () => {
     const { lobby } = harness();
     agentOn(lobby, 'a1', ['ko']);

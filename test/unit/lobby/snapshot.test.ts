@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyCommand, Lobby, LOBBY_SNAPSHOT_VERSION } from '../../../server/src/lobby';
 import type {
+  ChosenAwayReason,
   FallbackChoice,
   LobbyCommand,
   LobbyConfig,
@@ -53,7 +54,7 @@ type Presence = 'available' | 'away' | 'offline';
 type Op =
   | { k: 'arrive'; lang: number; text: boolean; head: boolean }
   | { k: 'cancel'; i: number; abandoned: boolean }
-  | { k: 'agent'; i: number; presence: Presence }
+  | { k: 'agent'; i: number; presence: Presence; reason: ChosenAwayReason | undefined }
   | { k: 'upsertAgent'; i: number; langs: number; shift: number }
   | { k: 'accept'; i: number }
   | { k: 'decline'; i: number }
@@ -80,6 +81,13 @@ type Op =
 
 const i = fc.nat({ max: 40 });
 const presence = fc.constantFrom<Presence>('available', 'available', 'away', 'offline');
+/** Away with or without a reason; away again with another one changes the reason alone. */
+const awayReason = fc.constantFrom<ChosenAwayReason | undefined>(
+  undefined,
+  'break',
+  'meal',
+  'after-difficult-call',
+);
 const bool = fc.boolean();
 
 function ops(languages: readonly string[], arrivalWeight: number): fc.Arbitrary<Op> {
@@ -95,7 +103,7 @@ function ops(languages: readonly string[], arrivalWeight: number): fc.Arbitrary<
       }),
     ),
     r(2, fc.record({ k: fc.constant('cancel' as const), i, abandoned: bool })),
-    r(3, fc.record({ k: fc.constant('agent' as const), i, presence })),
+    r(3, fc.record({ k: fc.constant('agent' as const), i, presence, reason: awayReason })),
     r(
       1,
       fc.record({
@@ -194,7 +202,10 @@ function resolve(op: Op, lobby: Lobby, run: Run): Step | undefined {
     }
     case 'agent': {
       const a = pick(s.agents, op.i);
-      return a && cmd({ op: 'setAgentPresence', args: [a.agentId, op.presence] });
+      if (a === undefined) return undefined;
+      return op.presence === 'away' && op.reason !== undefined
+        ? cmd({ op: 'setAgentPresence', args: [a.agentId, 'away', op.reason] })
+        : cmd({ op: 'setAgentPresence', args: [a.agentId, op.presence] });
     }
     case 'upsertAgent': {
       const shift = SHIFTS[op.shift];
@@ -283,6 +294,7 @@ function resolve(op: Op, lobby: Lobby, run: Run): Step | undefined {
         { op: 'acceptOffer', args: ['a0', 'offer-999999'] },
         { op: 'endMatch', args: ['match-999999'] },
         { op: 'setAgentPresence', args: ['a0', 'busy' as Presence] },
+        { op: 'setAgentPresence', args: ['a0', 'away', 'missed-offers' as ChosenAwayReason] },
         { op: 'acceptInvitation', args: ['v0', 'inv-999999'] },
       ];
       return cmd(bad[op.n % bad.length] as LobbyCommand);
@@ -532,11 +544,14 @@ describe('restore refuses bad snapshots', () => {
   });
 
   it('refuses another version, or none', () => {
-    // Version 1 kept long-wait deadlines without their caller's token; version 2 had no patience.
-    for (const old of [1, 2])
-      expect(restoring({ ...busySnapshot(), version: old })).toThrow(
-        new RangeError(`lobby snapshot: version ${old} is not supported (this lobby reads version 3)`),
+    // Version 1 kept long-wait deadlines without their caller's token; 2, agents without a reason to be away; 3, no learnt patience.
+    for (const version of [1, 2, 3]) {
+      expect(restoring({ ...busySnapshot(), version })).toThrow(
+        new RangeError(
+          `lobby snapshot: version ${version} is not supported (this lobby reads version ${LOBBY_SNAPSHOT_VERSION})`,
+        ),
       );
+    }
     expect(restoring({ ...busySnapshot(), version: '2' })).toThrow(TypeError);
     const { version: _, ...unversioned } = busySnapshot();
     expect(restoring(unversioned)).toThrow(/version must be a number/);
@@ -563,6 +578,27 @@ describe('restore refuses bad snapshots', () => {
     const negative = busySnapshot();
     (negative.patience.total as { waitedMs: number }).waitedMs = -1;
     expect(restoring(negative)).toThrow(/^lobby snapshot: patience\.total\.waitedMs: /);
+  });
+
+  it('keeps the reason an agent is away, and refuses one that is unknown or on an agent not away', () => {
+    const lobby = new Lobby({}, clock);
+    agentOn(lobby, 'a1', ['ko']);
+    agentOn(lobby, 'a2', ['ko']);
+    lobby.setAgentPresence('a1', 'away', 'meeting');
+    const snap = roundTrip(lobby.snapshotState()) as LobbyStateSnapshot;
+    expect(snap.agents.list.map((a) => a.awayReason)).toEqual(['meeting', null]);
+    expect(Lobby.restore(snap, undefined, clock).agentView('a1')).toEqual({
+      presence: 'away',
+      reason: 'meeting',
+    });
+    const unknown = roundTrip(snap) as unknown as { agents: { list: Array<{ awayReason: unknown }> } };
+    (unknown.agents.list[0] as { awayReason: unknown }).awayReason = 'nap';
+    expect(restoring(unknown)).toThrow(/^lobby snapshot: agents\.list\[0\]\.awayReason: /);
+    const notAway = roundTrip(snap) as LobbyStateSnapshot;
+    (notAway.agents.list[1] as { awayReason: unknown }).awayReason = 'break';
+    expect(restoring(notAway)).toThrow(
+      new RangeError('lobby snapshot: agents.list[1]: a reason to be away, but available'),
+    );
   });
 
   it('refuses references to what is not there', () => {

@@ -4,6 +4,7 @@ import { volunteerProfiles } from './002_volunteer_profiles';
 import { sessionGeneration } from './003_session_generation';
 import { agentShift } from './004_agent_shift';
 import { callEvents } from './005_call_events';
+import { presenceIntervals } from './006_presence_intervals';
 import type { StoreEngine } from '../location';
 import { DDL } from './ddl';
 
@@ -20,5 +21,6 @@ export function migrationsFor(engine: StoreEngine): Readonly<Record<string, Migr
     '003_session_generation': sessionGeneration(),
     '004_agent_shift': agentShift(),
     '005_call_events': callEvents(ddl),
+    '006_presence_intervals': presenceIntervals(ddl),
   };
 }

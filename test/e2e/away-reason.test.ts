@@ -1,4 +1,7 @@
+import path from 'node:path';
+import { build } from 'esbuild';
 import type { Browser } from 'playwright-core';
+import { SESSION_COOKIE } from '../../server/src/auth/AuthSessions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ko from '../../locales/ko/presence.json';
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../helpers/testApp';
@@ -63,6 +66,63 @@ describe('an agent goes away with a reason (real Chromium)', () => {
         return edges.filter((e) => e.end === null).map((e) => [e.state, e.reason]);
       })
       .toEqual([['away', 'meal']]);
+
+    // The supervisor's section, from the real API, rendered by its own view() in the page: axe-clean.
+    const boss = await app.store.accounts.create({
+      username: 'boss',
+      displayName: 'Boss',
+      role: 'supervisor',
+      languages: ['ko'],
+      password: TEST_PASSWORD,
+    });
+    const cookie = `${SESSION_COOKIE}=${await app.auth.create({ accountId: boss.id, role: 'supervisor' })}`;
+    const res = await fetch(`${app.url}/api/supervisor/presence?period=today`, { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const data: unknown = await res.json();
+    // A page of its own without the app's CSP, so the bundle can be added inline.
+    const page = await ctx.newPage();
+    await page.setContent(
+      '<!doctype html><html lang="ko"><head><title>presence</title></head><body><main></main></body></html>',
+    );
+    await page.addScriptTag({ content: await sectionBundle() });
+    const rows = await page.evaluate((d) => {
+      const w = window as unknown as { renderPresence: (data: unknown) => HTMLElement };
+      const root = w.renderPresence(d);
+      document.querySelector('main')?.replaceChildren(root);
+      return [...root.querySelectorAll('#presence-by-reason tbody tr, #presence-per-staff tbody tr')].map(
+        (tr) => [...tr.children].map((c) => c.textContent?.trim() ?? ''),
+      );
+    }, data);
+    expect(rows.find((r) => r[0] === ko.reasons.meal)).toBeDefined();
+    expect(rows.find((r) => r[0] === 'Resting Agent')?.[1]).toBe(ko.roles.agent);
+    await expectNoAxeViolations(page, 'supervisor presence section');
     await ctx.close();
   });
 });
+
+/** presenceSection.ts with lit-html and i18next (Korean), bundled for the page: `renderPresence(data)`. */
+async function sectionBundle(): Promise<string> {
+  const out = await build({
+    stdin: {
+      contents: `
+        import i18next from 'i18next';
+        import { render } from 'lit-html';
+        import { view } from './client/src/supervisor/presenceSection';
+        import presence from './locales/ko/presence.json';
+        const i18n = i18next.createInstance();
+        void i18n.init({ lng: 'ko', resources: { ko: { presence } }, interpolation: { escapeValue: false } });
+        window.renderPresence = (data) => {
+          const root = document.createElement('div');
+          render(view(data, (k, o) => i18n.t(k, o)), root);
+          return root;
+        };`,
+      resolveDir: path.resolve('.'),
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    write: false,
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}

@@ -5,7 +5,6 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import type { PresenceResponse, Rate, StaffPresence } from '../../../common/presence';
 import { api } from '../api';
-import { i18n } from '../i18n';
 
 export type PresenceRange = { period: 'today' | '7d' } | { from: number; to: number };
 export type Translate = (key: string, options?: Record<string, unknown>) => string;
@@ -22,7 +21,7 @@ export function load(range: PresenceRange): Promise<PresenceResponse> {
 }
 
 /** Hours and minutes in the UI language, e.g. "2 hr 5 min" (whole minutes, rounded). */
-export function hoursMinutes(ms: number, lang = i18n.language): string {
+export function hoursMinutes(ms: number, lang = uiLanguage()): string {
   const total = Math.round(ms / 60_000);
   const unit = (unit: 'hour' | 'minute', n: number) =>
     new Intl.NumberFormat(lang, { style: 'unit', unit, unitDisplay: 'short' }).format(n);
@@ -30,7 +29,12 @@ export function hoursMinutes(ms: number, lang = i18n.language): string {
   return hours > 0 ? `${unit('hour', hours)} ${unit('minute', total % 60)}` : unit('minute', total);
 }
 
-function percent(share: number | null, lang = i18n.language): string {
+/** The page's language (i18n.ts keeps `<html lang>` in step with the UI language). */
+function uiLanguage(): string {
+  return document.documentElement.lang || 'ko';
+}
+
+function percent(share: number | null, lang = uiLanguage()): string {
   return share === null
     ? '—'
     : new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(share);
@@ -42,8 +46,11 @@ function occupancyCell(rate: Rate, t: Translate): TemplateResult {
     <span class="sample">(${t('presence:section.sample', { time: hoursMinutes(rate.n) })})</span>`;
 }
 
+/** A reason's name; one the locales do not know (a newer server's) shows as sent. */
 function reasonLabel(reason: string, t: Translate): string {
-  return i18n.exists(`presence:reasons.${reason}`) ? t(`presence:reasons.${reason}`) : reason;
+  const key = `presence:reasons.${reason}`;
+  const label = t(key);
+  return label === key || label === `reasons.${reason}` ? reason : label;
 }
 
 export function view(data: PresenceResponse, t: Translate): TemplateResult {

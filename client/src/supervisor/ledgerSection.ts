@@ -7,8 +7,7 @@ import { api } from '../api';
 import { i18n, languageName } from '../i18n';
 import { type CsvCell, downloadCsv, toCsv } from './csv';
 import { caption, scrollBox } from './tables';
-
-export type Translate = (key: string, options?: Record<string, unknown>) => string;
+import type { Translate } from './figureColumns';
 
 /** The server's default range: this month and the two before it (the page's period does not apply). */
 export function load(): Promise<LedgerResponse> {

@@ -5,9 +5,9 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import type { PresenceResponse, Rate, StaffPresence } from '../../../common/presence';
 import { api } from '../api';
+import type { Translate } from './figureColumns';
 
 export type PresenceRange = { period: 'today' | '7d' } | { from: number; to: number };
-export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 /** The states shown per member of staff, in this order (offline time is not shown). */
 const STATES = ['available', 'offered', 'invited', 'in-call', 'wrap-up', 'away'] as const;

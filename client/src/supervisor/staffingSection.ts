@@ -6,6 +6,7 @@ import { html, type TemplateResult } from 'lit-html';
 import type { StaffingGroupKey, StaffingResponse, StaffingShift } from '../../../common/staffing';
 import { api } from '../api';
 import { i18n } from '../i18n';
+import type { Translate } from './figureColumns';
 
 /**
  * What to compute over. Staffing always looks back whole weeks (a week's pattern repeats), so the
@@ -18,8 +19,6 @@ export interface StaffingRange {
   target?: string;
   [other: string]: unknown;
 }
-
-export type Translate = (key: string, options?: Record<string, unknown>) => string;
 
 export function staffingPath(range: StaffingRange = {}): string {
   const query = new URLSearchParams();

@@ -12,7 +12,7 @@ import { healthRoutes, type Phase } from './health';
 import { isAllowedOrigin, STATE_CHANGING } from '../auth/origins';
 import { accountMiddleware, accountOf } from './requireAccount';
 import { createFiguresRouter } from './figuresRoutes';
-import { createLedgerRouter } from './ledgerRoutes';
+import { createLedgerRouter, volunteerPresence } from './ledgerRoutes';
 import { createStaffingRouter } from './staffingRoutes';
 import { createPresenceRouter } from './presenceRoutes';
 import { createSupervisorRouter, type SupervisorOverview } from './supervisorRoutes';
@@ -196,15 +196,16 @@ export function createHttpApp(deps: HttpDeps): express.Express {
       requireAccount,
       timeZone: deps.figures?.calendar.timeZone ?? centre.timeZone,
       now: deps.clock ?? Date.now,
-      facts: async (from, to) => {
-        const [volunteers, events] = await Promise.all([
+      facts: async ({ from, to, months }) => {
+        const [volunteers, events, presence] = await Promise.all([
           deps.store.accounts.list('volunteer'),
           deps.store.history.ledgerFacts(from, to),
+          volunteerPresence(deps.store, months),
         ]);
         return {
           volunteers: volunteers.map((v) => ({ id: v.id, name: v.displayName })),
           ...events,
-          presence: [],
+          presence,
         };
       },
     }),

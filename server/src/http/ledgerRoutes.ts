@@ -5,19 +5,26 @@ import type { LedgerResponse } from '../../../common/ledger';
 import { type LedgerFacts, volunteerLedger } from '../ledger/volunteerLedger';
 import { invalidInput } from './invalidInput';
 import type { RequireAccount } from './requireAccount';
+import type { Store } from '../store';
 
 /** A sponsor's report is yearly at most; a longer range is a mistake, not a report. */
 export const LEDGER_MAX_MONTHS = 12;
 /** Without a range: this month and the two before it, a sponsor's quarter. */
 export const LEDGER_DEFAULT_MONTHS = 3;
 
+/** `[from, to)` in ms. */
+export interface MonthSpan {
+  from: number;
+  to: number;
+}
+
 export interface LedgerRouterDeps {
   requireAccount: RequireAccount;
   /** The centre's time zone: months are its calendar months. */
   timeZone: string;
   now: () => number;
-  /** Every fact of `[from, to)` about volunteers (and the volunteers themselves). */
-  facts: (from: number, to: number) => Promise<LedgerFacts>;
+  /** Every fact of `[from, to)` about volunteers (and the volunteers themselves); `months` split it. */
+  facts: (range: MonthSpan & { months: MonthSpan[] }) => Promise<LedgerFacts>;
 }
 
 /** Zod runs the range checks even when a month is malformed: they only judge well-formed ones. */
@@ -49,8 +56,8 @@ export function createLedgerRouter(deps: LedgerRouterDeps): Router {
     if (!query.success) throw invalidInput(query.error, 'query');
     const months = lastMonths(deps.now(), LEDGER_DEFAULT_MONTHS, deps.timeZone);
     const { from = months[0]!, to = months.at(-1)! } = query.data;
-    const range = { from: monthBounds(from, deps.timeZone).from, to: monthBounds(to, deps.timeZone).to };
-    const facts = await deps.facts(range.from, range.to);
+    const spans = monthsBetween(from, to).map((month) => monthBounds(month, deps.timeZone));
+    const facts = await deps.facts({ from: spans[0]!.from, to: spans.at(-1)!.to, months: spans });
     const rows = volunteerLedger(facts, {
       firstMonth: from,
       lastMonth: to,
@@ -61,4 +68,26 @@ export function createLedgerRouter(deps: LedgerRouterDeps): Router {
     res.json({ from, to, timeZone: deps.timeZone, rows } satisfies LedgerResponse);
   });
   return router;
+}
+
+/**
+ * The volunteers' presence in [from, to) as the ledger counts it, read a month at a time because
+ * the store sums the intervals wholly inside a range in the database: each such sum becomes one
+ * interval of that length at the month's start (the ledger only adds lengths per month), and the
+ * few intervals crossing a month's edge come whole, once each, to be split by the ledger.
+ */
+export async function volunteerPresence(
+  store: Store,
+  months: readonly MonthSpan[],
+): Promise<LedgerFacts['presence']> {
+  const presence: LedgerFacts['presence'][number][] = [];
+  const edges = new Map<string, LedgerFacts['presence'][number]>();
+  for (const { from: start, to: end } of months) {
+    const { inside, edges: crossing } = await store.presence.overlapping(start, end);
+    for (const total of inside)
+      if (total.role === 'volunteer')
+        presence.push({ accountId: total.accountId, state: total.state, start, end: start + total.ms });
+    for (const i of crossing) if (i.role === 'volunteer') edges.set(`${i.accountId}\u0000${i.start}`, i);
+  }
+  return [...presence, ...edges.values()];
 }

@@ -93,6 +93,19 @@ beforeAll(async () => {
   await at('2026-12-01T09:05', () =>
     store.calls.event(other.id, { type: 'invitation-expired', volunteerId: lanId, invitationId: 'inv-3' }),
   );
+  // Online (available, in the call, available again) across local midnight, then offline; and a
+  // stretch wholly inside December.
+  const presence = async (local: string, state: 'available' | 'in-call' | 'offline') =>
+    store.presence.presenceChanged(
+      { accountId: lanId, role: 'volunteer', state, reason: null },
+      seoul(local),
+    );
+  await presence('2026-11-30T23:00', 'available');
+  await presence('2026-11-30T23:50', 'in-call');
+  await presence('2026-12-01T00:10', 'available');
+  await presence('2026-12-01T00:30', 'offline');
+  await presence('2026-12-01T08:50', 'available');
+  await presence('2026-12-01T09:10', 'offline');
   now = seoul('2026-12-02T10:00');
 });
 afterAll(async () => {
@@ -110,11 +123,12 @@ describe('GET /api/supervisor/ledger', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { rows: Record<string, unknown>[]; timeZone: string };
     expect(body.timeZone).toBe('Asia/Seoul');
-    const common = { volunteerId: lanId, name: 'Nguyễn Thị Lan', onlineMs: 0 };
+    const common = { volunteerId: lanId, name: 'Nguyễn Thị Lan' };
     expect(body.rows).toEqual([
       {
         ...common,
         month: '2026-11',
+        onlineMs: 60 * MINUTE,
         interpretingMs: 10 * MINUTE,
         calls: 1,
         callsByLanguage: { vi: 1 },
@@ -123,6 +137,7 @@ describe('GET /api/supervisor/ledger', () => {
       {
         ...common,
         month: '2026-12',
+        onlineMs: 50 * MINUTE,
         interpretingMs: 10 * MINUTE,
         calls: 0,
         callsByLanguage: {},

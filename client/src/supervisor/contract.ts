@@ -1,86 +1,18 @@
-// The shapes of the supervisor's HTTP API, as /work/notes/contract-15.md fixes them (issue 15).
-// The server owns them; the page reads them and never sends them back.
+// The shapes of the supervisor's HTTP API the page reads (it never sends them back): the figures'
+// from common/, the overview's and volunteers' from the server's own types.
 
-/** A share of a denominator: `value` in 0..1, null when there is no sample (n = 0). */
-export interface Rate {
-  value: number | null;
-  n: number;
-}
-
-/** A mean in ms over `n` calls (or offers, or invitations); null when n = 0. */
-export interface Mean {
-  value: number | null;
-  n: number;
-}
-
-export interface GroupFigures {
-  calls: number;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  shortAbandoned: number;
-  serviceLevel: Record<string, Rate>;
-  asaMs: Mean;
-  abandonmentRate: Rate;
-  keepPlaceRate: Rate;
-  textFallbackRate: Rate;
-  offerNonResponseRate: Rate;
-  interpreterFillRate: Rate;
-  interpreterJoinMs: Mean;
-  estimateError: { biasMs: number | null; meanAbsMs: number | null; n: number };
-  firstContactResolution: Rate;
-  satisfaction: Rate;
-  surveyResponse: Rate;
-  ahtMs: Mean;
-}
-
-export const GROUP_BYS = ['none', 'shift', 'language', 'hour', 'weekday', 'mode', 'agent'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
-
-export interface FiguresGroup {
-  key: string;
-  /** Display name for agents, else the key. */
-  label: string;
-  figures: GroupFigures;
-}
-
-export interface FiguresResponse {
-  from: number;
-  to: number;
-  timeZone: string;
-  thresholds: number[];
-  groupBy: GroupBy;
-  total: GroupFigures;
-  groups: FiguresGroup[];
-}
-
-export type CallOutcome = 'completed' | 'abandoned' | 'failed';
-
-export interface CallListItem {
-  id: string;
-  startedAt: number;
-  answeredAt: number | null;
-  endedAt: number | null;
-  callerLanguage: string;
-  mode: string;
-  shift: string | null;
-  agentId: string | null;
-  agentName: string | null;
-  interpreterId: string | null;
-  interpreterName: string | null;
-  outcome: CallOutcome | null;
-  waitedMs: number | null;
-  shownEstimateMs: number | null;
-  resolved: boolean | null;
-  category: string | null;
-  rating: number | null;
-}
-
-export interface CallListResponse {
-  calls: CallListItem[];
-  /** Cursor for the following (older) page; null on the last page. */
-  next: number | null;
-}
+export type {
+  CallListItem,
+  CallListResponse,
+  CallOutcome,
+  FiguresGroup,
+  FiguresResponse,
+  GroupBy,
+  GroupFigures,
+  Mean,
+  Rate,
+} from '../../../common/figures';
+export { GROUP_BYS } from '../../../common/figures';
 
 /** `GET /api/supervisor/overview` and `/volunteers`: the server's own types (type-only, nothing bundled). */
 export type {

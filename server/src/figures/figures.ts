@@ -4,40 +4,8 @@
  */
 import { type CallSummary, SHORT_ABANDON_MS } from './callSummary';
 
-/** value in 0..1, null when n = 0; n is the denominator. */
-export interface Rate {
-  value: number | null;
-  n: number;
-}
-/** value in ms, null when n = 0. */
-export interface Mean {
-  value: number | null;
-  n: number;
-}
-
-export interface GroupFigures {
-  calls: number;
-  offered: number;
-  answered: number;
-  abandoned: number;
-  shortAbandoned: number;
-  serviceLevel: Record<string, Rate>;
-  asaMs: Mean;
-  abandonmentRate: Rate;
-  keepPlaceRate: Rate;
-  textFallbackRate: Rate;
-  offerNonResponseRate: Rate;
-  interpreterFillRate: Rate;
-  interpreterJoinMs: Mean;
-  estimateError: { biasMs: number | null; meanAbsMs: number | null; n: number };
-  firstContactResolution: Rate;
-  satisfaction: Rate;
-  surveyResponse: Rate;
-  ahtMs: Mean;
-}
-
-export const GROUP_BYS = ['none', 'shift', 'language', 'hour', 'weekday', 'mode', 'agent'] as const;
-export type GroupBy = (typeof GROUP_BYS)[number];
+import type { GroupBy, GroupFigures, Mean, Rate } from '../../../common/figures';
+export { GROUP_BYS, type GroupBy, type GroupFigures, type Mean, type Rate } from '../../../common/figures';
 
 /** The group of calls without a shift (the calendar did not cover their arrival). */
 export const NO_SHIFT = '(none)';

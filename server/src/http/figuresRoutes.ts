@@ -1,8 +1,9 @@
 import { type Request, Router } from 'express';
+import type { FiguresResponse } from '../../../common/figures';
 import { z } from 'zod';
 import type { CentreCalendar } from '../figures/calendar';
 import { type CallSummary, summarizeAll } from '../figures/callSummary';
-import { computeFigures, GROUP_BYS, type GroupBy, type GroupFigures } from '../figures/figures';
+import { computeFigures, GROUP_BYS } from '../figures/figures';
 import { Thresholds } from '../figures/thresholds';
 import { CALL_OUTCOMES, type CallListItem, type Store } from '../store';
 import { invalidInput } from './invalidInput';
@@ -18,15 +19,7 @@ export interface FiguresDeps {
   clock: () => number;
 }
 
-export interface FiguresResponse {
-  from: number;
-  to: number;
-  timeZone: string;
-  thresholds: number[];
-  groupBy: GroupBy;
-  total: GroupFigures;
-  groups: { key: string; label: string; figures: GroupFigures }[];
-}
+export type { FiguresResponse };
 
 const MAX_RANGE_MS = 366 * 86_400_000;
 const Ms = z.coerce.number().int('must be whole milliseconds').min(0, 'must not be negative');

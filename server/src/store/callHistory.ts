@@ -8,29 +8,11 @@ import type { CallMode } from '../../../common/protocol';
 import { monthIn } from '../../../common/months';
 import { CallEvent, type StoredCallEvent } from './callEvents';
 import { type CallRecord, toCallRecord } from './calls';
-import { CALL_OUTCOMES, type CallEventRow, type CallOutcome, type Database } from './schema';
+import { CALL_OUTCOMES, type CallEventRow, type Database } from './schema';
 import { Id, parseInput } from './validation';
 
-/** One call as the supervisor's list shows it (the contract's CallListItem). */
-export interface CallListItem {
-  id: string;
-  startedAt: number;
-  answeredAt: number | null;
-  endedAt: number | null;
-  callerLanguage: string;
-  mode: string;
-  shift: string | null;
-  agentId: string | null;
-  agentName: string | null;
-  interpreterId: string | null;
-  interpreterName: string | null;
-  outcome: CallOutcome | null;
-  waitedMs: number | null;
-  shownEstimateMs: number | null;
-  resolved: boolean | null;
-  category: string | null;
-  rating: number | null;
-}
+import type { CallListItem } from '../../../common/figures';
+export type { CallListItem };
 
 const Ms = z.int().min(0);
 export const CallListFilter = z.object({

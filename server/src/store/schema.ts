@@ -8,8 +8,8 @@ import type { CallMode } from '../../../common/protocol';
 export const ACCOUNT_ROLES = ['agent', 'supervisor', 'volunteer'] as const;
 export type AccountRole = (typeof ACCOUNT_ROLES)[number];
 
-export const CALL_OUTCOMES = ['completed', 'abandoned', 'failed'] as const;
-export type CallOutcome = (typeof CALL_OUTCOMES)[number];
+import { CALL_OUTCOMES, type CallOutcome } from '../../../common/figures';
+export { CALL_OUTCOMES, type CallOutcome };
 
 /**
  * Flags are integers 0 or 1 on both engines (kept so by CHECKs): SQLite has no boolean type, and one

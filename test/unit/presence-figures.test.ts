@@ -5,8 +5,6 @@ import {
   presenceFigures,
   type StaffInterval,
 } from '../../server/src/presence/presenceFigures';
-import { localMidnight } from '../../server/src/presence/presenceRange';
-import { ZonedCalendar } from '../../server/src/lobby/calendar';
 
 const M = 60_000;
 
@@ -113,19 +111,5 @@ describe('presence figures for a range', () => {
     });
     expect(figures.awayByReason.at(-1)).toEqual({ reason: 'unspecified', ms: 4 * M, intervals: 1 });
     expect(figures.staff[0]?.awayByReason).toEqual({ unspecified: 4 * M });
-  });
-});
-
-describe('local midnight in the centre’s zone', () => {
-  it('Seoul (UTC+9, no DST): 10:00 KST → 00:00 KST = 15:00 UTC the day before', () => {
-    expect(localMidnight(Date.UTC(2025, 2, 3, 1, 0, 30), new ZonedCalendar('Asia/Seoul'))).toBe(
-      Date.UTC(2025, 2, 2, 15, 0, 0),
-    );
-  });
-  it('a day that began before a DST change (New York, 9 March 2025 at 02:00)', () => {
-    // 12:00 EDT (16:00 UTC); midnight was still EST: 05:00 UTC.
-    expect(localMidnight(Date.UTC(2025, 2, 9, 16, 0, 0), new ZonedCalendar('America/New_York'))).toBe(
-      Date.UTC(2025, 2, 9, 5, 0, 0),
-    );
   });
 });

@@ -56,6 +56,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   const centre = deps.centre ?? { timeZone: DEFAULT_CONFIG.timeZone, shifts: DEFAULT_CONFIG.shifts };
+  const calendar = deps.figures?.calendar ?? new CentreCalendar(centre.timeZone, centre.shifts);
   if (deps.metrics) app.use(deps.metrics.timing);
   // Behind one reverse proxy: its X-Forwarded-For names the client (only one hop is believed).
   app.set('trust proxy', deps.trustProxy ? 1 : false);
@@ -174,7 +175,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     createPresenceRouter({
       store: deps.store,
       requireAccount,
-      timeZone: centre.timeZone,
+      calendar,
       clock: deps.clock ?? Date.now,
     }),
   );
@@ -184,7 +185,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     createFiguresRouter({
       store: deps.store,
       requireAccount,
-      calendar: deps.figures?.calendar ?? new CentreCalendar(centre.timeZone, centre.shifts),
+      calendar,
       thresholds: deps.figures?.thresholds ?? DEFAULT_THRESHOLDS,
       clock: deps.clock ?? Date.now,
     }),
@@ -194,7 +195,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     '/api/supervisor',
     createLedgerRouter({
       requireAccount,
-      timeZone: deps.figures?.calendar.timeZone ?? centre.timeZone,
+      timeZone: calendar.timeZone,
       now: deps.clock ?? Date.now,
       facts: async ({ from, to, months }) => {
         const [volunteers, events, presence] = await Promise.all([

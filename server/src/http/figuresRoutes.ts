@@ -7,6 +7,7 @@ import { computeFigures, GROUP_BYS } from '../figures/figures';
 import { Thresholds } from '../figures/thresholds';
 import { CALL_OUTCOMES, type CallListItem, type Store } from '../store';
 import { invalidInput } from './invalidInput';
+import { checkRange, Ms, RANGE, rangeOf } from './rangeQuery';
 import type { RequireAccount } from './requireAccount';
 
 export interface FiguresDeps {
@@ -20,33 +21,6 @@ export interface FiguresDeps {
 }
 
 export type { FiguresResponse };
-
-const MAX_RANGE_MS = 366 * 86_400_000;
-const Ms = z.coerce.number().int('must be whole milliseconds').min(0, 'must not be negative');
-
-/** `period=today|7d`, or `from` and `to` (ms since epoch, from < to, at most 366 days apart). */
-const RANGE = {
-  period: z.enum(['today', '7d']).optional(),
-  from: Ms.optional(),
-  to: Ms.optional(),
-};
-type Range = { period?: 'today' | '7d' | undefined; from?: number | undefined; to?: number | undefined };
-
-function checkRange(q: Range, ctx: z.RefinementCtx): void {
-  if (q.period !== undefined && (q.from !== undefined || q.to !== undefined))
-    ctx.addIssue({ code: 'custom', path: ['period'], message: 'give either period or from and to' });
-  if ((q.from === undefined) !== (q.to === undefined))
-    ctx.addIssue({
-      code: 'custom',
-      path: [q.from === undefined ? 'from' : 'to'],
-      message: 'from and to go together',
-    });
-  if (q.from !== undefined && q.to !== undefined) {
-    if (q.from >= q.to) ctx.addIssue({ code: 'custom', path: ['from'], message: 'must be before to' });
-    else if (q.to - q.from > MAX_RANGE_MS)
-      ctx.addIssue({ code: 'custom', path: ['to'], message: 'the range must be at most 366 days' });
-  }
-}
 
 const FiguresQuery = z
   .strictObject({
@@ -129,13 +103,4 @@ function parseQuery<S extends z.ZodType>(schema: S, req: Request): z.output<S> {
   const parsed = schema.safeParse(req.query);
   if (!parsed.success) throw invalidInput(parsed.error, 'query');
   return parsed.data;
-}
-
-/** The range asked for; "today" is since the centre's local midnight, "7d" the last 7 local days. */
-function rangeOf(q: Range, deps: Pick<FiguresDeps, 'calendar' | 'clock'>): { from: number; to: number } {
-  if (q.from !== undefined && q.to !== undefined) return { from: q.from, to: q.to };
-  const now = deps.clock();
-  const from = q.period === '7d' ? deps.calendar.daysBefore(now, 6) : deps.calendar.startOfDay(now);
-  // `to` is exclusive: a call that arrived this very millisecond is in.
-  return { from, to: now + 1 };
 }

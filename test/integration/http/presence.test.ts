@@ -38,9 +38,9 @@ describe('GET /api/supervisor/presence', () => {
   });
 
   it.each([
-    ['', 'from'],
     ['?period=week', 'period'],
-    ['?period=today&from=1', 'from'],
+    ['?period=today&from=1', 'period'],
+    ['?minutes=5', 'minutes'],
     ['?from=10', 'to'],
     ['?from=10&to=5', 'from'],
     ['?from=abc&to=5', 'from'],
@@ -52,6 +52,12 @@ describe('GET /api/supervisor/presence', () => {
     const body = (await res.json()) as { error: { code: string; issues: { field: string }[] } };
     expect(body.error.code).toBe('invalid-payload');
     expect(body.error.issues.map((i) => i.field)).toContain(field);
+  });
+
+  it('reads today without a range, as the other history routes do', async () => {
+    const res = await get('');
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as PresenceResponse).to).toBe(scheduler.now() + 1);
   });
 
   it('counts an agent going away with a reason, up to now while still away', async () => {
@@ -82,7 +88,7 @@ describe('GET /api/supervisor/presence', () => {
     // "today" starts at midnight in Seoul: 15:00 UTC the day before.
     const today = (await (await get('?period=today')).json()) as PresenceResponse;
     expect(today.from).toBe(Date.UTC(2025, 2, 2, 15, 0, 0));
-    expect(today.to).toBe(scheduler.now());
+    expect(today.to).toBe(scheduler.now() + 1);
     const week = (await (await get('?period=7d')).json()) as PresenceResponse;
     expect(week.from).toBe(Date.UTC(2025, 1, 24, 15, 0, 0));
     agent.close();

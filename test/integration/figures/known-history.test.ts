@@ -78,7 +78,7 @@ describe.each(['sqlite', 'postgres'] as const)('figures of a known day (%s)', (e
     const { surveyKey } = await survey;
     at(wrapAt);
     ok(await agent.request('agent:wrap-up', { resolved, category: 'welfare' }));
-    ok(await agent.request('agent:set-presence', { presence: 'away' }));
+    ok(await agent.request('agent:set-presence', { presence: 'away', reason: 'break' }));
     ok(await caller.request('call:rate', { surveyKey, rating }));
   }
 
@@ -105,7 +105,7 @@ describe.each(['sqlite', 'postgres'] as const)('figures of a known day (%s)', (e
     supervisor = `${SESSION_COOKIE}=${await app.auth.create({ accountId: lee.id, role: 'supervisor' })}`;
 
     const kim = track(await connect(app, '/agent', (await app.addAgent('kim', ['ko'])).cookie));
-    ok(await kim.request('agent:set-presence', { presence: 'away' }));
+    ok(await kim.request('agent:set-presence', { presence: 'away', reason: 'meeting' }));
     const volunteer = track(
       await connect(app, '/volunteer', (await app.addVolunteer('vol', ['vi', 'ko'])).cookie),
     );

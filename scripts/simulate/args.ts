@@ -8,6 +8,8 @@ A deterministic simulated day (or days) at the centre, driving the real lobby.
   --seed N           random seed (default 120); the same seed and scenario give the same run
   --days N           consecutive days from Monday 3 March 2025 (default 1); shifts repeat daily,
                      volunteers' hours weekly; the report adds a table by day
+  --seeds N          N independent runs (seeds --seed … --seed + N − 1, up to 100) and only the wait
+                     estimate's table over them: days passed per language, every call pooled
   --scenario FILE    scenario JSON (default scenarios/default.json)
   --staffing LIST    agents per shift instead of the scenario's, e.g. day=52,night=12: the last
                      agent group of each shift (its generalists) takes up the difference
@@ -44,6 +46,8 @@ export type Command =
       scenarioPath: string | undefined;
       staffing: Record<string, number> | undefined;
       lobby: OfferPolicy;
+      /** Independent runs for the estimate's table (1: the usual report). */
+      seeds: number;
     }
   | {
       kind: 'recommend';
@@ -89,9 +93,10 @@ const VALUED = new Set([
   'target',
   'offer-timeout',
   'max-missed',
+  'seeds',
 ]);
 const MMC_ONLY = ['rate', 'aht', 'agents', 'hours', 'warmup', 'threshold'];
-const DAY_ONLY = ['days', 'scenario', 'staffing', 'target', 'offer-timeout', 'max-missed'];
+const DAY_ONLY = ['days', 'scenario', 'staffing', 'target', 'offer-timeout', 'max-missed', 'seeds'];
 
 const integer = (min: number) =>
   z
@@ -138,6 +143,9 @@ const DayArgs = z.object({
   target: TargetSchema.optional(),
   'offer-timeout': positive.optional(),
   'max-missed': integer(1).optional(),
+  seeds: integer(1)
+    .pipe(z.number().max(100, { message: 'expected at most 100' }))
+    .optional(),
 });
 
 const MmcArgs = z.object({
@@ -189,6 +197,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   if (!mmc) {
     const recommend = flags.has('recommend');
     if (!recommend && 'target' in values) return { ok: false, message: '--target needs --recommend' };
+    if (recommend && 'seeds' in values)
+      return { ok: false, message: '--seeds does not apply with --recommend' };
     if (recommend && 'staffing' in values)
       return { ok: false, message: '--staffing does not apply with --recommend (it sets the staffing)' };
     const parsed = DayArgs.safeParse(values);
@@ -204,7 +214,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
       const target = { serviceLevel: percent / 100, thresholdS };
       return { ok: true, command: { kind: 'recommend', ...run, target } };
     }
-    return { ok: true, command: { kind: 'day', ...run, staffing: a.staffing } };
+    return { ok: true, command: { kind: 'day', ...run, staffing: a.staffing, seeds: a.seeds ?? 1 } };
   }
   const parsed = MmcArgs.safeParse(values);
   if (!parsed.success) return { ok: false, message: firstIssue(parsed.error, values) };

@@ -1,7 +1,8 @@
 // What `npm run simulate` does, as a function of its arguments that returns the exit code.
 import { parseArgs, USAGE } from './args';
 import { simulate } from './engine';
-import { estimateReport } from './estimateReport';
+import { estimateOverDays } from './estimateDays';
+import { estimateDaysReport, estimateReport } from './estimateReport';
 import { compareMmc, simulateMmc } from './mmc';
 import { mmcReport } from './mmcReport';
 import { checkRecommendation } from './recommend';
@@ -50,6 +51,14 @@ export function runCli(argv: readonly string[], out: Output): number {
     }
     const scenario = cmd.staffing === undefined ? base : withStaffing(base, cmd.staffing);
     const run = { seed: cmd.seed, days: cmd.days, scenario };
+    if (cmd.seeds > 1) {
+      const days = Array.from({ length: cmd.seeds }, (_, i) => {
+        const one = { ...run, seed: cmd.seed + i };
+        return { after: simulate(one), before: simulate({ ...one, waitEstimator: 'basic' as const }) };
+      });
+      out.log(estimateDaysReport(estimateOverDays(days), cmd.seed, cmd.seeds));
+      return 0;
+    }
     const result = simulate(run);
     out.log(report(result));
     out.log(estimateReport(result, simulate({ ...run, waitEstimator: 'basic' })));

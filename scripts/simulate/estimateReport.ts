@@ -4,6 +4,7 @@
 import type { SimulationResult } from './engine';
 import { estimateAccuracy, MAE_FLOOR_MS, MAX_BIAS_MS, MIN_CALLS } from './estimateAccuracy';
 import type { AccuracyRow } from './estimateAccuracy';
+import type { DaysRow } from './estimateDays';
 import { table } from './report';
 
 const s = (ms: number | null): string => (ms === null ? '—' : `${Math.round(ms / 1000)} s`);
@@ -67,5 +68,55 @@ export function estimateReport(after: SimulationResult, before: SimulationResult
       rows,
     ),
     `failing before: ${beforeFails.join(', ') || 'none'}; after: ${afterFails.join(', ') || 'none'}`,
+  ].join('\n');
+}
+
+/** The same criterion over N independent days: days passed by each estimator, and every call pooled. */
+export function estimateDaysReport(rows: readonly DaysRow[], firstSeed: number, n: number): string {
+  const body = rows.map((r) => {
+    const a = r.pooledAfter;
+    const b = r.pooledBefore;
+    const days = (passed: number) => (r.heldDays === 0 ? '—' : `${passed}/${r.heldDays}`);
+    return [
+      r.language,
+      String(a.calls),
+      String(a.measured),
+      s(a.meanWaitMs),
+      s(a.maeLimitMs),
+      days(r.passedBefore),
+      days(r.passedAfter),
+      signed(b.biasMs),
+      s(b.maeMs),
+      verdict(b),
+      signed(a.biasMs),
+      s(a.maeMs),
+      verdict(a),
+    ];
+  });
+  const fails = (pick: (r: DaysRow) => AccuracyRow) =>
+    rows.filter((r) => pick(r).pass === false).map((r) => r.language);
+  return [
+    `\nWait estimate by language over ${n} independent days (seeds ${firstSeed}–${firstSeed + n - 1}), before`,
+    '(basic) and after (adaptive). days passed = days the language met the criterion, of the days it had',
+    `${MIN_CALLS}+ calls; bias / MAE pooled over every measured call of all days, held to the same criterion.`,
+    table(
+      [
+        '',
+        'calls',
+        'measured',
+        'mean wait',
+        'MAE limit',
+        'days passed before',
+        'days passed after',
+        'bias before',
+        'MAE before',
+        '',
+        'bias after',
+        'MAE after',
+        '',
+      ],
+      body,
+    ),
+    `pooled, failing before: ${fails((r) => r.pooledBefore).join(', ') || 'none'}; after: ${fails((r) => r.pooledAfter).join(', ') || 'none'}`,
   ].join('\n');
 }

@@ -25,6 +25,7 @@ describe('parseArgs', () => {
         scenarioPath: undefined,
         staffing: undefined,
         lobby: {},
+        seeds: 1,
       },
     });
   });
@@ -44,6 +45,7 @@ describe('parseArgs', () => {
         scenarioPath: 'x.json',
         staffing: { day: 52, night: 12 },
         lobby: { offerTimeoutS: 12.5, maxMissedOffers: 2 },
+        seeds: 1,
       },
     });
   });
@@ -86,6 +88,13 @@ describe('parseArgs', () => {
     });
   });
 
+  it('reads --seeds for the estimate over independent days', () => {
+    expect(parseArgs(['--seeds', '20', '--seed', '5'])).toMatchObject({
+      ok: true,
+      command: { kind: 'day', seed: 5, seeds: 20 },
+    });
+  });
+
   it('asks for help', () => {
     expect(parseArgs(['--help'])).toEqual({ ok: true, command: { kind: 'help' } });
     expect(parseArgs(['-h', '--seed', 'nonsense'])).toEqual({ ok: true, command: { kind: 'help' } });
@@ -96,6 +105,10 @@ describe('parseArgs', () => {
     [['--seed', '1.5'], "--seed: expected a whole number, got '1.5'"],
     [['--days', '0'], "--days: expected a whole number >= 1, got '0'"],
     [['--days', ''], "--days: expected a whole number, got ''"],
+    [['--seeds', '0'], "--seeds: expected a whole number >= 1, got '0'"],
+    [['--seeds', '101'], "--seeds: expected at most 100, got '101'"],
+    [['--recommend', '--seeds', '3'], '--seeds does not apply with --recommend'],
+    [['--mmc', '--seeds', '3', ...mmc.slice(1)], '--seeds does not apply with --mmc'],
     [['--frobnicate'], 'unknown option --frobnicate'],
     [['seed', '3'], "unexpected argument 'seed'"],
     [['--seed'], '--seed needs a value'],

@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { simulate } from '../../scripts/simulate/engine';
 import { estimateAccuracy, failing } from '../../scripts/simulate/estimateAccuracy';
-import { assertSameCalls, estimateReport } from '../../scripts/simulate/estimateReport';
+import { estimateOverDays } from '../../scripts/simulate/estimateDays';
+import { assertSameCalls, estimateDaysReport, estimateReport } from '../../scripts/simulate/estimateReport';
 
 describe('wait estimate per language (simulated day, seed 3)', () => {
   const adaptive = simulate({ seed: 3 });
@@ -30,5 +31,37 @@ describe('wait estimate per language (simulated day, seed 3)', () => {
     expect(text).toMatch(/^vi +\d+ +\d+ .*FAIL .*pass$/m);
     expect(text).toContain('failing before: vi');
     expect(text).toContain('after: none');
+  });
+});
+
+describe('wait estimate over independent days (seeds 120, 121)', () => {
+  const days = [120, 121].map((seed) => ({
+    after: simulate({ seed }),
+    before: simulate({ seed, waitEstimator: 'basic' }),
+  }));
+  const rows = estimateOverDays(days);
+
+  it('pools every measured call of every day and counts the days each estimator passed', () => {
+    for (const r of rows) {
+      const perDay = days.map(
+        (d) => estimateAccuracy(d.after.calls).rows.find((x) => x.language === r.language) ?? null,
+      );
+      expect(r.pooledAfter.measured).toBe(perDay.reduce((n, x) => n + (x?.measured ?? 0), 0));
+      expect(r.heldDays).toBe(perDay.filter((x) => x !== null && x.pass !== null).length);
+      expect(r.passedAfter).toBe(perDay.filter((x) => x?.pass === true).length);
+      expect(r.passedBefore).toBeLessThanOrEqual(r.heldDays);
+      expect(r.pooledBefore.measured).toBe(r.pooledAfter.measured); // the same calls
+    }
+    // Seed 120 is a day on which rare languages fail (a handful of measured calls each): counted, not hidden.
+    const th = rows.find((r) => r.language === 'th');
+    expect(th?.heldDays).toBe(2);
+    expect(th?.passedAfter).toBeLessThan(2);
+  });
+
+  it('prints days passed and the pooled verdicts', () => {
+    const text = estimateDaysReport(rows, 120, 2);
+    expect(text).toContain('over 2 independent days (seeds 120–121)');
+    expect(text).toMatch(/^ko +\d+ +\d+ .* 2\/2 +2\/2 .*pass$/m);
+    expect(text).toMatch(/pooled, failing before: .*; after: /);
   });
 });

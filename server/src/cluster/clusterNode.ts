@@ -76,7 +76,8 @@ export interface ClusterNode {
   handOver(): Promise<void>;
   /**
    * The calls whose media is here move to other nodes (each host-stopped): done while this node's
-   * sockets are still connected, so its browsers hear the restart at once.
+   * sockets are still connected, so its browsers hear the restart at once; resolves once their
+   * pages have left the routers here (or after MOVE_OVERLAP_MS).
    */
   moveHostedCalls(): Promise<void>;
   close(): Promise<void>;
@@ -223,7 +224,7 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
       async moveHostedCalls() {
         // Leaving the load board first: nobody places a call here while they move.
         await media?.board.stop();
-        await media?.host.close();
+        await media?.host.close(MOVE_OVERLAP_MS);
       },
       async handOver() {
         // The desks are let go of (not ended) and their last writes land before the lease goes,
@@ -251,6 +252,12 @@ export async function startClusterNode(options: ClusterNodeOptions): Promise<Clu
     throw err;
   }
 }
+
+/**
+ * How long a stopping node's routers go on forwarding after its calls were told to move: pages set
+ * media up on the new host first and close what they had here after, so a drain cuts no video.
+ */
+const MOVE_OVERLAP_MS = 10_000;
 
 /** Redis did not answer at start: a configuration or operations problem, told in one line. */
 export class RedisUnreachableError extends Error {

@@ -125,6 +125,17 @@ export class CallMedia extends TypedEmitter<CallMediaEvents> implements CallMedi
     return n;
   }
 
+  /**
+   * Transports a browser still holds open: DTLS neither closed nor failed. A page that set its media
+   * up on another host closes these (its peer connection sends a DTLS close alert).
+   */
+  get openTransports(): number {
+    let n = 0;
+    for (const p of this.#participants.values())
+      for (const t of p.transports.values()) if (t.dtlsState !== 'closed' && t.dtlsState !== 'failed') n++;
+    return n;
+  }
+
   /** The call's router now (a new one after its worker died). */
   get router(): types.Router {
     return this.#router;

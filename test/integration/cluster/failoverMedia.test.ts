@@ -138,6 +138,34 @@ describe('a call whose media host goes away', () => {
     expect(b.pool.routerCount).toBe(1);
   });
 
+  it('a planned stop goes on forwarding while a page still holds transports there, up to the overlap', async () => {
+    const [a, b] = [await hostNode('host-c2'), await hostNode('host-d2')];
+    const { media } = await callOn(a, [b], 'call-overlap');
+    media.addParticipant('caller');
+    // A transport a page holds on the old host (never connected: its DTLS is still 'new').
+    await media.createTransport('caller', 'send');
+    const moved = new Promise<void>((resolve) => media.once('moved', () => resolve()));
+    const started = Date.now();
+    const stopping = a.host.close(1500);
+    await moved;
+    // Moved already, and the old router still forwards for the page that has not left it.
+    expect(media.hostNodeId).toBe('host-d2');
+    expect(a.pool.routerCount).toBe(1);
+    await stopping;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1500);
+    expect(a.pool.routerCount).toBe(0);
+  });
+
+  it('a planned stop with no page on its routers does not wait out the overlap', async () => {
+    const [a, b] = [await hostNode('host-c3'), await hostNode('host-d3')];
+    const { media } = await callOn(a, [b], 'call-no-overlap');
+    media.addParticipant('caller');
+    const started = Date.now();
+    await a.host.close(60_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(a.pool.routerCount).toBe(0);
+  });
+
   it('moves off a host that is frozen (still subscribed, never answering)', async () => {
     const [a, b] = [await hostNode('host-e'), await hostNode('host-f')];
     const { media } = await callOn(a, [b], 'call-frozen');

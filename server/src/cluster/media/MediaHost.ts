@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { RelayError } from '../../../../common/errors';
 import type { Logger } from '../../logger';
 import { CallMedia, type WorkerPool } from '../../media';
@@ -105,24 +106,32 @@ export class MediaHost {
 
   /**
    * Stops serving. A call still hosted here is told `host-stopped` first: its controller moves it
-   * to another node (FailoverCallMedia), so its participants set media up again there.
+   * to another node (FailoverCallMedia), so its participants set media up again there. With
+   * `overlapMs` (a planned stop), the routers here go on forwarding meanwhile, until every page has
+   * closed its transports here (it has moved) or the overlap is over, so a drain cuts no one's video.
    */
-  async close(): Promise<void> {
+  async close(overlapMs = 0): Promise<void> {
     const unserve = this.#unserve;
     this.#unserve = null;
     await unserve?.();
-    for (const [callId, media] of this.#calls) {
-      if (media.closed) continue;
+    const live = [...this.#calls].filter(([, media]) => !media.closed);
+    for (const [callId] of live) {
       await this.deps.bus
         .publish(mediaEventsChannel(callId), { event: 'closed', args: ['host-stopped'] })
         .catch((err: unknown) =>
           this.deps.log.warn({ err, callId }, 'could not tell that a call’s host stopped'),
         );
-      media.close();
     }
+    const stillUsed = () => live.some(([, media]) => !media.closed && media.openTransports > 0);
+    const until = Date.now() + overlapMs;
+    while (Date.now() < until && stillUsed()) await sleep(OVERLAP_CHECK_MS);
+    for (const [, media] of live) media.close();
     this.#calls.clear();
   }
 }
+
+/** How often a stopping host looks whether the pages of its calls have moved. */
+const OVERLAP_CHECK_MS = 100;
 
 /** Operations that change membership and return nothing: sent without waiting for an answer. */
 export function isOrder(op: MediaOp): boolean {

@@ -20,7 +20,7 @@ import { mountLanguageSwitcher } from '../ui/languageSwitcher';
 /** A caller who chose a callback may close the tab: their key survives in localStorage. */
 const RESUME_KEY = 'relay.resumeKey';
 
-await initI18n();
+await initI18n(['translation']);
 translateDom();
 document.title = t('caller.title');
 
@@ -222,7 +222,7 @@ function showSurvey(surveyKey: string, callLanguage: string): void {
   byId('survey-question').textContent = tt('caller.survey.question');
   byId('survey-send').textContent = tt('caller.survey.send');
   byId('survey-options').replaceChildren(
-    ...[5, 4, 3, 2, 1].map((n) =>
+    ...([5, 4, 3, 2, 1] as const).map((n) =>
       h(
         'label',
         { class: 'choice' },

@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { pageWeightReport } from './scripts/pageWeight';
 
 export default defineConfig({
   root: 'client',
-  publicDir: false,
+  // client/public: the favicon, served at the root with its own name.
+  publicDir: 'public',
+  plugins: [pageWeightReport()],
   build: {
     outDir: resolve(import.meta.dirname, 'dist/client'),
     emptyOutDir: true,

@@ -18,6 +18,14 @@ export default defineConfig({
         volunteer: resolve(import.meta.dirname, 'client/volunteer/index.html'),
         supervisor: resolve(import.meta.dirname, 'client/supervisor/index.html'),
       },
+      output: {
+        // locales/km/translation.json → assets/locale-km-translation-<hash>.js: which language a
+        // page downloaded reads from its requests (the page-weight e2e test checks it).
+        chunkFileNames: (chunk) => {
+          const locale = /locales\/([^/]+)\/([^/]+)\.json$/.exec(chunk.facadeModuleId ?? '');
+          return locale ? `assets/locale-${locale[1]}-${locale[2]}-[hash].js` : 'assets/[name]-[hash].js';
+        },
+      },
     },
   },
   server: {

@@ -23,7 +23,13 @@ export interface PageWeight {
   rawBytes: number;
 }
 
-const gzipped = (code: string) => gzipSync(code).length;
+/** gzip (zlib's default level, as the compression middleware sends it), once per chunk. */
+const gzipSizes = new Map<string, number>();
+const gzipped = (code: string) => {
+  let size = gzipSizes.get(code);
+  if (size === undefined) gzipSizes.set(code, (size = gzipSync(code).length));
+  return size;
+};
 
 /** Locale chunks loaded on a first visit (Korean is the default UI language, English the fallback). */
 const FIRST_VISIT_LOCALES = /locales\/(ko|en)\/(translation|languageNames)\.json$/;
@@ -71,7 +77,11 @@ export function formatPageWeights(weights: readonly PageWeight[]): string {
   ]);
   const header = ['page', 'scripts (gzip)', 'locales ko+en (gzip)', 'total (gzip)', 'total (raw)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 

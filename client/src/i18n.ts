@@ -78,7 +78,22 @@ export const t = i18n.t.bind(i18n) as typeof i18n.t;
 export type TranslationKey = ParseKeys<['translation', ...Exclude<keyof Resources, 'translation'>[]]>;
 
 /** For keys read from markup (`data-i18n`), which tsc cannot see; the completeness test reads them. */
-const translateMarkupKey = (key: string): string => i18n.t(key as never) as string;
+const translateMarkupKey = (key: string, options?: Record<string, unknown>): string =>
+  String(i18n.t(key as never, options as never));
+
+/** Values interpolated into a text that translateDom renders again after a language change. */
+export type TextValues = Record<string, string | number>;
+
+/**
+ * Sets an element's text from a key and remembers both (`data-i18n`, `data-i18n-values`), so the
+ * next language change re-renders it like the markup's own texts instead of leaving the old language.
+ */
+export function setTranslatedText(el: HTMLElement, key: TranslationKey, values?: TextValues): void {
+  el.dataset['i18n'] = key;
+  if (values) el.dataset['i18nValues'] = JSON.stringify(values);
+  else delete el.dataset['i18nValues'];
+  el.textContent = translateMarkupKey(key, values);
+}
 
 function applyDocumentLanguage(): void {
   document.documentElement.lang = i18n.language;
@@ -88,7 +103,11 @@ function applyDocumentLanguage(): void {
 /** Fills every `[data-i18n]` element under root (text), and attributes named in `[data-i18n-attr]` ("attribute:key;…"). */
 export function translateDom(root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    el.textContent = translateMarkupKey(el.dataset['i18n'] ?? '');
+    const values = el.dataset['i18nValues'];
+    el.textContent = translateMarkupKey(
+      el.dataset['i18n'] ?? '',
+      values ? (JSON.parse(values) as TextValues) : undefined,
+    );
   }
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-attr]')) {
     for (const pair of (el.dataset['i18nAttr'] ?? '').split(';')) {

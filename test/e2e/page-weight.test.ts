@@ -126,6 +126,8 @@ describe('page weight (real Chromium, the built client, the real server)', () =>
     const page = await context.newPage();
     watchErrors(page, 'caller');
     await openCallerUntilReady(page);
+    // The device check has said its piece (in Korean) before the switch.
+    await expect.poll(() => page.locator('#device-status').textContent()).toMatch(/[\uac00-\ud7a3]/);
     const responses = recordResponses(page);
     await page.selectOption('#ui-language', 'vi');
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('vi');
@@ -136,6 +138,18 @@ describe('page weight (real Chromium, the built client, the real server)', () =>
     await page.waitForLoadState('networkidle');
     const locales = new Set((await responses.settled()).map((r) => localeOf(r.url)).filter(Boolean));
     expect([...locales]).toEqual(['vi']);
+    // Nothing shown is left in Korean (the language picker names each language in itself).
+    const korean = await page.evaluate(() => {
+      const left: string[] = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const el = n.parentElement;
+        if (!el || el.closest('#ui-language') || !el.checkVisibility()) continue;
+        if (/[\u1100-\u11ff\uac00-\ud7a3]/.test(n.textContent ?? '')) left.push(`${el.id}: ${n.textContent}`);
+      }
+      return left;
+    });
+    expect(korean).toEqual([]);
     // The interpreter languages are named in Vietnamese now, as Chromium's Intl names them.
     const english = await page.locator('#interpreter-language option[value="en"]').textContent();
     expect(english).toBe(

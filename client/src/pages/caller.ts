@@ -7,7 +7,16 @@ import type {
   QueueView,
 } from '../../../common/protocol';
 import { CallController } from '../call/CallController';
-import { formatDuration, i18n, initI18n, languageName, t, translateDom, uiLanguageFor } from '../i18n';
+import {
+  formatDuration,
+  i18n,
+  initI18n,
+  languageName,
+  setTranslatedText,
+  t,
+  translateDom,
+  uiLanguageFor,
+} from '../i18n';
 import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
 import { withRetry } from '../requestError';
@@ -73,10 +82,10 @@ async function preparePreview(): Promise<void> {
     await fillDeviceSelect(cameraSelect, 'videoinput', stream.getVideoTracks()[0]?.getSettings().deviceId);
     await fillDeviceSelect(micSelect, 'audioinput', stream.getAudioTracks()[0]?.getSettings().deviceId);
     stopMeter = meterMicrophone(stream, byId<HTMLMeterElement>('mic-level'));
-    status.textContent = t('caller.devicesReady');
+    setTranslatedText(status, 'caller.devicesReady');
   } catch (err) {
     stream = null;
-    status.textContent = t('caller.previewUnavailable', {
+    setTranslatedText(status, 'caller.previewUnavailable', {
       reason: err instanceof Error ? err.name : String(err),
     });
   }

@@ -1,17 +1,5 @@
-import i18next from 'i18next';
-
-type Resources = Record<string, Record<string, Record<string, unknown>>>;
-
-/** Every `locales/<lng>/<namespace>.json`, bundled: `translation` is shared, others belong to one page. */
-const files = import.meta.glob<Record<string, unknown>>('../../locales/*/*.json', {
-  eager: true,
-  import: 'default',
-});
-const resources: Resources = {};
-for (const [file, data] of Object.entries(files)) {
-  const [, lng, ns] = /locales\/([^/]+)\/([^/]+)\.json$/.exec(file) ?? [];
-  if (lng && ns) (resources[lng] ??= {})[ns] = data;
-}
+import i18next, { type CustomTypeOptions, type ParseKeys } from 'i18next';
+import { localeBackend, NAMESPACES, type Namespace } from './localeBackend';
 
 /** UI languages with complete translations. The language a caller needs is a different thing. */
 export const UI_LANGUAGES = [
@@ -60,22 +48,52 @@ function initialLanguage(): UiLanguage {
   return 'ko';
 }
 
+/** The English locale files' shapes, as tsc reads them (client/src/i18next.d.ts). */
+export type Resources = CustomTypeOptions['resources'];
+
 export const i18n = i18next.createInstance();
 
-export async function initI18n(): Promise<void> {
-  await i18n.init({
+/**
+ * Loads the UI language and English (the fallback) only, each namespace a chunk of its own.
+ * `namespaces`: what this page shows (`languageNames` is always loaded); every namespace if absent.
+ */
+export async function initI18n(namespaces: readonly Namespace[] = NAMESPACES): Promise<void> {
+  await i18n.use(localeBackend).init({
     lng: initialLanguage(),
     fallbackLng: 'en',
     supportedLngs: [...UI_LANGUAGES],
-    resources,
-    ns: [...new Set(Object.values(resources).flatMap((r) => Object.keys(r)))],
+    // zh-CN is a folder of its own: never ask for a bare "zh".
+    load: 'currentOnly',
+    ns: [...new Set<Namespace>([...namespaces, 'languageNames'])],
     defaultNS: 'translation',
     interpolation: { escapeValue: false },
   });
   applyDocumentLanguage();
 }
 
-export const t = (key: string, options?: Record<string, unknown>): string => i18n.t(key, options);
+/** Typed by the English locale files (client/src/i18next.d.ts): an unknown key does not compile. */
+export const t = i18n.t.bind(i18n) as typeof i18n.t;
+
+/** Any key of any namespace (`figures:columns.calls`, or `call.timer` in `translation`), as tsc knows them. */
+export type TranslationKey = ParseKeys<['translation', ...Exclude<keyof Resources, 'translation'>[]]>;
+
+/** For keys read from markup (`data-i18n`), which tsc cannot see; the completeness test reads them. */
+const translateMarkupKey = (key: string, options?: Record<string, unknown>): string =>
+  String(i18n.t(key as never, options as never));
+
+/** Values interpolated into a text that translateDom renders again after a language change. */
+export type TextValues = Record<string, string | number>;
+
+/**
+ * Sets an element's text from a key and remembers both (`data-i18n`, `data-i18n-values`), so the
+ * next language change re-renders it like the markup's own texts instead of leaving the old language.
+ */
+export function setTranslatedText(el: HTMLElement, key: TranslationKey, values?: TextValues): void {
+  el.dataset['i18n'] = key;
+  if (values) el.dataset['i18nValues'] = JSON.stringify(values);
+  else delete el.dataset['i18nValues'];
+  el.textContent = translateMarkupKey(key, values);
+}
 
 function applyDocumentLanguage(): void {
   document.documentElement.lang = i18n.language;
@@ -85,12 +103,16 @@ function applyDocumentLanguage(): void {
 /** Fills every `[data-i18n]` element under root (text), and attributes named in `[data-i18n-attr]` ("attribute:key;…"). */
 export function translateDom(root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    el.textContent = t(el.dataset['i18n'] ?? '');
+    const values = el.dataset['i18nValues'];
+    el.textContent = translateMarkupKey(
+      el.dataset['i18n'] ?? '',
+      values ? (JSON.parse(values) as TextValues) : undefined,
+    );
   }
   for (const el of root.querySelectorAll<HTMLElement>('[data-i18n-attr]')) {
     for (const pair of (el.dataset['i18nAttr'] ?? '').split(';')) {
       const [attr, key] = pair.split(':');
-      if (attr && key) el.setAttribute(attr, t(key));
+      if (attr && key) el.setAttribute(attr, translateMarkupKey(key));
     }
   }
 }
@@ -101,16 +123,29 @@ export async function setLanguage(lng: UiLanguage): Promise<void> {
   applyDocumentLanguage();
 }
 
-/** A language's own name for a BCP-47 tag, in the UI language, from Intl where it knows it. */
+/**
+ * A language's name for a BCP-47 tag, in the UI language: from Intl where the browser has data for
+ * the UI language, else from `languageNames` (Chromium has none for km, my, mn, si, and names no
+ * sign language), else the tag itself.
+ */
 export function languageName(tag: string): string {
-  let name: string | undefined;
+  const fromIntl = intlLanguageName(tag, i18n.language);
+  if (fromIntl) return fromIntl;
+  const key = `languageNames:${tag}`;
+  return i18n.exists(key) ? translateMarkupKey(key) : tag;
+}
+
+function intlLanguageName(tag: string, uiLanguage: string): string | undefined {
   try {
-    name = new Intl.DisplayNames([i18n.language], { type: 'language', fallback: 'none' }).of(tag);
+    const names = new Intl.DisplayNames([uiLanguage], { type: 'language', fallback: 'none' });
+    // Without data for the UI language, Intl answers from another locale (mixing languages) or
+    // from root, which names a language by its code.
+    if (uiLanguageFor(names.resolvedOptions().locale) !== uiLanguage) return undefined;
+    const name = names.of(tag);
+    return name && name.toLowerCase() !== tag.toLowerCase() ? name : undefined;
   } catch {
-    name = undefined;
+    return undefined;
   }
-  // Intl does not know every sign language (kvk); the locale files name those.
-  return name ?? (i18n.exists(`languages.${tag}`) ? t(`languages.${tag}`) : tag);
 }
 
 /** A wait or duration in whole minutes, in the UI language (no string concatenation). */

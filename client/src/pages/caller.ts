@@ -7,7 +7,16 @@ import type {
   QueueView,
 } from '../../../common/protocol';
 import { CallController } from '../call/CallController';
-import { formatDuration, i18n, initI18n, languageName, t, translateDom, uiLanguageFor } from '../i18n';
+import {
+  formatDuration,
+  i18n,
+  initI18n,
+  languageName,
+  setTranslatedText,
+  t,
+  translateDom,
+  uiLanguageFor,
+} from '../i18n';
 import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
 import { withRetry } from '../requestError';
@@ -20,7 +29,7 @@ import { mountLanguageSwitcher } from '../ui/languageSwitcher';
 /** A caller who chose a callback may close the tab: their key survives in localStorage. */
 const RESUME_KEY = 'relay.resumeKey';
 
-await initI18n();
+await initI18n(['translation']);
 translateDom();
 document.title = t('caller.title');
 
@@ -73,10 +82,10 @@ async function preparePreview(): Promise<void> {
     await fillDeviceSelect(cameraSelect, 'videoinput', stream.getVideoTracks()[0]?.getSettings().deviceId);
     await fillDeviceSelect(micSelect, 'audioinput', stream.getAudioTracks()[0]?.getSettings().deviceId);
     stopMeter = meterMicrophone(stream, byId<HTMLMeterElement>('mic-level'));
-    status.textContent = t('caller.devicesReady');
+    setTranslatedText(status, 'caller.devicesReady');
   } catch (err) {
     stream = null;
-    status.textContent = t('caller.previewUnavailable', {
+    setTranslatedText(status, 'caller.previewUnavailable', {
       reason: err instanceof Error ? err.name : String(err),
     });
   }
@@ -222,7 +231,7 @@ function showSurvey(surveyKey: string, callLanguage: string): void {
   byId('survey-question').textContent = tt('caller.survey.question');
   byId('survey-send').textContent = tt('caller.survey.send');
   byId('survey-options').replaceChildren(
-    ...[5, 4, 3, 2, 1].map((n) =>
+    ...([5, 4, 3, 2, 1] as const).map((n) =>
       h(
         'label',
         { class: 'choice' },

@@ -1,7 +1,7 @@
 // The supervisor's page: sign-in, then the dashboard (client/src/supervisor/dashboard.ts), which
 // renders everything else from state with lit-html.
 import { type Account, currentAccount, signIn, signOut } from '../auth';
-import { i18n, initI18n, t, translateDom } from '../i18n';
+import { i18n, initI18n, t, translateDom, type Resources } from '../i18n';
 import { isRequestError } from '../requestError';
 import { type Dashboard, startDashboard } from '../supervisor/dashboard';
 import { Announcer } from '../ui/announcer';
@@ -40,7 +40,9 @@ function clearError(): void {
 }
 
 const roleName = (role: string) =>
-  i18n.exists(`supervisor:roles.${role}`) ? t(`supervisor:roles.${role}`) : role;
+  i18n.exists(`supervisor:roles.${role}`)
+    ? t(`supervisor:roles.${role as keyof Resources['supervisor']['roles']}`)
+    : role;
 
 function renderWho(): void {
   const who = byId('signed-in-as');

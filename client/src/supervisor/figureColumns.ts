@@ -2,8 +2,13 @@
 // The screen tables and the CSV export both come from these columns, so they cannot disagree.
 import type { CsvCell } from './csv';
 import type { GroupFigures } from './contract';
+import type { TranslationKey } from '../i18n';
+import type figures from '../../../locales/en/figures.json';
 
-export type Translate = (key: string, options?: Record<string, unknown>) => string;
+/** The page's `t` (or a test's), taking only keys the locale files have. */
+export type Translate = (key: TranslationKey, options?: Record<string, unknown>) => string;
+/** A column's id is the name of its header in `figures:columns`. */
+type ColumnId = keyof typeof figures.columns;
 
 /** One figure of one group: a count, or a share or a duration with the sample it was taken over. */
 export type FigureValue =
@@ -19,20 +24,23 @@ export interface FigureColumn {
   read: (f: GroupFigures) => FigureValue;
 }
 
-const count = (id: string, read: (f: GroupFigures) => number): FigureColumn => ({
+const count = (id: ColumnId, read: (f: GroupFigures) => number): FigureColumn => ({
   id,
   kind: 'count',
   header: (t) => t(`figures:columns.${id}`),
   read: (f) => ({ kind: 'count', value: read(f) }),
 });
-const rate = (id: string, read: (f: GroupFigures) => { value: number | null; n: number }): FigureColumn => ({
+const rate = (
+  id: ColumnId,
+  read: (f: GroupFigures) => { value: number | null; n: number },
+): FigureColumn => ({
   id,
   kind: 'rate',
   header: (t) => t(`figures:columns.${id}`),
   read: (f) => ({ kind: 'rate', ...read(f) }),
 });
 const duration = (
-  id: string,
+  id: ColumnId,
   read: (f: GroupFigures) => { value: number | null; n: number },
 ): FigureColumn => ({
   id,

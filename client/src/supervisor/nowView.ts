@@ -107,12 +107,13 @@ function languagesTable(o: Overview | null): TemplateResult {
   </table>`;
 }
 
-function presenceTable(
+function presenceTable<P extends string>(
   id: string,
   title: string,
   column: string,
-  presences: readonly string[],
-  keyPrefix: string,
+  presences: readonly P[],
+  /** Each state's name: a function over the known states, so tsc checks every key. */
+  presenceName: (presence: P) => string,
   counts: Record<string, number> | undefined,
 ): TemplateResult {
   return html`<table id="${id}-table" class="figures">
@@ -124,7 +125,7 @@ function presenceTable(
       </tr>
     </thead>
     <tbody id="${id}-body">
-      ${presences.map((p) => row(t(`${keyPrefix}.${p}`), counts ? formatCount(counts[p] ?? 0) : ''))}
+      ${presences.map((p) => row(presenceName(p), counts ? formatCount(counts[p] ?? 0) : ''))}
     </tbody>
   </table>`;
 }
@@ -142,7 +143,7 @@ export function nowView({ overview: o, stale }: NowState): TemplateResult {
         t('supervisor:figures.agentsCaption'),
         t('supervisor:figures.agents'),
         AGENT_PRESENCES,
-        'supervisor:figures.agentPresence',
+        (p) => t(`supervisor:figures.agentPresence.${p}`),
         o?.agentsByPresence,
       )}
       ${presenceTable(
@@ -150,7 +151,7 @@ export function nowView({ overview: o, stale }: NowState): TemplateResult {
         t('supervisor:figures.volunteersCaption'),
         t('supervisor:figures.volunteers'),
         VOLUNTEER_PRESENCES,
-        'supervisor:figures.volunteerPresence',
+        (p) => t(`supervisor:figures.volunteerPresence.${p}`),
         o?.volunteersByPresence,
       )}
     </div>

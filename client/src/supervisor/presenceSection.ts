@@ -5,6 +5,7 @@
 import { html, nothing, type TemplateResult } from 'lit-html';
 import type { PresenceResponse, Rate, StaffPresence } from '../../../common/presence';
 import { api } from '../api';
+import type { Resources } from '../i18n';
 import type { Translate } from './figureColumns';
 
 export type PresenceRange = { period: 'today' | '7d' } | { from: number; to: number };
@@ -48,7 +49,7 @@ function occupancyCell(rate: Rate, t: Translate): TemplateResult {
 
 /** A reason's name; one the locales do not know (a newer server's) shows as sent. */
 function reasonLabel(reason: string, t: Translate): string {
-  const key = `presence:reasons.${reason}`;
+  const key = `presence:reasons.${reason as keyof Resources['presence']['reasons']}` as const;
   const label = t(key);
   return label === key || label === `reasons.${reason}` ? reason : label;
 }

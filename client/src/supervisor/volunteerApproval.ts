@@ -2,7 +2,7 @@
 // (with Revoke). Rows are keyed by volunteer, so a refresh keeps the focused button where it is.
 import { html, type TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
-import { i18n, t } from '../i18n';
+import { i18n, t, type TranslationKey } from '../i18n';
 import type { Volunteer } from './contract';
 import { languageName } from './names';
 import { caption } from './tables';
@@ -44,7 +44,7 @@ function table(
   id: 'pending' | 'others',
   volunteers: Volunteer[],
   third: string,
-  emptyKey: string,
+  emptyKey: TranslationKey,
   row: (v: Volunteer) => TemplateResult,
 ): TemplateResult {
   return html`<table id="${id}-table" class="volunteers">

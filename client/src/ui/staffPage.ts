@@ -1,5 +1,5 @@
 import { type Account, currentAccount, signIn, signOut } from '../auth';
-import { t } from '../i18n';
+import { t, type TranslationKey } from '../i18n';
 import type { Announcer } from './announcer';
 import { errorText } from './errors';
 import { byId } from './dom';
@@ -25,7 +25,7 @@ export function clearError(): void {
  */
 export async function setUpStaffSignIn(
   role: Account['role'],
-  wrongRoleKey: string,
+  wrongRoleKey: TranslationKey,
   onSignedIn: (account: Account) => void,
 ): Promise<void> {
   const enter = (account: Account) => {

@@ -19,6 +19,7 @@ import { createSupervisorRouter, type SupervisorOverview } from './supervisorRou
 import { CentreCalendar } from '../figures/calendar';
 import { DEFAULT_THRESHOLDS } from '../figures/thresholds';
 import { createVolunteerRouter } from './volunteerRoutes';
+import { compressText, staticClient } from './staticClient';
 
 export interface HttpDeps {
   store: Store;
@@ -91,6 +92,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
     }
     next();
   });
+  app.use(compressText());
   app.use(express.json({ limit: '16kb' }));
   const requireAccount = accountMiddleware(deps);
 
@@ -215,7 +217,7 @@ export function createHttpApp(deps: HttpDeps): express.Express {
   app.use('/api', createVolunteerRouter({ ...deps, requireAccount }));
   app.use('/api', unknownApi);
 
-  app.use(express.static(deps.clientDir, { index: 'index.html', maxAge: '1h' }));
+  app.use(staticClient(deps.clientDir));
 
   app.use(errorMiddleware(deps.log));
   return app;

@@ -140,8 +140,9 @@ export class CallController {
   }
 
   async #startMedia(media: MediaClient, joined: Joined, stream: MediaStream | null): Promise<void> {
-    await media.start(joined, stream);
+    // Exposed before the start: the e2e tests and the bench poll it for the first decoded frame.
     exposeStats(media);
+    await media.start(joined, stream);
   }
 
   /**

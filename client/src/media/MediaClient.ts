@@ -1,5 +1,5 @@
 import { Device, type types } from 'mediasoup-client';
-import type { JoinedSession, ProducerView, Role } from '../../../common/protocol';
+import type { JoinedSession, ProducerView, Role, TransportView } from '../../../common/protocol';
 import type { Signaling } from '../signaling';
 import { consumerParameters, deviceCapabilities, recvCapabilities } from './wire';
 
@@ -72,42 +72,67 @@ export class MediaClient {
     private readonly events: MediaClientEvents,
   ) {}
 
+  /**
+   * Sets the media up with as few waits in a row as the flow allows: the device loads while both
+   * transports are asked for (one round trip, not two), the camera is produced before the
+   * microphone (a signer's call is the video), and the others' producers are consumed at once,
+   * all together, while our own are being produced.
+   */
   async start(
     joined: JoinedSession & { producers: ProducerView[] },
     stream: MediaStream | null,
   ): Promise<void> {
     this.#roles = new Map(joined.participants.map((p) => [p.participantId, p.role]));
-    await this.device.load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) });
-    this.#recv = await this.#createTransport('recv');
-    if (stream) {
-      this.#send = await this.#createTransport('send');
-      for (const track of stream.getTracks()) await this.#produce(track);
-    }
+    const [, recv, send] = await Promise.all([
+      this.device.load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) }),
+      this.#askTransport('recv'),
+      stream ? this.#askTransport('send') : null,
+    ]);
+    if (this.#closed) return;
+    this.#recv = this.#createTransport('recv', recv);
+    if (send) this.#send = this.#createTransport('send', send);
     this.#ready = true;
     // Producers from the join answer, plus any announced while we were setting up.
-    for (const p of [...joined.producers, ...this.#early.splice(0)]) await this.consume(p);
+    const consuming = [...joined.producers, ...this.#early.splice(0)].map((p) => this.consume(p));
+    const tracks = stream ? [...stream.getVideoTracks(), ...stream.getAudioTracks()] : [];
+    const producing = (async () => {
+      for (const track of tracks) await this.#produce(track);
+    })();
+    await Promise.all([producing, ...consuming]);
   }
 
   rememberRole(participantId: string, role: Role): void {
     this.#roles.set(participantId, role);
   }
 
-  async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    // The ack carries the server's transport and how to reach it: TURN servers with credentials
-    // made for this transport, and `relay` when only TURN may be used.
-    const { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy } =
-      await this.signaling.request('media:create-transport', { direction });
+  /**
+   * The server's transport and how to reach it: TURN servers with credentials made for this
+   * transport, and `relay` when only TURN may be used.
+   */
+  #askTransport(direction: 'send' | 'recv'): Promise<TransportView> {
+    return this.signaling.request('media:create-transport', { direction });
+  }
+
+  #createTransport(direction: 'send' | 'recv', view: TransportView): types.Transport {
+    const { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy } = view;
     const options = { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy };
     const transport =
       direction === 'send'
         ? this.device.createSendTransport(options)
         : this.device.createRecvTransport(options);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    transport.on('connect', ({ dtlsParameters }, callback) => {
       this.#watchConnecting(transport);
-      this.signaling
-        .request('media:connect-transport', { transportId: transport.id, dtlsParameters })
-        .then(() => callback())
-        .catch(errback);
+      // Nothing waits on this answer: the browser starts ICE and DTLS at once, and the server reads
+      // this before the produce or consume sent after it. A refusal means the transport is spent.
+      const connecting = this.signaling.request('media:connect-transport', {
+        transportId: transport.id,
+        dtlsParameters,
+      });
+      callback();
+      connecting.catch((err: unknown) => {
+        console.error('connect-transport failed', err);
+        this.#failed(transport);
+      });
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -231,8 +256,11 @@ export class MediaClient {
       track: consumer.track,
       consumer,
     });
-    // The server created it paused so no keyframe is lost before the track is attached.
-    await this.signaling.request('media:resume-consumer', { consumerId: consumer.id });
+    // The server created it paused so no keyframe is lost before the track is attached. Nothing
+    // here waits on the answer; a refusal leaves a dark tile, so it is logged.
+    this.signaling
+      .request('media:resume-consumer', { consumerId: consumer.id })
+      .catch((err: unknown) => console.error('resume-consumer failed', err));
   }
 
   producerClosed(producerId: string): void {

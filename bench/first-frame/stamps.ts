@@ -2,6 +2,14 @@
 // clock), so the figures are accept → frame and not the bench's round trips to the browser.
 import type { Page } from 'playwright-core';
 
+/**
+ * tsx compiles the bench with esbuild's keepNames, which wraps named functions in a `__name`
+ * helper that a function sent to the page does not carry: the page gets a no-op one.
+ */
+async function nameShim(page: Page): Promise<void> {
+  await page.evaluate('globalThis.__name ??= (f) => f');
+}
+
 type Stamped = Window & { acceptedAt?: number; firstFrameAt?: number; bareError?: string };
 
 /**
@@ -12,6 +20,7 @@ export async function stampFirstFrame(
   page: Page,
   from: { count: number; role: string | null },
 ): Promise<void> {
+  await nameShim(page);
   await page.evaluate(({ count, role }) => {
     const w = window as Stamped;
     delete w.firstFrameAt;
@@ -32,6 +41,7 @@ export async function stampFirstFrame(
 
 /** Stamps `acceptedAt` in the page as the button is clicked, before the page's own handler runs. */
 export async function stampAcceptOn(page: Page, selector: string): Promise<void> {
+  await nameShim(page);
   await page.evaluate((sel) => {
     document
       .querySelector(sel)!

@@ -66,6 +66,7 @@ export class MediaClient {
   readonly #consuming = new Set<string>();
   readonly #connectTimers = new Map<string, number>();
   readonly #failedTransports = new Set<string>();
+  #asked: Promise<[TransportView, TransportView | null]> | null = null;
 
   constructor(
     private readonly signaling: AnySignaling,
@@ -83,10 +84,11 @@ export class MediaClient {
     stream: MediaStream | null,
   ): Promise<void> {
     this.#roles = new Map(joined.participants.map((p) => [p.participantId, p.role]));
-    const [, recv, send] = await Promise.all([
+    const asked = this.#asked ?? this.askTransports(stream !== null);
+    this.#asked = null;
+    const [, [recv, send]] = await Promise.all([
       this.device.load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) }),
-      this.#askTransport('recv'),
-      stream ? this.#askTransport('send') : null,
+      asked,
     ]);
     if (this.#closed) return;
     this.#recv = this.#createTransport('recv', recv);
@@ -99,6 +101,19 @@ export class MediaClient {
       for (const track of tracks) await this.#produce(track);
     })();
     await Promise.all([producing, ...consuming]);
+  }
+
+  /**
+   * Asks for the receive transport, and the send one when `send`, now: a request sent right
+   * behind the join is answered right after it (the server runs a socket's requests in order),
+   * so the transports need not wait for the join's answer. `start` takes what was asked.
+   */
+  askTransports(send: boolean): Promise<[TransportView, TransportView | null]> {
+    const asked = Promise.all([this.#askTransport('recv'), send ? this.#askTransport('send') : null]);
+    // Awaited by start; a join that was refused leaves it refused with no one to hear it.
+    asked.catch(() => undefined);
+    this.#asked = asked;
+    return asked;
   }
 
   rememberRole(participantId: string, role: Role): void {

@@ -12,6 +12,8 @@ export interface FirstFrameOptions {
   calls: number;
   /** Interpreter joins. */
   joins: number;
+  /** One uncounted call of each flow first (default true); a smoke run goes without. */
+  warmUp?: boolean;
   /** Said after each call, for a long run. */
   progress?: (line: string) => void;
 }
@@ -26,7 +28,9 @@ export async function runFirstFrameBench(options: FirstFrameOptions): Promise<Fi
     const bare = await openBarePages(browser, bareServer.url);
     const samples = { ours: [] as number[], bare: [] as number[], interpreterJoin: [] as number[] };
     // One warm-up of each (first requests compile code paths in Node and in the page), not counted.
-    say(`warm-up: ours ${await twoWayCall(product)} ms, bare ${await bareCall(bare)} ms`);
+    if (options.warmUp ?? true) {
+      say(`warm-up: ours ${await twoWayCall(product)} ms, bare ${await bareCall(bare)} ms`);
+    }
     // Interleaved, so a busy moment on a shared machine falls on both flows alike.
     for (let i = 0; i < options.calls; i++) {
       samples.ours.push(await twoWayCall(product));

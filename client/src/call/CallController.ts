@@ -100,7 +100,11 @@ export class CallController {
     this.#listen();
     // Ready before joining: producers announced right after the join are queued, not lost.
     const media = this.#newMedia();
-    const joined: Joined = await this.signaling.request('session:join', { token });
+    const joining = this.signaling.request('session:join', { token });
+    // With a camera the call is a video call: its transports are asked for right behind the join
+    // (one round trip fewer). Should the join say text, they stay unused until the call ends.
+    if (stream) void media.askTransports(true);
+    const joined: Joined = await joining;
     this.#token = token;
     this.#joined = joined;
     this.#stream = stream;
@@ -140,8 +144,9 @@ export class CallController {
   }
 
   async #startMedia(media: MediaClient, joined: Joined, stream: MediaStream | null): Promise<void> {
-    await media.start(joined, stream);
+    // Exposed before the start: the e2e tests and the bench poll it for the first decoded frame.
     exposeStats(media);
+    await media.start(joined, stream);
   }
 
   /**

@@ -1,5 +1,5 @@
 import { Device, type types } from 'mediasoup-client';
-import type { JoinedSession, ProducerView, Role } from '../../../common/protocol';
+import type { JoinedSession, ProducerView, Role, TransportView } from '../../../common/protocol';
 import type { Signaling } from '../signaling';
 import { consumerParameters, deviceCapabilities, recvCapabilities } from './wire';
 
@@ -66,48 +66,88 @@ export class MediaClient {
   readonly #consuming = new Set<string>();
   readonly #connectTimers = new Map<string, number>();
   readonly #failedTransports = new Set<string>();
+  #asked: Promise<[TransportView, TransportView | null]> | null = null;
 
   constructor(
     private readonly signaling: AnySignaling,
     private readonly events: MediaClientEvents,
   ) {}
 
+  /**
+   * Sets the media up with as few waits in a row as the flow allows: the device loads while both
+   * transports are asked for (one round trip, not two), the camera is produced before the
+   * microphone (a signer's call is the video), and the others' producers are consumed at once,
+   * all together, while our own are being produced.
+   */
   async start(
     joined: JoinedSession & { producers: ProducerView[] },
     stream: MediaStream | null,
   ): Promise<void> {
     this.#roles = new Map(joined.participants.map((p) => [p.participantId, p.role]));
-    await this.device.load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) });
-    this.#recv = await this.#createTransport('recv');
-    if (stream) {
-      this.#send = await this.#createTransport('send');
-      for (const track of stream.getTracks()) await this.#produce(track);
-    }
+    const asked = this.#asked ?? this.askTransports(stream !== null);
+    this.#asked = null;
+    const [, [recv, send]] = await Promise.all([
+      this.device.load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) }),
+      asked,
+    ]);
+    if (this.#closed) return;
+    this.#recv = this.#createTransport('recv', recv);
+    if (send) this.#send = this.#createTransport('send', send);
     this.#ready = true;
     // Producers from the join answer, plus any announced while we were setting up.
-    for (const p of [...joined.producers, ...this.#early.splice(0)]) await this.consume(p);
+    const consuming = [...joined.producers, ...this.#early.splice(0)].map((p) => this.consume(p));
+    const tracks = stream ? [...stream.getVideoTracks(), ...stream.getAudioTracks()] : [];
+    const producing = (async () => {
+      for (const track of tracks) await this.#produce(track);
+    })();
+    await Promise.all([producing, ...consuming]);
+  }
+
+  /**
+   * Asks for the receive transport, and the send one when `send`, now: a request sent right
+   * behind the join is answered right after it (the server runs a socket's requests in order),
+   * so the transports need not wait for the join's answer. `start` takes what was asked.
+   */
+  askTransports(send: boolean): Promise<[TransportView, TransportView | null]> {
+    const asked = Promise.all([this.#askTransport('recv'), send ? this.#askTransport('send') : null]);
+    // Awaited by start; a join that was refused leaves it refused with no one to hear it.
+    asked.catch(() => undefined);
+    this.#asked = asked;
+    return asked;
   }
 
   rememberRole(participantId: string, role: Role): void {
     this.#roles.set(participantId, role);
   }
 
-  async #createTransport(direction: 'send' | 'recv'): Promise<types.Transport> {
-    // The ack carries the server's transport and how to reach it: TURN servers with credentials
-    // made for this transport, and `relay` when only TURN may be used.
-    const { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy } =
-      await this.signaling.request('media:create-transport', { direction });
+  /**
+   * The server's transport and how to reach it: TURN servers with credentials made for this
+   * transport, and `relay` when only TURN may be used.
+   */
+  #askTransport(direction: 'send' | 'recv'): Promise<TransportView> {
+    return this.signaling.request('media:create-transport', { direction });
+  }
+
+  #createTransport(direction: 'send' | 'recv', view: TransportView): types.Transport {
+    const { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy } = view;
     const options = { id, iceParameters, iceCandidates, dtlsParameters, iceServers, iceTransportPolicy };
     const transport =
       direction === 'send'
         ? this.device.createSendTransport(options)
         : this.device.createRecvTransport(options);
-    transport.on('connect', ({ dtlsParameters }, callback, errback) => {
+    transport.on('connect', ({ dtlsParameters }, callback) => {
       this.#watchConnecting(transport);
-      this.signaling
-        .request('media:connect-transport', { transportId: transport.id, dtlsParameters })
-        .then(() => callback())
-        .catch(errback);
+      // Nothing waits on this answer: the browser starts ICE and DTLS at once, and the server reads
+      // this before the produce or consume sent after it. A refusal means the transport is spent.
+      const connecting = this.signaling.request('media:connect-transport', {
+        transportId: transport.id,
+        dtlsParameters,
+      });
+      callback();
+      connecting.catch((err: unknown) => {
+        console.error('connect-transport failed', err);
+        this.#failed(transport);
+      });
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
@@ -231,8 +271,11 @@ export class MediaClient {
       track: consumer.track,
       consumer,
     });
-    // The server created it paused so no keyframe is lost before the track is attached.
-    await this.signaling.request('media:resume-consumer', { consumerId: consumer.id });
+    // The server created it paused so no keyframe is lost before the track is attached. Nothing
+    // here waits on the answer; a refusal leaves a dark tile, so it is logged.
+    this.signaling
+      .request('media:resume-consumer', { consumerId: consumer.id })
+      .catch((err: unknown) => console.error('resume-consumer failed', err));
   }
 
   producerClosed(producerId: string): void {

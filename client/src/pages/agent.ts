@@ -2,7 +2,7 @@ import { AWAY_REASONS, type AwayReason, isChosenAwayReason } from '../../../comm
 import type { AgentPresence, AgentServerEvents, OfferView } from '../../../common/protocol';
 import { CallController } from '../call/CallController';
 import { formatDuration, initI18n, languageName, t, translateDom } from '../i18n';
-import { openCameraAndMic } from '../media/MediaClient';
+import { RingingCamera } from '../media/RingingCamera';
 import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
@@ -27,6 +27,7 @@ let presence: AgentPresence = 'offline';
 /** Why the agent is away, as the lobby told it (null when not away). */
 let awayReason: AwayReason | null = null;
 let offer: OfferView | null = null;
+const camera = new RingingCamera();
 
 mountLanguageSwitcher(byId('lang-switcher'), () => {
   document.title = pageTitle();
@@ -90,11 +91,13 @@ function connect(): void {
   });
   s.socket.on('agent:offer', (o) => {
     offer = o;
+    if (o.mode === 'video') camera.prepare();
     incoming.show(t('agent.offerTitle'), () => renderOffer(o), o.expiresAt);
   });
   s.socket.on('agent:offer-ended', ({ offerId }) => {
     if (offer?.offerId !== offerId) return;
     offer = null;
+    camera.release();
     incoming.hide();
     byId('presence-note').textContent = t('agent.offerEnded');
     announcer.say(t('agent.offerEnded'), true);
@@ -121,6 +124,7 @@ byId('decline-offer').addEventListener('click', () => {
   if (!offer || !signaling) return;
   const { offerId } = offer;
   offer = null;
+  camera.release();
   incoming.hide();
   signaling.request('agent:decline-offer', { offerId }).catch(showError);
 });
@@ -136,7 +140,7 @@ byId('accept-offer').addEventListener('click', () => {
     // that (the session is gone) must not take the agent away from the wrap-up form.
     let ended = false;
     try {
-      const stream = accepted.mode === 'video' ? await openCameraAndMic() : null;
+      const stream = accepted.mode === 'video' ? await camera.take() : null;
       const { token } = await s.request('agent:accept-offer', { offerId: accepted.offerId });
       showView('call');
       byId('call-language').textContent = t('agent.offerLanguage', {

@@ -36,7 +36,7 @@ export const Window = z.object({
 export type Window = z.infer<typeof Window>;
 
 export const ServerMessage = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('ready'), url: z.string(), agentCookie: z.string() }),
+  z.object({ type: z.literal('ready'), url: z.string() }),
   z.object({ type: z.literal('failed'), message: z.string() }),
   z.object({
     type: z.literal('reply'),

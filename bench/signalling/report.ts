@@ -19,7 +19,7 @@ export function formatReport(r: BenchResult, targetKb: number, lagLimitMs: numbe
     (perConn
       ? `${pad(kbEach(m.rss - baseline.rss, n), 11)}   ${pad(kbEach(m.heapUsed - baseline.heapUsed, n), 12)}`
       : `${pad('—', 11)}   ${pad('—', 12)}`);
-  lines.push(row('baseline (app, one agent)', baseline, false));
+  lines.push(row('baseline (app started)', baseline, false));
   lines.push(row('connected (socket only)', connected, true));
   lines.push(row('queued (socket + place in line)', queued, true));
   const perConn = (queued.rss - baseline.rss) / n / KB;
@@ -29,7 +29,7 @@ export function formatReport(r: BenchResult, targetKb: number, lagLimitMs: numbe
   );
   lines.push(
     `callers answered with a place in line: ${r.queuedWithPosition}/${n}; ` +
-      `"nobody can take you" fallbacks: ${r.fallbacks}`,
+      `"nobody can take you now" notices (no agent online; once each): ${r.fallbacks}`,
   );
   lines.push('');
   lines.push(

@@ -2,7 +2,6 @@
 // connection, then the line churned (the caller at the head leaves and calls again, so everyone
 // behind moves up one place) at rising rates until the server's event loop lags.
 import os from 'node:os';
-import { io } from 'socket.io-client';
 import type { Memory, Window } from './ipc';
 import type { Caller } from './crowd';
 import { RequestRefused, connectCrowd, inBatches } from './crowd';
@@ -50,7 +49,7 @@ export interface BenchResult {
   memory: MemoryFigures;
   /** Callers whose `lobby:request` answer carried a place in line. */
   queuedWithPosition: number;
-  /** "Nobody can take you" fallbacks received (expected 0: an agent is signed in). */
+  /** "Nobody can take you now" fallbacks received: no agent is online, so each caller hears it once. */
   fallbacks: number;
   steps: StepFigures[];
   /** After the last step, the places callers last heard are exactly 1..waiting. */
@@ -84,20 +83,7 @@ export async function runSignallingBench(options: BenchOptions): Promise<BenchRe
     lastUpdateAt = performance.now();
   };
   let callers: Caller[] = [];
-  const agent = io(`${server.url}/agent`, {
-    transports: ['websocket'],
-    forceNew: true,
-    reconnection: false,
-    extraHeaders: { cookie: server.agentCookie, origin: server.url },
-  });
   try {
-    // An agent signed in but on a break: the line has capacity and nobody is answered.
-    await new Promise<void>((resolve, reject) => {
-      agent.once('connect', () => resolve());
-      agent.once('connect_error', reject);
-    });
-    await agent.timeout(10_000).emitWithAck('agent:set-presence', { presence: 'away', reason: 'break' });
-
     const baseline = await server.measure();
     log(`connecting ${options.callers} callers from distinct 127.x.y.z addresses…`);
     callers = await connectCrowd(server.url, options.callers, onUpdate);
@@ -141,7 +127,6 @@ export async function runSignallingBench(options: BenchOptions): Promise<BenchRe
     };
   } finally {
     for (const c of callers) c.close();
-    agent.close();
     await server.stop();
   }
 }
@@ -189,7 +174,8 @@ async function churnStep(
   const start = performance.now();
   let started = 0;
   while (performance.now() - start < stepMs) {
-    const due = Math.floor(((performance.now() - start) / 1000) * rate);
+    // The first churn at once, then `rate` a second.
+    const due = Math.floor(((performance.now() - start) / 1000) * rate) + 1;
     for (; started < due; started++) {
       const p = churn().finally(() => inFlight.delete(p));
       inFlight.add(p);

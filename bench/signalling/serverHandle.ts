@@ -21,7 +21,6 @@ export class ServerHandle {
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
-    readonly agentCookie: string,
   ) {
     this.#exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
     child.on('message', (raw: unknown) => {
@@ -56,7 +55,7 @@ export class ServerHandle {
           }
         });
       });
-      return new ServerHandle(child, ready.url, ready.agentCookie);
+      return new ServerHandle(child, ready.url);
     } catch (err) {
       child.kill('SIGKILL');
       throw err;

@@ -7,7 +7,6 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createApp, type App } from '../../server/src/app';
-import { SESSION_COOKIE } from '../../server/src/auth/AuthSessions';
 import { loadConfig } from '../../server/src/config';
 import { createLogger } from '../../server/src/logger';
 import { ServerRequest, type Memory, type ServerMessage, type Window } from './ipc';
@@ -43,7 +42,7 @@ async function measure(app: App): Promise<Memory> {
   };
 }
 
-async function start(dir: string): Promise<{ app: App; agentCookie: string }> {
+async function start(dir: string): Promise<App> {
   // The product's defaults for every limit (connections per address, calls per minute): the bench's
   // callers come from distinct loopback addresses, as distinct real callers would.
   const config = loadConfig(
@@ -60,16 +59,7 @@ async function start(dir: string): Promise<{ app: App; agentCookie: string }> {
     path.join(dir, 'client'),
   );
   const app = await createApp(config, { log: createLogger(config.logLevel) });
-  // One kvk agent, signed in: the line has capacity (no "nobody can take you" fallback) while they are away.
-  const account = await app.store.accounts.create({
-    username: 'bench-agent',
-    displayName: 'Bench agent',
-    role: 'agent',
-    languages: ['kvk', 'ko'],
-    password: 'correct horse battery staple',
-  });
-  const agentCookie = `${SESSION_COOKIE}=${await app.auth.create({ accountId: account.id, role: 'agent' })}`;
-  return { app, agentCookie };
+  return app;
 }
 
 async function main(): Promise<void> {
@@ -95,9 +85,8 @@ async function main(): Promise<void> {
   });
 
   try {
-    const started = await start(dir);
-    app = started.app;
-    send({ type: 'ready', url: started.app.url, agentCookie: started.agentCookie });
+    app = await start(dir);
+    send({ type: 'ready', url: app.url });
   } catch (err) {
     send({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     await stop();

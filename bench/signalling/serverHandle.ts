@@ -33,7 +33,9 @@ export class ServerHandle {
 
   /** The server process, listening, with room for `sockets` connections. */
   static async start(sockets: number): Promise<ServerHandle> {
-    const argv = [process.execPath, '--import', 'tsx', '--expose-gc', SERVER_ENTRY];
+    // Extra node flags for the server alone, e.g. `--cpu-prof` to see where its time goes.
+    const flags = (process.env['SIGNALLING_BENCH_SERVER_FLAGS'] ?? '').split(' ').filter(Boolean);
+    const argv = [process.execPath, '--import', 'tsx', '--expose-gc', ...flags, SERVER_ENTRY];
     const child = spawn('sh', shellWithLimit(fdsNeeded(sockets), argv), {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -37,7 +37,7 @@ export function formatReport(r: BenchResult, targetKb: number, lagLimitMs: numbe
       'lag = event-loop delay beyond its 10 ms timer, in the server process:',
   );
   lines.push(
-    'target/s  churn/s  refused  updates/s  due/s     late    lag p50  lag p99  lag max  server CPU  client CPU  load1',
+    'target/s  churn/s  refused  updates/s  due/s     late    lag p50  lag p99  lag max  server CPU  client CPU  client lag p99  load1',
   );
   for (const s of r.steps) {
     lines.push(
@@ -53,10 +53,15 @@ export function formatReport(r: BenchResult, targetKb: number, lagLimitMs: numbe
         pad(s.server.lagMaxMs.toFixed(1), 7),
         pad(`${s.server.cpuPercent.toFixed(0)}%`, 10),
         pad(`${s.clientCpuPercent.toFixed(0)}%`, 10),
+        pad(s.clientLagP99Ms.toFixed(1), 14),
         pad(s.load1.toFixed(2), 6),
       ].join('  '),
     );
   }
+  lines.push(
+    'due/s: one update per caller moved; fewer arrive when a caller moves again before the last went out ' +
+      '(only the newest place is sent). late: of those due, the share that arrived after the step.',
+  );
   lines.push(
     `sustained: ${Math.round(r.sustainedUpdatesPerSecond)} position updates/s with lag p99 ≤ ${lagLimitMs} ms; ` +
       `positions heard consistent (1..n): ${r.positionsConsistent ? 'yes' : 'NO'}; ` +

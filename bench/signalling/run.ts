@@ -2,6 +2,7 @@
 // connection, then the line churned (the caller at the head leaves and calls again, so everyone
 // behind moves up one place) at rising rates until the server's event loop lags.
 import os from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Memory, Window } from './ipc';
 import type { Caller } from './crowd';
 import { RequestRefused, connectCrowd, inBatches } from './crowd';
@@ -40,6 +41,11 @@ export interface StepFigures {
   server: Window;
   /** This (client) process's CPU over the window, % of one core. */
   clientCpuPercent: number;
+  /**
+   * This (client) process's event-loop lag p99 over the window, ms: a control. When the machine is
+   * crowded, both processes wait for a core and both lag; a server-only lag is the server's own.
+   */
+  clientLagP99Ms: number;
   /** The host's 1-minute load average at the end of the window (other work on the machine shows here). */
   load1: number;
 }
@@ -168,6 +174,8 @@ async function churnStep(
     churns++;
   };
 
+  const clientDelay = monitorEventLoopDelay({ resolution: 10 });
+  clientDelay.enable();
   await server.windowStart();
   const before = counter.updates();
   const cpu = process.cpuUsage();
@@ -186,6 +194,7 @@ async function churnStep(
   const inWindow = counter.updates() - before;
   const clientCpu = process.cpuUsage(cpu);
   const window = await server.windowEnd();
+  clientDelay.disable();
   await Promise.all(inFlight);
   await quiet(counter.lastUpdateAt);
   const late = counter.updates() - before - inWindow;
@@ -199,6 +208,7 @@ async function churnStep(
     lateShare: expected === 0 ? 0 : late / expected,
     server: window,
     clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1000 / elapsedMs) * 100,
+    clientLagP99Ms: Math.max(0, clientDelay.percentile(99) / 1e6 - 10),
     load1: os.loadavg()[0] ?? 0,
   };
 }

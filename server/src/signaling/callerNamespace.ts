@@ -2,6 +2,7 @@ import { newId } from '../sessions/tokens';
 import type { SignalingContext } from './context';
 import { clientAddress } from '../auth/clientAddress';
 import { RelayError } from '../../../common/errors';
+import { PositionFanout } from './PositionFanout';
 import { Responder } from './respond';
 import { rooms } from './rooms';
 import { registerSessionHandlers } from './sessionHandlers';
@@ -19,8 +20,9 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
     await socket.join(rooms.caller(callerId));
   };
 
+  // One logger for every caller socket (a child per connection was ~0.3 KB each, times thousands waiting).
+  const slog = log.child({ ns: 'caller' });
   nsp.on('connection', (socket) => {
-    const slog = log.child({ ns: 'caller' });
     const responder = new Responder(socket, slog, ctx.onAck);
     const data = socket.data;
 
@@ -84,19 +86,24 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
     });
   });
 
-  calls.on('caller-position', (callerId, view) =>
+  const positions = new PositionFanout((callerId, view) =>
     nsp.to(rooms.caller(callerId)).emit('lobby:position', view),
   );
+  calls.on('caller-position', (callerId, view) => positions.push(callerId, view));
   calls.on('caller-fallback', (callerId, view) =>
     nsp.to(rooms.caller(callerId)).emit('lobby:fallback', view),
   );
-  calls.on('caller-requeued', (callerId, view) =>
-    nsp.to(rooms.caller(callerId)).emit('lobby:requeued', view),
-  );
+  calls.on('caller-requeued', (callerId, view) => {
+    // An older place still waiting to go out must not follow the view that says they are back first.
+    positions.forget(callerId);
+    nsp.to(rooms.caller(callerId)).emit('lobby:requeued', view);
+  });
   calls.on('caller-survey', (participantId, survey) =>
     nsp.to(rooms.participant(participantId)).emit('call:survey', survey),
   );
-  calls.on('caller-matched', (callerId, token) =>
-    nsp.to(rooms.caller(callerId)).emit('lobby:matched', { token }),
-  );
+  calls.on('caller-matched', (callerId, token) => {
+    // Answered: a place in line arriving after this would put the page back in the queue view.
+    positions.forget(callerId);
+    nsp.to(rooms.caller(callerId)).emit('lobby:matched', { token });
+  });
 }

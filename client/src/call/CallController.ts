@@ -19,6 +19,9 @@ import { ChatPanel } from './ChatPanel';
 import { exposeStats, outboundVideoStats } from './stats';
 import { Tiles } from './Tiles';
 
+/** How long an old media connection is kept at most while a restart's new one comes up. */
+const RETIRE_WITHIN_MS = 8000;
+
 /** How many times a media restart that failed is tried again, and after how long. */
 const RESTART_ATTEMPTS = 4;
 const RESTART_AGAIN_MS = 1000;
@@ -134,18 +137,43 @@ export class CallController {
   }
 
   #newMedia(): MediaClient {
-    this.#media = new MediaClient(this.signaling, {
+    const media: MediaClient = new MediaClient(this.signaling, {
       onTrack: (track) => this.#attach(track),
       onTrackEnded: (producerId) => this.#trackEnded(producerId),
-      onFailed: () => this.#mediaFailed(),
-      onConnected: () => this.#mediaConnected(),
+      // Only the current connection speaks for the call: one being retired may fail as its host goes.
+      onFailed: () => {
+        if (media === this.#media) this.#mediaFailed();
+      },
+      onConnected: () => {
+        if (media === this.#media) this.#mediaConnected();
+      },
     });
-    return this.#media;
+    this.#media = media;
+    return media;
+  }
+
+  /**
+   * The old connection goes once the tiles show the new one's tracks (or after RETIRE_WITHIN_MS):
+   * when the call moves off a host that is stopping, its router forwards until then, so nobody's
+   * picture stops while the new path is set up. A host that died shows nothing anyway.
+   */
+  async #retire(old: MediaClient | null): Promise<void> {
+    if (!old) return;
+    const tracks = new Set(old.consumers.map((c) => c.track));
+    const until = Date.now() + RETIRE_WITHIN_MS;
+    while (!this.#ended && Date.now() < until && this.#tiles.shows(tracks))
+      await new Promise((resolve) => window.setTimeout(resolve, 100));
+    this.#retiring.delete(old);
+    old.close();
   }
 
   async #startMedia(media: MediaClient, joined: Joined, stream: MediaStream | null): Promise<void> {
     // Exposed before the start: the e2e tests and the bench poll it for the first decoded frame.
-    exposeStats(media);
+    exposeStats(media, () =>
+      [...this.#retiring].flatMap((old) =>
+        old.consumers.filter((c) => this.#tiles.shows(new Set([c.track]))),
+      ),
+    );
     await media.start(joined, stream);
   }
 
@@ -176,14 +204,18 @@ export class CallController {
 
   /** Full restart: the media connection failed, so the server drops ours and we set it up again. */
   #restartAttempts = 0;
+  /** Old connections kept until the new one shows (#retire). */
+  readonly #retiring = new Set<MediaClient>();
 
   async #restartMedia(): Promise<void> {
     if (this.#restarting || this.#ended || !this.#joined) return;
     this.#restarting = true;
+    // Kept going until the new connection shows (#retire), closed at once if the restart fails.
+    let old: MediaClient | null = null;
     try {
-      const old = this.#media;
+      old = this.#media;
+      if (old) this.#retiring.add(old);
       const media = this.#newMedia();
-      old?.close();
       const { producers, routerRtpCapabilities, mediaId } = await withRetry(() =>
         this.signaling.request('media:restart', {}),
       );
@@ -199,6 +231,8 @@ export class CallController {
       }
       this.announcer.say(t('call.reconnected'), true);
       this.#restartAttempts = 0;
+      void this.#retire(old);
+      old = null;
     } catch (err) {
       console.error('media restart failed', err);
       // A restart cut short (the connection went, the centre changed its leader mid-way) is tried
@@ -207,6 +241,10 @@ export class CallController {
         setTimeout(() => void this.#restartMedia(), RESTART_AGAIN_MS);
       }
     } finally {
+      if (old) {
+        this.#retiring.delete(old);
+        old.close();
+      }
       this.#restarting = false;
     }
   }
@@ -356,6 +394,8 @@ export class CallController {
     if (!this.#media) return;
     const paused = !this.#media.isPaused(kind);
     await this.#media.setPaused(kind, paused);
+    // Muting mutes the connection being retired too: it may still be what the others hear.
+    for (const old of this.#retiring) void old.setPaused(kind, paused).catch(() => undefined);
     button.setAttribute('aria-pressed', String(paused));
     if (kind === 'audio') button.textContent = t(paused ? 'call.unmute' : 'call.mute');
     else button.textContent = t(paused ? 'call.cameraOn' : 'call.cameraOff');

@@ -2,6 +2,15 @@ import type { Role } from '../../../common/protocol';
 import { t } from '../i18n';
 import { h } from '../ui/dom';
 
+/** How long a new track may stay without media before it replaces the one playing anyway. */
+const SWAP_WAIT_MS = 5000;
+
+/** The element plays a live track now. */
+function playing(el: HTMLMediaElement): boolean {
+  const stream = el.srcObject as MediaStream | null;
+  return stream?.getTracks().some((tr) => tr.readyState === 'live') ?? false;
+}
+
 interface Tile {
   element: HTMLElement;
   video: HTMLVideoElement;
@@ -19,6 +28,8 @@ interface Tile {
 export class Tiles {
   readonly element = h('div', { class: 'tiles', id: 'remote-tiles' });
   readonly #tiles = new Map<string, Tile>();
+  /** The track each element is to show next, while it waits for media. */
+  readonly #pending = new WeakMap<HTMLMediaElement, MediaStreamTrack>();
   #pinned: string | null = null;
 
   ensure(participantId: string, role: Role): Tile {
@@ -56,8 +67,28 @@ export class Tiles {
   attach(participantId: string, role: Role, kind: 'audio' | 'video', track: MediaStreamTrack): void {
     const tile = this.ensure(participantId, role);
     const target = kind === 'video' ? tile.video : tile.audio;
-    target.srcObject = new MediaStream([track]);
-    void target.play().catch(() => undefined);
+    const show = () => {
+      if (this.#pending.get(target) !== track) return; // a newer track came meanwhile
+      this.#pending.delete(target);
+      target.srcObject = new MediaStream([track]);
+      void target.play().catch(() => undefined);
+    };
+    this.#pending.set(target, track);
+    // A media restart (the call moving to another host): the track playing goes on until the new
+    // one has media (a remote track unmutes when its first packets arrive), so the picture never
+    // blanks while the new connection is set up. Capped: a new track that stays muted shows anyway.
+    if (playing(target) && track.muted) {
+      const cap = window.setTimeout(show, SWAP_WAIT_MS);
+      track.addEventListener('unmute', () => (window.clearTimeout(cap), show()), { once: true });
+    } else show();
+  }
+
+  /** Whether any tile still shows one of these tracks (an old connection not yet replaced). */
+  shows(tracks: ReadonlySet<MediaStreamTrack>): boolean {
+    for (const tile of this.#tiles.values())
+      for (const el of [tile.video, tile.audio])
+        if ((el.srcObject as MediaStream | null)?.getTracks().some((tr) => tracks.has(tr))) return true;
+    return false;
   }
 
   /** A track ended; a tile whose participant has gone and shows nothing more is taken away. */

@@ -21,9 +21,13 @@ type Stat = Record<string, unknown>;
 const num = (s: Stat, k: string): number | null => (typeof s[k] === 'number' ? s[k] : null);
 
 /** What this page receives, from getStats: used by the quality indicator and by the e2e tests. */
-export async function inboundStats(media: MediaClient): Promise<InboundStat[]> {
+export function inboundStats(media: MediaClient): Promise<InboundStat[]> {
+  return consumerStats(media.consumers);
+}
+
+async function consumerStats(consumers: MediaClient['consumers']): Promise<InboundStat[]> {
   const out: InboundStat[] = [];
-  for (const consumer of media.consumers) {
+  for (const consumer of consumers) {
     const report = await consumer.getStats();
     for (const s of report.values() as IterableIterator<Stat>) {
       if (s['type'] !== 'inbound-rtp') continue;
@@ -100,9 +104,13 @@ declare global {
   }
 }
 
-export function exposeStats(media: MediaClient): void {
+/**
+ * `stillShown`: consumers of a connection being replaced whose tracks the tiles still show (a call
+ * moving hosts), so what the page receives is what is on screen.
+ */
+export function exposeStats(media: MediaClient, stillShown: () => MediaClient['consumers'] = () => []): void {
   window.relayStats = {
-    inbound: () => inboundStats(media),
+    inbound: async () => [...(await inboundStats(media)), ...(await consumerStats(stillShown()))],
     outboundVideo: () => outboundVideoStats(media),
     paths: () => mediaPaths(media),
   };

@@ -10,14 +10,14 @@ export interface HostWatchOptions {
   bus: Bus;
   scheduler: Scheduler;
   log: Logger;
-  /** How often each watched host is asked (default 1 s). */
+  /** How often each watched host is asked (default 0.5 s). */
   intervalMs?: number;
   /** How long one ping may take (default 1.5 s). */
   timeoutMs?: number;
-  /** Pings in a row finding nobody listening before a host counts as lost (default 2). */
+  /** Pings in a row finding nobody listening before a host counts as lost (default 3). */
   unreachable?: number;
   /**
-   * Pings in a row unanswered in time before a host counts as lost (default 5): a busy host is
+   * Pings in a row unanswered in time before a host counts as lost (default 6): a busy host is
    * slow, not gone, and moving its calls costs every browser a media restart.
    */
   unanswered?: number;
@@ -27,10 +27,11 @@ type OnLost = (hostNodeId: string) => void;
 
 /**
  * Tells the node controlling calls that a node hosting some of them is gone. A killed process's
- * Redis connections close with it, so a ping then finds nobody listening for that node: twice in
- * a row (about 2 s) and the host is lost (twice, not once: a node resubscribing after a Redis
- * restart is briefly not listening either). A frozen node (or one cut off one way) lets pings time
- * out: five in a row (about 8 s), as a host under load is slow, not gone.
+ * Redis connections close with it, so a ping then finds nobody listening for that node: three
+ * times in a row (about 1.5 s; every second of it is a second without video) and the host is lost
+ * (not once: a node resubscribing after a Redis restart is briefly not listening either). A frozen
+ * node (or one cut off one way) lets pings time out: six in a row (about 12 s), as a host under
+ * load is slow, not gone.
  */
 export class HostWatch {
   readonly #watchers = new Map<string, Set<OnLost>>();
@@ -43,10 +44,10 @@ export class HostWatch {
   readonly #maxUnanswered: number;
 
   constructor(private readonly options: HostWatchOptions) {
-    this.#intervalMs = options.intervalMs ?? 1000;
+    this.#intervalMs = options.intervalMs ?? 500;
     this.#timeoutMs = options.timeoutMs ?? 1500;
-    this.#maxUnreachable = options.unreachable ?? 2;
-    this.#maxUnanswered = options.unanswered ?? 5;
+    this.#maxUnreachable = options.unreachable ?? 3;
+    this.#maxUnanswered = options.unanswered ?? 6;
   }
 
   /** Calls `onLost` once if `hostNodeId` is lost while watched; returns the way to stop watching. */

@@ -50,13 +50,15 @@ let editors = 0;
 export class HoursEditor {
   readonly element: HTMLDivElement;
   readonly #prefix: string;
+  /** Tells this editor's ids from another's on the same page. */
+  readonly #editor = ++editors;
   readonly #zone: () => string;
   #rows: HoursRow[] = [];
   #nextKey = 1;
 
   /** `zone` is the volunteer's own time zone, read at each render. */
   constructor(prefix: string, zone: () => string) {
-    this.#prefix = `${prefix}-hours${++editors}`;
+    this.#prefix = prefix;
     this.#zone = zone;
     this.element = document.createElement('div');
     this.render();
@@ -143,7 +145,7 @@ export class HoursEditor {
   }
 
   #id(row: HoursRow, part: string): string {
-    return `${this.#prefix}-${row.key}-${part}`;
+    return `${this.#prefix}-${part}-${this.#editor}-${row.key}`;
   }
 
   #control(row: HoursRow | undefined, part: 'day' | 'start' | 'end') {
@@ -260,8 +262,8 @@ export class HoursEditor {
 
   #template(): TemplateResult {
     const full = this.#rows.length >= MAX_HOURS;
-    const hintId = `${this.#prefix}-hint`;
-    return html`<fieldset class="vp-group" aria-describedby=${hintId}>
+    const hintId = `${this.#prefix}-hours-hint-${this.#editor}`;
+    return html`<fieldset class="vp-group vp-hours" aria-describedby=${hintId}>
       <legend>${t('volunteer:hours.legend')}</legend>
       <p class="vp-hint" id=${hintId}>${t('volunteer:hours.hint')}</p>
       <p class="vp-hint" ?hidden=${this.#rows.length > 0}>${t('volunteer:hours.none')}</p>

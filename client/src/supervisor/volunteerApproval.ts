@@ -6,7 +6,7 @@ import { i18n, t, type TranslationKey } from '../i18n';
 import { slotText } from '../volunteer/HoursEditor';
 import type { Volunteer } from './contract';
 import { languageName } from './names';
-import { caption } from './tables';
+import { caption, scrollBox } from './tables';
 
 export interface VolunteersState {
   volunteers: Volunteer[] | null;
@@ -87,28 +87,34 @@ function table(
   emptyKey: TranslationKey,
   row: (v: Volunteer) => TemplateResult,
 ): TemplateResult {
-  return html`<table id="${id}-table" class="volunteers">
-    ${caption(t(`supervisor:volunteers.${id}Caption`))}
-    <thead>
-      <tr>
-        <th scope="col">${t('supervisor:volunteers.name')}</th>
-        <th scope="col">${t('supervisor:volunteers.contact')}</th>
-        <th scope="col">${t('supervisor:volunteers.languages')}</th>
-        <th scope="col">${t('supervisor:volunteers.hours')}</th>
-        <th scope="col">${third}</th>
-        <th scope="col">${t('supervisor:volunteers.action')}</th>
-      </tr>
-    </thead>
-    <tbody id="${id}-body">
-      ${
-        volunteers.length === 0
-          ? html`<tr class="empty">
-              <td colspan="6">${t(emptyKey)}</td>
-            </tr>`
-          : repeat(volunteers, (v) => v.id, row)
-      }
-    </tbody>
-  </table>`;
+  const title =
+    id === 'pending' ? t('supervisor:volunteers.pendingCaption') : t('supervisor:volunteers.othersCaption');
+  // Six columns (contact and hours among them) are wider than a phone: the table scrolls, the page does not.
+  return scrollBox(
+    title,
+    html`<table id="${id}-table" class="volunteers">
+      ${caption(title)}
+      <thead>
+        <tr>
+          <th scope="col">${t('supervisor:volunteers.name')}</th>
+          <th scope="col">${t('supervisor:volunteers.contact')}</th>
+          <th scope="col">${t('supervisor:volunteers.languages')}</th>
+          <th scope="col">${t('supervisor:volunteers.hours')}</th>
+          <th scope="col">${third}</th>
+          <th scope="col">${t('supervisor:volunteers.action')}</th>
+        </tr>
+      </thead>
+      <tbody id="${id}-body">
+        ${
+          volunteers.length === 0
+            ? html`<tr class="empty">
+                <td colspan="6">${t(emptyKey)}</td>
+              </tr>`
+            : repeat(volunteers, (v) => v.id, row)
+        }
+      </tbody>
+    </table>`,
+  );
 }
 
 export function volunteerApproval(state: VolunteersState, act: SetApproval): TemplateResult {

@@ -79,6 +79,14 @@ describe('volunteer registration and profile (real Chromium)', () => {
     await arrowSelect(page, 'vi');
     await page.keyboard.press('Tab');
     await arrowSelect(page, 'native');
+    // Weekly hours can be given now, before any approval: Monday 19:00–23:00, Korea time.
+    await tabTo(page, '#registration .vp-hours button.vp-add');
+    await page.keyboard.press('Enter');
+    expect(await activeId(page)).toMatch(/^vreg-day-/);
+    expect(await page.evaluate(() => (document.activeElement as HTMLSelectElement).value)).toBe('1');
+    await page.keyboard.press('Tab');
+    await page.locator('#registration input[id^="vreg-start"]').fill('19:00');
+    await page.locator('#registration input[id^="vreg-end"]').fill('23:00');
     await tabTo(page, '#registration button[type="submit"]');
     await page.keyboard.press('Enter');
 
@@ -110,6 +118,7 @@ describe('volunteer registration and profile (real Chromium)', () => {
         { tag: 'vi', level: 'native' },
       ],
       contact: 'lan@example.org',
+      weeklyHours: [{ day: 1, start: '19:00', end: '23:00' }],
     });
 
     // ── before approval, the right password is told so, in the page's language ──
@@ -131,21 +140,30 @@ describe('volunteer registration and profile (real Chromium)', () => {
     await editor.waitFor({ state: 'visible' });
     await expectNoAxeViolations(page, 'volunteer: profile loaded (ko)');
 
-    // ── add Monday 19:00–23:00 (Korea time), seen from Ho Chi Minh City ──
-    await page.selectOption('#profile select[id^="vprof-timezone"]', 'Asia/Ho_Chi_Minh');
-    await page.getByRole('button', { name: '시간대 추가' }).click();
-    const slot = page.locator('#profile .vp-rows li').filter({ has: page.locator('input[type="time"]') });
-    await expect.poll(() => slot.count()).toBe(1);
+    // ── the hours given at registration are there; seen from Ho Chi Minh City; a Tuesday is added ──
+    const slots = page.locator('#profile .vp-rows li').filter({ has: page.locator('input[type="time"]') });
+    await expect.poll(() => slots.count()).toBe(1);
+    const slot = slots.first();
     expect(await slot.locator('select').inputValue()).toBe('1'); // Monday
-    await slot.locator('input[id^="vprof-start"]').fill('19:00');
-    await slot.locator('input[id^="vprof-end"]').fill('23:00');
+    expect(await slot.locator('input[id^="vprof-start"]').inputValue()).toBe('19:00');
+    expect(await slot.locator('input[id^="vprof-end"]').inputValue()).toBe('23:00');
+    await page.selectOption('#profile select[id^="vprof-timezone"]', 'Asia/Ho_Chi_Minh');
     await expect.poll(() => slot.locator('.vp-converted').textContent()).toContain('17:00–21:00');
+    await page.getByRole('button', { name: '시간대 추가' }).click();
+    await expect.poll(() => slots.count()).toBe(2);
+    const tuesday = slots.nth(1);
+    expect(await tuesday.locator('select').inputValue()).toBe('2'); // the day after the last slot's
+    await tuesday.locator('input[id^="vprof-start"]').fill('09:00');
+    await tuesday.locator('input[id^="vprof-end"]').fill('12:00');
     await page.getByRole('button', { name: '프로필 저장' }).click();
     const status = page.locator('#profile [role="status"]');
     await expect.poll(() => status.textContent(), { timeout: 10_000 }).toContain('프로필을 저장했습니다');
     await expectNoAxeViolations(page, 'volunteer: profile saved (ko)');
     expect(await app.store.volunteers.getProfile(account!.id)).toMatchObject({
-      weeklyHours: [{ day: 1, start: '19:00', end: '23:00' }],
+      weeklyHours: [
+        { day: 1, start: '19:00', end: '23:00' },
+        { day: 2, start: '09:00', end: '12:00' },
+      ],
       timeZone: 'Asia/Ho_Chi_Minh',
     });
 
@@ -153,17 +171,17 @@ describe('volunteer registration and profile (real Chromium)', () => {
     await page.reload();
     await editor.waitFor({ state: 'visible' });
     const saved = page.locator('#profile .vp-rows li').filter({ has: page.locator('input[type="time"]') });
-    await expect.poll(() => saved.count()).toBe(1);
-    expect(await saved.locator('select').inputValue()).toBe('1');
-    expect(await saved.locator('input[id^="vprof-start"]').inputValue()).toBe('19:00');
-    expect(await saved.locator('input[id^="vprof-end"]').inputValue()).toBe('23:00');
+    await expect.poll(() => saved.count()).toBe(2);
+    expect(await saved.first().locator('select').inputValue()).toBe('1');
+    expect(await saved.first().locator('input[id^="vprof-start"]').inputValue()).toBe('19:00');
+    expect(await saved.first().locator('input[id^="vprof-end"]').inputValue()).toBe('23:00');
     expect(await page.locator('#profile select[id^="vprof-timezone"]').inputValue()).toBe('Asia/Ho_Chi_Minh');
     await expectNoAxeViolations(page, 'volunteer: profile after reload (ko)');
 
     // ── the same in English, and at 320 px ──
     await page.selectOption('#ui-language', 'en');
     await expect
-      .poll(() => saved.locator('.vp-converted').textContent())
+      .poll(() => saved.first().locator('.vp-converted').textContent())
       .toBe('Mon 19:00–23:00 in Seoul = Mon 17:00–21:00 in Ho Chi Minh');
     await expectNoAxeViolations(page, 'volunteer: profile (en)');
     await page.setViewportSize({ width: 320, height: 800 });

@@ -6,6 +6,8 @@ import { RingingCamera } from '../media/RingingCamera';
 import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
+import { render } from 'lit-html';
+import { type WrapUp, wrapUpForm, type WrapUpState } from '../agent/wrapUpForm';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
 import { clearError, IncomingPanel, setUpStaffSignIn, showError, signedOutByServer } from '../ui/staffPage';
 
@@ -29,9 +31,42 @@ let awayReason: AwayReason | null = null;
 let offer: OfferView | null = null;
 const camera = new RingingCamera();
 
+const wrapUp: WrapUpState = { busy: false };
+
+function sendWrapUp(choice: WrapUp): Promise<void> {
+  if (!signaling) return Promise.reject(new Error('not connected'));
+  wrapUp.busy = true;
+  renderWrapUp();
+  return signaling
+    .request('agent:wrap-up', choice)
+    .then(() => showAgentView('console'))
+    .catch((err: unknown) => {
+      showError(err);
+      throw err;
+    })
+    .finally(() => {
+      wrapUp.busy = false;
+      renderWrapUp();
+    });
+}
+
+function renderWrapUp(): void {
+  render(wrapUpForm(wrapUp, sendWrapUp), byId('wrapup-root'));
+}
+
+/**
+ * A page view, with sign-out only where it cannot cut a call short or leave a wrap-up owed (the
+ * header's button would end the call with the page).
+ */
+function showAgentView(name: 'console' | 'call' | 'wrapup'): void {
+  showView(name);
+  byId('sign-out').hidden = name !== 'console';
+}
+
 mountLanguageSwitcher(byId('lang-switcher'), () => {
   document.title = pageTitle();
   renderPresence();
+  renderWrapUp();
   if (offer) renderOffer(offer);
   incoming.refresh();
 });
@@ -83,7 +118,7 @@ function connect(): void {
     renderPresence();
     // Signed in again (another tab, a reload) while a wrap-up is owed: show its form.
     const inCall = !document.querySelector<HTMLElement>('[data-view="call"]')?.hidden;
-    if (p.presence === 'wrap-up' && !inCall) showView('wrapup');
+    if (p.presence === 'wrap-up' && !inCall) showAgentView('wrapup');
     if (p.reason === 'missed-offers') {
       byId('presence-note').textContent = t('agent.awayMissed');
       announcer.say(t('agent.awayMissed'), true);
@@ -142,7 +177,7 @@ byId('accept-offer').addEventListener('click', () => {
     try {
       const stream = accepted.mode === 'video' ? await camera.take() : null;
       const { token } = await s.request('agent:accept-offer', { offerId: accepted.offerId });
-      showView('call');
+      showAgentView('call');
       byId('call-language').textContent = t('agent.offerLanguage', {
         language: languageName(accepted.language),
       });
@@ -152,10 +187,10 @@ byId('accept-offer').addEventListener('click', () => {
         // A call the caller never came to (a no-show, or one the service cut first) leaves nothing
         // to wrap up: back to the console. The lobby's presence has the last word either way.
         if (presence === 'wrap-up' || (reason !== 'caller-no-show' && call.callerCame)) {
-          return showView('wrapup');
+          return showAgentView('wrapup');
         }
         if (reason === 'caller-no-show') byId('presence-note').textContent = t('call.endedBy.caller-no-show');
-        showView('console');
+        showAgentView('console');
       });
       mountInterpreterControls(call, s, accepted.language);
       await call.start(token, stream);
@@ -163,9 +198,9 @@ byId('accept-offer').addEventListener('click', () => {
       if (ended) return;
       // A caller who hangs up while this screen is still joining leaves the agent in wrap-up (the
       // lobby's word, told while the call view was up): the form is owed, not an error.
-      if (presence === 'wrap-up') return showView('wrapup');
+      if (presence === 'wrap-up') return showAgentView('wrapup');
       showError(err);
-      showView('console');
+      showAgentView('console');
     }
   })();
 });
@@ -204,25 +239,10 @@ function mountInterpreterControls(
   call.extraControls.replaceChildren(request, replace, remove);
 }
 
-byId<HTMLFormElement>('wrapup-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const note = byId<HTMLTextAreaElement>('wrapup-note').value.trim();
-  signaling
-    ?.request('agent:wrap-up', {
-      resolved: byId<HTMLInputElement>('wrapup-resolved').checked,
-      category: byId<HTMLSelectElement>('wrapup-category').value as 'other',
-      ...(note && { note }),
-    })
-    .then(() => {
-      byId<HTMLFormElement>('wrapup-form').reset();
-      showView('console');
-    })
-    .catch(showError);
-});
-
 showView('signin', false);
+renderWrapUp();
 await setUpStaffSignIn('agent', 'agent.notAgent', () => {
   connect();
-  showView('console');
+  showAgentView('console');
   renderPresence();
 });

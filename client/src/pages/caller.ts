@@ -7,16 +7,7 @@ import type {
   QueueView,
 } from '../../../common/protocol';
 import { CallController } from '../call/CallController';
-import {
-  formatDuration,
-  i18n,
-  initI18n,
-  languageName,
-  setTranslatedText,
-  t,
-  translateDom,
-  uiLanguageFor,
-} from '../i18n';
+import { initI18n, languageName, setTranslatedText, t, translateDom } from '../i18n';
 import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
 import { withRetry } from '../requestError';
@@ -40,6 +31,12 @@ let stopMeter: () => void = () => undefined;
 let lastQueue: QueueView | null = null;
 let lastFallback: FallbackView | null = null;
 let waiting = false;
+/** Kept with the place in line, so a reloaded page still says who it is looking for. */
+const REQUESTED_LANGUAGE_KEY = 'relay.requestedLanguage';
+/** The language this caller asked for (null when unknown, e.g. back for a callback in a new tab). */
+let requestedLanguage: string | null = sessionStorage.getItem(REQUESTED_LANGUAGE_KEY);
+/** The survey on screen, re-rendered in the new language when the caller switches. */
+let shownSurvey: string | null = null;
 
 function fillInterpreterLanguages(): void {
   const select = byId<HTMLSelectElement>('interpreter-language');
@@ -51,13 +48,43 @@ function fillInterpreterLanguages(): void {
   );
 }
 
+type Need = 'kvk' | 'ko' | 'interpreter';
+
+function chosenNeed(): Need {
+  const value = byId<HTMLFormElement>('call-form').querySelector<HTMLInputElement>(
+    'input[name="need"]:checked',
+  )?.value;
+  return value === 'ko' || value === 'interpreter' ? value : 'kvk';
+}
+
+/** What pressing Call will do, in words that follow the choice; the language list only when needed. */
+function renderNeed(): void {
+  const need = chosenNeed();
+  byId('interpreter-language-field').hidden = need !== 'interpreter';
+  const language = languageName(byId<HTMLSelectElement>('interpreter-language').value || 'vi');
+  const intro =
+    need === 'kvk'
+      ? t('caller.introFor.kvk')
+      : need === 'ko'
+        ? t('caller.introFor.ko')
+        : t('caller.introFor.interpreter', { language });
+  byId('setup-intro').textContent = `${intro} ${t('caller.checkDevices')}`;
+}
+for (const radio of document.querySelectorAll<HTMLInputElement>('#call-form input[name="need"]')) {
+  radio.addEventListener('change', renderNeed);
+}
+byId('interpreter-language').addEventListener('change', renderNeed);
+
 mountLanguageSwitcher(byId('lang-switcher'), () => {
   document.title = t('caller.title');
   fillInterpreterLanguages();
+  renderNeed();
   if (lastQueue) renderQueue(lastQueue, false);
   if (lastFallback) showFallback(lastFallback);
+  if (shownSurvey) renderSurvey();
 });
 fillInterpreterLanguages();
+renderNeed();
 
 function showError(err: unknown): void {
   const box = byId('error');
@@ -93,17 +120,34 @@ async function preparePreview(): Promise<void> {
 byId('camera-select').addEventListener('change', () => void preparePreview());
 byId('mic-select').addEventListener('change', () => void preparePreview());
 
-/** Shows place and estimate; announces only when the place changes (never on a timer). */
+/** Who is missing when nobody can be estimated: an interpreter, a signer, or an agent. */
+function noEstimateText(): string {
+  if (requestedLanguage === 'kvk') return t('caller.noSignerOnline');
+  if (requestedLanguage && requestedLanguage !== 'ko') {
+    return t('caller.noInterpreterOnline', { language: languageName(requestedLanguage) });
+  }
+  return t('caller.estimateUnknown');
+}
+
+/** "Less than a minute" and "about N minutes" are separate sentences, so each language words them naturally. */
+function estimateText(estimatedWaitMs: number | null): string {
+  if (estimatedWaitMs === null) return noEstimateText();
+  const minutes = Math.round(estimatedWaitMs / 60_000);
+  return minutes < 1 ? t('caller.estimateUnderMinute') : t('caller.estimateMinutes', { count: minutes });
+}
+
+/**
+ * Shows place and estimate; announces only when the place changes (never on a timer). A zero
+ * estimate means an agent is being offered the call (or is about to be): no "nobody can help" then.
+ */
 function renderQueue(view: QueueView, announce: boolean): void {
   const changed = lastQueue?.position !== view.position;
   lastQueue = view;
   const position = t('caller.position', { count: view.position });
-  const estimate =
-    view.estimatedWaitMs === null
-      ? t('caller.estimateUnknown')
-      : t('caller.estimate', { duration: formatDuration(view.estimatedWaitMs) });
+  const estimate = estimateText(view.estimatedWaitMs);
   byId('queue-position').textContent = position;
   byId('queue-estimate').textContent = estimate;
+  byId('fallback').hidden = lastFallback === null || view.estimatedWaitMs === 0;
   if (announce && changed) announcer.say(`${position}. ${estimate}`);
 }
 
@@ -129,13 +173,25 @@ function stopWaiting(): void {
   localStorage.removeItem(RESUME_KEY);
 }
 
+/** Names who is missing: the interpreter for a language, a signer, or anyone (spoken Korean). */
+function fallbackReason(view: FallbackView): string {
+  if (view.reason === 'long-wait') return t('caller.fallback.reason.long-wait');
+  if (requestedLanguage === 'kvk') return t('caller.fallback.noSigner');
+  if (requestedLanguage && requestedLanguage !== 'ko') {
+    return t('caller.fallback.noInterpreter', { language: languageName(requestedLanguage) });
+  }
+  return t('caller.fallback.reason.no-capacity');
+}
+
 function showFallback(view: FallbackView): void {
   lastFallback = view;
   const box = byId('fallback');
   for (const button of box.querySelectorAll<HTMLButtonElement>('button[data-choice]')) {
     button.hidden = !view.options.includes(button.dataset['choice'] as FallbackChoice);
   }
-  byId('fallback-reason').textContent = t(`caller.fallback.reason.${view.reason}`);
+  byId('fallback-reason').textContent = fallbackReason(view);
+  // An agent is being offered the call right now: the other ways wait until that offer fails.
+  if (lastQueue?.estimatedWaitMs === 0) return;
   const wasHidden = box.hidden;
   box.hidden = false;
   if (wasHidden) {
@@ -171,6 +227,8 @@ byId<HTMLFormElement>('call-form').addEventListener('submit', (event) => {
   const form = new FormData(event.currentTarget as HTMLFormElement);
   const need = String(form.get('need'));
   const language = need === 'interpreter' ? String(form.get('interpreterLanguage')) : need;
+  requestedLanguage = language;
+  sessionStorage.setItem(REQUESTED_LANGUAGE_KEY, language);
   signaling
     .request('lobby:request', { language, mode: 'video' })
     .then(({ resumeKey, ...view }) => startWaiting(view, resumeKey))
@@ -219,27 +277,53 @@ function onCallEnded(reason: EndReason): void {
 }
 
 /**
- * The satisfaction question comes in the language the caller asked for (when the UI has it), so a
- * Vietnamese caller who used the Korean screen is still asked in Vietnamese.
+ * The satisfaction question is asked in the caller's own UI language (the one they read the page
+ * in), not in the language spoken in the call, and follows a switch of the UI language.
  */
-function showSurvey(surveyKey: string, callLanguage: string): void {
-  const lng = uiLanguageFor(callLanguage) ?? i18n.language;
-  const tt = i18n.getFixedT(lng);
-  const form = byId<HTMLFormElement>('survey-form');
-  form.lang = lng;
-  byId('survey-thanks').lang = lng;
-  byId('survey-question').textContent = tt('caller.survey.question');
-  byId('survey-send').textContent = tt('caller.survey.send');
-  byId('survey-options').replaceChildren(
-    ...([5, 4, 3, 2, 1] as const).map((n) =>
+function surveyOption(n: number): string {
+  switch (n) {
+    case 5:
+      return t('caller.survey.options.5');
+    case 4:
+      return t('caller.survey.options.4');
+    case 3:
+      return t('caller.survey.options.3');
+    case 2:
+      return t('caller.survey.options.2');
+    default:
+      return t('caller.survey.options.1');
+  }
+}
+
+function renderSurvey(): void {
+  byId('survey-question').textContent = t('caller.survey.question');
+  byId('survey-send').textContent = t('caller.survey.send');
+  const options = byId('survey-options');
+  const checked = options.querySelector<HTMLInputElement>('input:checked')?.value;
+  options.replaceChildren(
+    ...[5, 4, 3, 2, 1].map((n) =>
       h(
         'label',
         { class: 'choice' },
-        h('input', { type: 'radio', name: 'rating', value: String(n), required: true }),
-        ` ${tt(`caller.survey.options.${n}`)}`,
+        h('input', {
+          type: 'radio',
+          name: 'rating',
+          value: String(n),
+          required: true,
+          ...(checked === String(n) && { checked: true }),
+        }),
+        ` ${surveyOption(n)}`,
       ),
     ),
   );
+  const thanks = byId('survey-thanks');
+  if (!thanks.hidden) thanks.textContent = t('caller.survey.thanks');
+}
+
+function showSurvey(surveyKey: string): void {
+  shownSurvey = surveyKey;
+  const form = byId<HTMLFormElement>('survey-form');
+  renderSurvey();
   form.hidden = false;
   form.onsubmit = (event) => {
     event.preventDefault();
@@ -249,7 +333,7 @@ function showSurvey(surveyKey: string, callLanguage: string): void {
       .then(() => {
         form.hidden = true;
         const thanks = byId('survey-thanks');
-        thanks.textContent = tt('caller.survey.thanks');
+        thanks.textContent = t('caller.survey.thanks');
         thanks.hidden = false;
         announcer.say(thanks.textContent, true);
       })
@@ -280,7 +364,7 @@ signaling.socket.on('lobby:requeued', (view) => {
   startWaiting(view, heldKey ?? undefined);
   announcer.say(t('caller.requeued'), true);
 });
-signaling.socket.on('call:survey', ({ surveyKey, language }) => showSurvey(surveyKey, language));
+signaling.socket.on('call:survey', ({ surveyKey }) => showSurvey(surveyKey));
 // socket.io reconnects by itself after a blip; the caller then takes their place back.
 signaling.socket.io.on('reconnect', () => {
   if (waiting) void resume();

@@ -115,15 +115,19 @@ byId('accept-invitation').addEventListener('click', () => {
         invitationId: accepted.invitationId,
       });
       showView('call');
+      // Signing out would end the call with the page: not offered until it is over.
+      byId('sign-out').hidden = true;
       byId('call-language').textContent = renderInvitation(accepted);
       await new CallController(s, byId('call-root'), announcer, (reason) => {
         stop();
         byId('presence-note').textContent = t(`call.endedBy.${reason}`);
+        byId('sign-out').hidden = false;
         showView('dashboard');
       }).start(token, stream);
     } catch (err) {
       stop();
       showError(err);
+      byId('sign-out').hidden = false;
       showView('dashboard');
     }
   })();

@@ -3,9 +3,10 @@
 import { html, type TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import { i18n, t, type TranslationKey } from '../i18n';
+import { slotText } from '../volunteer/HoursEditor';
 import type { Volunteer } from './contract';
 import { languageName } from './names';
-import { caption } from './tables';
+import { caption, scrollBox } from './tables';
 
 export interface VolunteersState {
   volunteers: Volunteer[] | null;
@@ -18,11 +19,50 @@ export type SetApproval = (v: Volunteer, approved: boolean) => void;
 
 export const isPending = (v: Volunteer) => !v.approved && !v.disabled;
 
+type Level = NonNullable<Volunteer['profile']>['languages'][number]['level'];
+
+function levelName(level: Level): string {
+  switch (level) {
+    case 'native':
+      return t('supervisor:volunteers.levels.native');
+    case 'fluent':
+      return t('supervisor:volunteers.levels.fluent');
+    case 'conversational':
+      return t('supervisor:volunteers.levels.conversational');
+  }
+}
+
+const list = (items: string[]) =>
+  new Intl.ListFormat(i18n.language, { style: 'long', type: 'conjunction' }).format(items);
+
+/** "Vietnamese (native) and Korean (fluent)": levels from the profile, else the account's tags alone. */
 function languagesOf(v: Volunteer): string {
-  return new Intl.ListFormat(i18n.language, { style: 'long', type: 'conjunction' }).format(
-    v.languages.map(languageName),
+  if (!v.profile) return list(v.languages.map(languageName));
+  return list(
+    v.profile.languages.map(
+      ({ tag, level }) =>
+        // A level in brackets reads the same way in every UI language we have.
+        `${languageName(tag)} (${levelName(level)})`,
+    ),
   );
 }
+
+/** Each slot on its own line, in Korea time (as the lobby reads them). */
+function hoursOf(v: Volunteer): TemplateResult | string {
+  const hours = v.profile?.weeklyHours ?? [];
+  if (hours.length === 0) return t('supervisor:volunteers.notGiven');
+  return html`<ul class="plain">
+    ${hours.map((s) => html`<li>${slotText(s.day, s.start, s.day, s.end)}</li>`)}
+  </ul>`;
+}
+
+const contactOf = (v: Volunteer) => v.profile?.contact ?? t('supervisor:volunteers.notGiven');
+
+/** The cells every row has after the name: contact, languages with levels, weekly hours. */
+const detailCells = (v: Volunteer) =>
+  html`<td class="contact">${contactOf(v)}</td>
+    <td>${languagesOf(v)}</td>
+    <td class="hours">${hoursOf(v)}</td>`;
 
 function actionButton(v: Volunteer, approve: boolean, busy: boolean, act: SetApproval): TemplateResult {
   // The visible word starts the accessible name (WCAG 2.5.3), the name tells rows apart.
@@ -47,26 +87,34 @@ function table(
   emptyKey: TranslationKey,
   row: (v: Volunteer) => TemplateResult,
 ): TemplateResult {
-  return html`<table id="${id}-table" class="volunteers">
-    ${caption(t(`supervisor:volunteers.${id}Caption`))}
-    <thead>
-      <tr>
-        <th scope="col">${t('supervisor:volunteers.name')}</th>
-        <th scope="col">${t('supervisor:volunteers.languages')}</th>
-        <th scope="col">${third}</th>
-        <th scope="col">${t('supervisor:volunteers.action')}</th>
-      </tr>
-    </thead>
-    <tbody id="${id}-body">
-      ${
-        volunteers.length === 0
-          ? html`<tr class="empty">
-              <td colspan="4">${t(emptyKey)}</td>
-            </tr>`
-          : repeat(volunteers, (v) => v.id, row)
-      }
-    </tbody>
-  </table>`;
+  const title =
+    id === 'pending' ? t('supervisor:volunteers.pendingCaption') : t('supervisor:volunteers.othersCaption');
+  // Six columns (contact and hours among them) are wider than a phone: the table scrolls, the page does not.
+  return scrollBox(
+    title,
+    html`<table id="${id}-table" class="volunteers">
+      ${caption(title)}
+      <thead>
+        <tr>
+          <th scope="col">${t('supervisor:volunteers.name')}</th>
+          <th scope="col">${t('supervisor:volunteers.contact')}</th>
+          <th scope="col">${t('supervisor:volunteers.languages')}</th>
+          <th scope="col">${t('supervisor:volunteers.hours')}</th>
+          <th scope="col">${third}</th>
+          <th scope="col">${t('supervisor:volunteers.action')}</th>
+        </tr>
+      </thead>
+      <tbody id="${id}-body">
+        ${
+          volunteers.length === 0
+            ? html`<tr class="empty">
+                <td colspan="6">${t(emptyKey)}</td>
+              </tr>`
+            : repeat(volunteers, (v) => v.id, row)
+        }
+      </tbody>
+    </table>`,
+  );
 }
 
 export function volunteerApproval(state: VolunteersState, act: SetApproval): TemplateResult {
@@ -86,8 +134,7 @@ export function volunteerApproval(state: VolunteersState, act: SetApproval): Tem
       'supervisor:volunteers.noPending',
       (v) =>
         html`<tr>
-          ${nameCell(v)}
-          <td>${languagesOf(v)}</td>
+          ${nameCell(v)} ${detailCells(v)}
           <td>${date.format(v.createdAt)}</td>
           <td>${actionButton(v, true, state.busy === v.id, act)}</td>
         </tr>`,
@@ -99,8 +146,7 @@ export function volunteerApproval(state: VolunteersState, act: SetApproval): Tem
       'supervisor:volunteers.noOthers',
       (v) =>
         html`<tr>
-          ${nameCell(v)}
-          <td>${languagesOf(v)}</td>
+          ${nameCell(v)} ${detailCells(v)}
           <td>${t(`supervisor:volunteers.state.${v.disabled ? 'disabled' : 'approved'}`)}</td>
           <td>
             ${

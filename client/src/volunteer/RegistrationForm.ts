@@ -1,6 +1,7 @@
 /**
- * A volunteer interpreter registers: name, username, password (twice), an optional contact and their
- * languages with a level each. The account waits for a supervisor's approval (`POST /api/volunteers`).
+ * A volunteer interpreter registers: name, username, password (twice), an optional contact, their
+ * languages with a level each and, if they like, their weekly hours (so a supervisor sees when they
+ * can help before approving). The account waits for a supervisor's approval (`POST /api/volunteers`).
  */
 import { api } from '../api';
 import { t } from '../i18n';
@@ -18,6 +19,7 @@ import {
   uid,
 } from './fields';
 import { browserTimeZone } from './hours';
+import { HoursEditor } from './HoursEditor';
 
 const USERNAME = /^[a-z0-9._-]{3,32}$/;
 const MIN_PASSWORD = 12;
@@ -47,6 +49,8 @@ export function mountRegistrationForm(container: HTMLElement, onRegistered: () =
   const contact = input('contact', { maxlength: String(MAX_CONTACT) });
   const languages = new LanguageRows('vreg');
   languages.set([]);
+  // Converted for the zone this browser is in, which is also the one sent (editable later in the profile).
+  const hours = new HoursEditor('vreg', browserTimeZone);
 
   const submit = texts.text(h('button', { type: 'submit', class: 'primary' }), () =>
     t('volunteer:register.submit'),
@@ -81,6 +85,7 @@ export function mountRegistrationForm(container: HTMLElement, onRegistered: () =
       () => t('volunteer:register.contactHint'),
     ),
     languages.element,
+    hours.element,
     submit,
   );
   // Announced when it appears; focus moves to it so keyboard users are not left on a removed button.
@@ -100,6 +105,7 @@ export function mountRegistrationForm(container: HTMLElement, onRegistered: () =
         host: control.parentElement ?? form,
       };
     }
+    if (name.startsWith('weeklyHours')) return hours.target(name);
     return name.startsWith('languages') ? languages.target(name) : null;
   };
 
@@ -119,7 +125,7 @@ export function mountRegistrationForm(container: HTMLElement, onRegistered: () =
     }
     if (contact.value.trim().length > MAX_CONTACT)
       issues.push({ field: 'contact', message: t('volunteer:errors.contact') });
-    return [...issues, ...languages.validate()];
+    return [...issues, ...languages.validate(), ...hours.validate()];
   }
 
   function serverIssues(err: unknown): FieldIssue[] {
@@ -155,6 +161,7 @@ export function mountRegistrationForm(container: HTMLElement, onRegistered: () =
     if (issues.length) return errors.show(issues, resolve, heading());
     errors.clear();
     const contactText = contact.value.trim();
+    const weeklyHours = hours.values();
     const body = {
       username: username.value.trim().toLowerCase(),
       displayName: displayName.value.trim(),
@@ -162,6 +169,7 @@ export function mountRegistrationForm(container: HTMLElement, onRegistered: () =
       languages: languages.values().map((l) => ({ tag: l.tag, level: l.level as LanguageLevel })),
       timeZone: browserTimeZone(),
       ...(contactText && { contact: contactText }),
+      ...(weeklyHours.length > 0 && { weeklyHours }),
     };
     submit.disabled = true;
     submit.setAttribute('aria-busy', 'true');
@@ -182,5 +190,6 @@ export function mountRegistrationForm(container: HTMLElement, onRegistered: () =
   onLanguageChange(container, () => {
     texts.refresh();
     languages.refresh();
+    hours.render();
   });
 }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RelayError } from '../../../common/errors';
 import type { LobbySnapshot } from '../lobby';
 import type { Logger } from '../logger';
-import { type Account, NotFoundError, type Store } from '../store';
+import { type Account, NotFoundError, type Store, type VolunteerProfile } from '../store';
 import { accountOf, type RequireAccount } from './requireAccount';
 
 /**
@@ -31,11 +31,34 @@ export interface VolunteerView {
   approved: boolean;
   disabled: boolean;
   createdAt: number;
+  /**
+   * What the volunteer gave at registration or in their profile, so a supervisor can judge and reach
+   * them before approving: null for an account made with the CLI that has no profile yet.
+   */
+  profile: VolunteerProfileSummary | null;
+}
+
+/** Personal data (the contact): only the volunteer and supervisors see it. */
+export interface VolunteerProfileSummary {
+  languages: { tag: string; level: VolunteerProfile['languages'][number]['level'] }[];
+  weeklyHours: { day: number; start: string; end: string }[];
+  timeZone: string;
+  contact: string | null;
 }
 
 const ApprovalBody = z.object({ approved: z.boolean() }).strict();
 
-function volunteerView(a: Account): VolunteerView {
+function profileSummary(p: VolunteerProfile | null): VolunteerProfileSummary | null {
+  if (!p) return null;
+  return {
+    languages: p.languages.map(({ tag, level }) => ({ tag, level })),
+    weeklyHours: p.weeklyHours.map(({ day, start, end }) => ({ day, start, end })),
+    timeZone: p.timeZone,
+    contact: p.contact,
+  };
+}
+
+function volunteerView(a: Account, profile: VolunteerProfile | null): VolunteerView {
   return {
     id: a.id,
     username: a.username,
@@ -44,6 +67,7 @@ function volunteerView(a: Account): VolunteerView {
     approved: a.approved,
     disabled: a.disabled,
     createdAt: a.createdAt,
+    profile: profileSummary(profile),
   };
 }
 
@@ -68,9 +92,11 @@ export function createSupervisorRouter(deps: SupervisorDeps): Router {
   });
 
   router.get('/volunteers', async (_req, res) => {
-    const volunteers = await deps.store.accounts.list('volunteer');
+    const volunteers = (await deps.store.accounts.list('volunteer')).sort(byUrgency);
+    // One read per volunteer: a centre has tens of them, not thousands.
+    const profiles = await Promise.all(volunteers.map((v) => deps.store.volunteers.getProfile(v.id)));
     res.set('cache-control', 'no-store');
-    res.json({ volunteers: volunteers.sort(byUrgency).map(volunteerView) });
+    res.json({ volunteers: volunteers.map((v, i) => volunteerView(v, profiles[i] ?? null)) });
   });
 
   router.post('/volunteers/:id/approval', async (req: Request<{ id: string }>, res: Response) => {
@@ -92,7 +118,8 @@ export function createSupervisorRouter(deps: SupervisorDeps): Router {
       { supervisorId: accountOf(res).id, volunteerId: target.id, approved: body.data.approved },
       'volunteer approval changed',
     );
-    res.json({ volunteer: volunteerView({ ...target, approved: body.data.approved }) });
+    const profile = await deps.store.volunteers.getProfile(target.id);
+    res.json({ volunteer: volunteerView({ ...target, approved: body.data.approved }, profile) });
   });
 
   /** Only volunteers are approved here: an agent's or supervisor's id is "no such volunteer". */

@@ -300,4 +300,6 @@ export const VolunteerRegistrationInput = z.object({
   languages: VolunteerLanguages,
   contact: Contact.optional(),
   timeZone: TimeZone.optional(),
+  /** Hours can be given before approval, so a supervisor sees when the volunteer can help. */
+  weeklyHours: WeeklyHoursList.optional(),
 });

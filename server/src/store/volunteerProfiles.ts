@@ -60,6 +60,8 @@ export interface VolunteerRegistration {
   contact?: string | null;
   /** Defaults to Asia/Seoul. */
   timeZone?: string;
+  /** Defaults to none; a volunteer may add them later in their profile. */
+  weeklyHours?: readonly WeeklyHours[];
 }
 
 export interface VolunteerProfileRepository {
@@ -166,7 +168,7 @@ export function createVolunteerProfileRepository(
             toRow({
               accountId: account.id,
               languages: valid.languages,
-              weeklyHours: [],
+              weeklyHours: valid.weeklyHours ?? [],
               timeZone: valid.timeZone ?? DEFAULT_VOLUNTEER_TIME_ZONE,
               contact: valid.contact ?? null,
               updatedAt: now(),

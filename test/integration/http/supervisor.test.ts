@@ -163,8 +163,40 @@ describe('supervisor API: volunteer approval', () => {
       approved: false,
       disabled: false,
       createdAt: expect.any(Number),
+      // Made without a profile (as the CLI does): nothing more to show.
+      profile: null,
     });
     expect(JSON.stringify(volunteers)).not.toMatch(/password|hash|scrypt/i);
+  });
+
+  it('shows a registered volunteer’s contact, levels, hours and time zone, so they can be judged before approval', async () => {
+    const registered = await app.store.volunteers.register({
+      username: 'registered.lan',
+      displayName: 'Lan',
+      password: TEST_PASSWORD,
+      languages: [
+        { tag: 'vi', level: 'native' },
+        { tag: 'ko', level: 'fluent' },
+      ],
+      contact: 'lan@example.org',
+      timeZone: 'Asia/Ho_Chi_Minh',
+      weeklyHours: [{ day: 6, start: '10:00', end: '14:00' }],
+    });
+    try {
+      const res = await get('/api/supervisor/volunteers', supervisor);
+      const { volunteers } = (await res.json()) as { volunteers: Array<Record<string, unknown>> };
+      expect(volunteers.find((v) => v['id'] === registered.id)?.['profile']).toEqual({
+        languages: [
+          { tag: 'vi', level: 'native' },
+          { tag: 'ko', level: 'fluent' },
+        ],
+        weeklyHours: [{ day: 6, start: '10:00', end: '14:00' }],
+        timeZone: 'Asia/Ho_Chi_Minh',
+        contact: 'lan@example.org',
+      });
+    } finally {
+      await app.store.accounts.disable(registered.id);
+    }
   });
 
   it('approving lets the volunteer sign in; revoking shuts them out again', async () => {

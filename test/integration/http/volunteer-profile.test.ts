@@ -121,6 +121,42 @@ describe('POST /api/volunteers (registration)', () => {
     });
   });
 
+  it('saves weekly hours given at registration (sorted), before any approval', async () => {
+    const res = await register({
+      ...registration('hours.at.start'),
+      weeklyHours: [
+        { day: 3, start: '19:00', end: '22:00' },
+        { day: 1, start: '09:00', end: '12:00' },
+      ],
+    });
+    expect(res.status).toBe(201);
+    const { account } = (await res.json()) as { account: { id: string } };
+    const profile = await app.store.volunteers.getProfile(account.id);
+    expect(profile?.weeklyHours).toEqual([
+      { day: 1, start: '09:00', end: '12:00' },
+      { day: 3, start: '19:00', end: '22:00' },
+    ]);
+  });
+
+  it('400 naming the slot of bad or overlapping hours at registration; nothing is created', async () => {
+    const before = (await app.store.accounts.list()).length;
+    const res = await register({
+      ...registration('bad.hours'),
+      weeklyHours: [
+        { day: 1, start: '10:00', end: '09:00' },
+        { day: 2, start: '09:00', end: '12:00' },
+        { day: 2, start: '11:00', end: '13:00' },
+      ],
+    });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as ErrorBody;
+    expect(body.error.code).toBe('invalid-payload');
+    const fields = body.error.issues?.map((i) => i.field) ?? [];
+    expect(fields.some((f) => f.startsWith('weeklyHours.0'))).toBe(true);
+    expect(fields).toContain('weeklyHours.2');
+    expect(await app.store.accounts.list()).toHaveLength(before);
+  });
+
   it('409 taken for a duplicate username, whatever its case', async () => {
     expect((await register(registration('duplicate'))).status).toBe(201);
     const res = await register({ ...registration('DUPLICATE') });

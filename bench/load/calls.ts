@@ -15,6 +15,14 @@ import { connectSocket, mediaSignaling, type LoadSocket } from './socket';
 export interface LoadCall {
   participants: LoadParticipant[];
   sockets: LoadSocket[];
+  /** Ends the call the way the product expects before the sockets go (none on the bare server). */
+  hangup?: () => Promise<void>;
+}
+
+/** A wait that may be abandoned when an earlier step fails: its rejection is then not unhandled. */
+function awaited<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }
 
 /** What each participant of a call does besides taking part (one misbehaving client per run). */
@@ -49,11 +57,11 @@ export async function productCall(
   try {
     await volunteer.request('volunteer:set-presence', { presence: 'available' });
     await caller.request('lobby:request', { language: 'vi', mode: 'video' });
-    const offered = agent.next<OfferView>('agent:offer');
+    const offered = awaited(agent.next<OfferView>('agent:offer'));
     await agent.request('agent:set-presence', { presence: 'available' });
     const offer = await offered;
-    const invited = volunteer.next<InvitationView>('volunteer:invitation');
-    const matched = caller.next<{ token: string }>('lobby:matched');
+    const invited = awaited(volunteer.next<InvitationView>('volunteer:invitation'));
+    const matched = awaited(caller.next<{ token: string }>('lobby:matched'));
     const { token } = await agent.request<{ token: string }>('agent:accept-offer', {
       offerId: offer.offerId,
     });
@@ -77,7 +85,10 @@ export async function productCall(
         }),
     );
     await Promise.all(participants.map((p, i) => p.start(joins[i]![1].producers)));
-    return { participants, sockets };
+    // The agent ends it: a socket that just went away would count as a network blip instead, and
+    // the caller would be put back at the head of the line for the next agent.
+    const hangup = () => agent.request('session:hangup').then(() => undefined);
+    return { participants, sockets, hangup };
   } catch (error) {
     for (const s of sockets) s.close();
     throw error;
@@ -118,6 +129,7 @@ export async function bareCall(
 }
 
 export async function endCall(call: LoadCall): Promise<void> {
+  await call.hangup?.().catch(() => undefined);
   for (const s of call.sockets) s.close();
   await Promise.all(call.participants.map((p) => p.close()));
 }

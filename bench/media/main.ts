@@ -14,6 +14,7 @@ const { values } = parseArgs({
     'video-kbps': { type: 'string', default: '1500' },
     bad: { type: 'string', default: BAD_MODES.join(',') },
     'bad-k': { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '2' },
   },
 });
 
@@ -47,6 +48,7 @@ const result = await runMediaBench({
   videoKbps: positive('video-kbps', values['video-kbps']),
   bad,
   badK: positive('bad-k', values['bad-k']),
+  rounds: positive('rounds', values.rounds),
   log: (line) => console.error(line),
 });
 console.log(report(result));

@@ -54,3 +54,14 @@ export function cpuPercent(from: ServerSample, to: ServerSample, which: 'node' |
   const seconds = (to.at - from.at) / 1000;
   return (((to[which].cpuTicks - from[which].cpuTicks) / CLOCK_TICKS_PER_S) * 100) / seconds;
 }
+
+/** Datagrams the kernel dropped, machine-wide, because a UDP socket's receive buffer was full. */
+export function udpReceiveBufferDrops(): number {
+  const lines = fs
+    .readFileSync('/proc/net/snmp', 'utf8')
+    .split('\n')
+    .filter((l) => l.startsWith('Udp:'));
+  const [names, values] = lines.map((l) => l.split(/\s+/));
+  const i = names?.indexOf('RcvbufErrors') ?? -1;
+  return i < 0 ? NaN : Number(values?.[i]);
+}

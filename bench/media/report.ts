@@ -26,6 +26,8 @@ function targetCells(f: TargetFigures): string[] {
     `${n(f.jitterAudioMs)}/${n(f.jitterVideoMs)}`,
     n(f.jitterMaxMs),
     n(f.clientCpu),
+    n(f.loadAverage),
+    n(f.udpDrops, 0),
   ];
 }
 
@@ -42,6 +44,8 @@ function ratioCells(r: KRow): string[] {
     ratio(r.product.rssPerCallMiB, r.bare.rssPerCallMiB),
     ratio(r.product.loss, r.bare.loss),
     ratio(r.product.jitterVideoMs, r.bare.jitterVideoMs),
+    '',
+    '',
     '',
     '',
   ];
@@ -62,6 +66,8 @@ export function kTable(rows: KRow[]): string {
       'jitter ms a/v',
       'jitter max',
       'client cpu%',
+      'load avg',
+      'udp rcvbuf drops',
     ],
     rows.flatMap((r) => [targetCells(r.product), targetCells(r.bare), ratioCells(r)]),
   );

@@ -15,6 +15,7 @@ describe('bench:media smoke run', () => {
       videoKbps: 1500,
       bad: ['flood-signalling'],
       badK: 2,
+      rounds: 1,
       log: () => undefined,
     });
     expect(result.rows).toHaveLength(1);

@@ -20,7 +20,8 @@ export interface MediaBenchOptions {
   videoKbps: number;
   /** Misbehaving clients to try, each beside `badK` measured product calls. */
   bad: BadMode[];
-  badK: number;
+  /** Measured calls beside the misbehaving client; default: the last K below the knee. */
+  badK?: number;
   /** Measurements per K and server, alternating which server goes first; figures are their means. */
   rounds: number;
   log: (line: string) => void;
@@ -84,6 +85,12 @@ export interface MediaBenchResult {
 }
 
 const LOSS_KNEE = 0.01;
+
+let tags = 0;
+/** A short unique prefix for staff usernames (at most 32 characters in all) and bare call ids. */
+function nextTag(): string {
+  return `b${process.pid}-${tags++}`;
+}
 const JITTER_KNEE_MS = 30;
 const FIRST_K_LOSS_KNEE = 0.05;
 
@@ -177,7 +184,7 @@ async function runTarget(
   media: { clip: Clip; ticker: Ticker },
 ): Promise<TargetFigures> {
   const before = sampleServer(server.pid, server.workerPids);
-  const calls = await makeCalls(server, k, `k${k}-${Date.now()}`, media);
+  const calls = await makeCalls(server, k, nextTag(), media);
   try {
     await sleep(o.warmupSeconds * 1000);
     const m = await measure(server, calls, o.seconds);
@@ -245,15 +252,16 @@ function knee(row: KRow, first: KRow | undefined): string | null {
 async function runBad(
   server: ServerUnderTest,
   o: MediaBenchOptions,
+  k: number,
   media: { clip: Clip; ticker: Ticker },
 ): Promise<BadRow[]> {
   const rows: BadRow[] = [];
-  const calls = await makeCalls(server, o.badK, `bad-${Date.now()}`, media);
+  const calls = await makeCalls(server, k, nextTag(), media);
   try {
     await sleep(o.warmupSeconds * 1000);
     for (const mode of o.bad) {
       const before = await measure(server, calls, o.seconds);
-      const [staff] = await server.staff(`bad-${mode}-${Date.now()}`, 1);
+      const [staff] = await server.staff(nextTag(), 1);
       const bad = await startMisbehaving(mode, server.url, staff!, media);
       let during;
       try {
@@ -264,7 +272,7 @@ async function runBad(
       }
       rows.push({
         mode,
-        k: o.badK,
+        k,
         before: before.figures,
         during: during.figures,
         nodeCpuBefore: before.nodeCpu,
@@ -312,7 +320,8 @@ export async function runMediaBench(o: MediaBenchOptions): Promise<MediaBenchRes
         break;
       }
     }
-    if (o.bad.length > 0) bad = await runBad(servers.product, o, media);
+    const belowKnee = kneeAt === null ? rows.at(-1) : (rows.at(-2) ?? rows[0]);
+    if (o.bad.length > 0) bad = await runBad(servers.product, o, o.badK ?? belowKnee?.k ?? 2, media);
   } finally {
     await Promise.all([servers.product.stop(), servers.bare.stop()]);
   }

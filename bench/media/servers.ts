@@ -45,14 +45,17 @@ export async function startServer(target: Target, workers: number): Promise<Serv
     pid: ready.pid,
     workerPids: workerPidsOf(ready.pid),
     staff: (prefix, count) =>
-      new Promise((resolve) => {
+      new Promise((resolve, reject) => {
         const id = nextId++;
+        const onExit = (code: number | null) => reject(new Error(`${target} server exited (${code})`));
         const onMessage = (m: { type: string; id: number; staff: StaffCookies[] }) => {
           if (m.type !== 'staff' || m.id !== id) return;
           child.off('message', onMessage);
+          child.off('exit', onExit);
           resolve(m.staff);
         };
         child.on('message', onMessage);
+        child.once('exit', onExit);
         child.send({ type: 'staff', id, prefix, count });
       }),
     stop: () =>

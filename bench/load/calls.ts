@@ -65,13 +65,18 @@ export async function productCall(
     const { token } = await agent.request<{ token: string }>('agent:accept-offer', {
       offerId: offer.offerId,
     });
-    const agentJoin = await agent.request<Joined>('session:join', { token });
-    const callerJoin = await caller.request<Joined>('session:join', { token: (await matched).token });
-    const invitation = await invited;
-    const interpreter = await volunteer.request<{ token: string }>('volunteer:accept-invitation', {
-      invitationId: invitation.invitationId,
-    });
-    const volunteerJoin = await volunteer.request<Joined>('session:join', { token: interpreter.token });
+    // The three join at once, as three browsers would: the volunteer as soon as it is invited.
+    const [agentJoin, callerJoin, volunteerJoin] = await Promise.all([
+      agent.request<Joined>('session:join', { token }),
+      matched.then((m) => caller.request<Joined>('session:join', { token: m.token })),
+      invited
+        .then((invitation) =>
+          volunteer.request<{ token: string }>('volunteer:accept-invitation', {
+            invitationId: invitation.invitationId,
+          }),
+        )
+        .then((interpreter) => volunteer.request<Joined>('session:join', { token: interpreter.token })),
+    ]);
     const joins: [LoadSocket, Joined, CallBehaviour | undefined][] = [
       [caller, callerJoin, media.caller],
       [agent, agentJoin, undefined],

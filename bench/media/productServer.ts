@@ -10,6 +10,10 @@ async function main(): Promise<void> {
     MEDIA_WORKERS: process.env['MEDIA_WORKERS'] ?? '2',
     // Every load client comes from 127.0.0.1: the per-address socket cap would stop it at 50.
     MAX_SOCKETS_PER_ADDRESS: '100000',
+    // A load client busy with the media of many calls may answer slowly: no offer or invitation
+    // should time out because of it (the timeouts are the lobby's business, not this bench's).
+    OFFER_TIMEOUT_MS: '120000',
+    INVITATION_TIMEOUT_MS: '120000',
   });
   process.on('message', (m: Request) => {
     if (m.type !== 'staff') return;

@@ -1,8 +1,9 @@
 import { openCameraAndMic } from './MediaClient';
 
 /**
- * Opens the camera and microphone while an offer or invitation rings, so that accepting does not
- * wait for them (the first frame follows the accept sooner). Nothing is sent before the accept:
+ * Opens the camera and microphone while an offer rings (agents only: a volunteer's stays off until
+ * they accept), so that accepting does not wait for them (the first frame follows the accept
+ * sooner); the camera light comes on with the ring. Nothing is sent before the accept:
  * a declined or withdrawn ring closes them again. A camera that failed while ringing is tried
  * once more on the accept, which then fails as it always did.
  */

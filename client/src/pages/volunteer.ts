@@ -1,7 +1,7 @@
 import type { InvitationView, VolunteerPresence, VolunteerServerEvents } from '../../../common/protocol';
 import { CallController } from '../call/CallController';
 import { initI18n, languageName, t, translateDom } from '../i18n';
-import { RingingCamera } from '../media/RingingCamera';
+import { openCameraAndMic } from '../media/MediaClient';
 import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
 import { byId, showView } from '../ui/dom';
@@ -26,7 +26,6 @@ const incoming = new IncomingPanel(
 let signaling: Signaling<VolunteerServerEvents> | null = null;
 let presence: VolunteerPresence = 'offline';
 let invitation: InvitationView | null = null;
-const camera = new RingingCamera();
 let withinHours = true;
 
 mountLanguageSwitcher(byId('lang-switcher'), () => {
@@ -63,13 +62,13 @@ function connect(): void {
   });
   s.socket.on('volunteer:invitation', (inv) => {
     invitation = inv;
-    camera.prepare();
+    // Unlike an agent's, a volunteer's camera stays off until they accept: an invitation rings
+    // several volunteers at once, most of them at home.
     incoming.show(t('volunteerPage.invitation.title'), () => renderInvitation(inv), inv.expiresAt);
   });
   s.socket.on('volunteer:invitation-ended', ({ invitationId, reason }) => {
     if (invitation?.invitationId !== invitationId) return;
     invitation = null;
-    camera.release();
     incoming.hide();
     const note = t(`volunteerPage.invitation.ended.${reason}`);
     byId('presence-note').textContent = note;
@@ -96,7 +95,6 @@ byId('decline-invitation').addEventListener('click', () => {
   if (!invitation || !signaling) return;
   const { invitationId } = invitation;
   invitation = null;
-  camera.release();
   incoming.hide();
   signaling.request('volunteer:decline-invitation', { invitationId }).catch(showError);
 });
@@ -108,7 +106,7 @@ byId('accept-invitation').addEventListener('click', () => {
   invitation = null;
   incoming.hide();
   void (async () => {
-    const stream = await camera.take().catch(() => null);
+    const stream = await openCameraAndMic().catch(() => null);
     const stop = () => stream?.getTracks().forEach((track) => track.stop());
     try {
       const { token } = await s.request('volunteer:accept-invitation', {

@@ -16,6 +16,11 @@ export interface AccuracyRow {
   measured: number;
   meanWaitMs: number | null;
   biasMs: number | null;
+  /**
+   * Half-width of the bias's 95% confidence interval (1.96 · sd / √measured): with a handful of
+   * measured calls, a bias inside it is as likely luck of the day as a fault of the estimator.
+   */
+  biasMarginMs: number | null;
   maeMs: number | null;
   /** max(MAE_FLOOR_MS, mean wait / 2). */
   maeLimitMs: number | null;
@@ -23,9 +28,13 @@ export interface AccuracyRow {
   pass: boolean | null;
 }
 
-/** A live answer with an estimate: not a callback (answered later by choice), nor shown no estimate. */
+/**
+ * A live answer with an estimate, on the line it was about: not a callback (answered later by
+ * choice) nor a switch to text (answered on another line), as docs/metrics.md counts estimateError.
+ */
 function measuredWait(c: CallRecord): { shown: number; wait: number } | null {
-  if (c.matchedAt === null || c.fallback === 'callback' || c.shownEstimateMs === null) return null;
+  if (c.matchedAt === null || c.shownEstimateMs === null) return null;
+  if (c.fallback === 'callback' || c.fallback === 'text') return null;
   return { shown: c.shownEstimateMs, wait: c.matchedAt - c.arrivedAt };
 }
 
@@ -34,6 +43,7 @@ function row(language: string, calls: readonly CallRecord[]): AccuracyRow {
   let waitSum = 0;
   let biasSum = 0;
   let absSum = 0;
+  let squareSum = 0;
   for (const c of calls) {
     const m = measuredWait(c);
     if (m === null) continue;
@@ -41,18 +51,38 @@ function row(language: string, calls: readonly CallRecord[]): AccuracyRow {
     waitSum += m.wait;
     biasSum += m.shown - m.wait;
     absSum += Math.abs(m.shown - m.wait);
+    squareSum += (m.shown - m.wait) ** 2;
   }
   if (n === 0) {
-    const none = { meanWaitMs: null, biasMs: null, maeMs: null, maeLimitMs: null, pass: null };
+    const none = {
+      meanWaitMs: null,
+      biasMs: null,
+      biasMarginMs: null,
+      maeMs: null,
+      maeLimitMs: null,
+      pass: null,
+    };
     return { language, calls: calls.length, measured: 0, ...none };
   }
   const meanWaitMs = waitSum / n;
   const biasMs = biasSum / n;
   const maeMs = absSum / n;
+  const variance = n > 1 ? Math.max(0, (squareSum - n * biasMs * biasMs) / (n - 1)) : null;
+  const biasMarginMs = variance === null ? null : (1.96 * Math.sqrt(variance)) / Math.sqrt(n);
   const maeLimitMs = Math.max(MAE_FLOOR_MS, meanWaitMs / 2);
   const held = calls.length >= MIN_CALLS;
   const pass = held ? Math.abs(biasMs) <= MAX_BIAS_MS && maeMs <= maeLimitMs : null;
-  return { language, calls: calls.length, measured: n, meanWaitMs, biasMs, maeMs, maeLimitMs, pass };
+  return {
+    language,
+    calls: calls.length,
+    measured: n,
+    meanWaitMs,
+    biasMs,
+    biasMarginMs,
+    maeMs,
+    maeLimitMs,
+    pass,
+  };
 }
 
 /** One row per language, most calls first, then one for all calls (never held to the criterion). */

@@ -39,6 +39,7 @@ export function estimateReport(after: SimulationResult, before: SimulationResult
       s(b?.maeMs ?? null),
       b === undefined ? '' : verdict(b),
       signed(r.biasMs),
+      r.biasMarginMs === null ? '—' : `±${s(r.biasMarginMs)}`,
       s(r.maeMs),
       verdict(r),
     ];
@@ -51,6 +52,7 @@ export function estimateReport(after: SimulationResult, before: SimulationResult
     `measured = answered live with an estimate shown on arrival; bias / MAE = mean (shown − actual) and mean`,
     `|shown − actual| over them. A language with ${MIN_CALLS}+ calls passes with |bias| ≤ ${MAX_BIAS_MS / 1000} s and MAE ≤ the`,
     `limit, max(${MAE_FLOOR_MS / 1000} s, mean wait / 2). Same calls in both runs; only the estimate shown differs.`,
+    `95% ± = the after-bias's 95% confidence half-width (1.96 sd / √measured): a day's bias inside it can be luck.`,
     table(
       [
         '',
@@ -62,6 +64,7 @@ export function estimateReport(after: SimulationResult, before: SimulationResult
         'MAE before',
         '',
         'bias after',
+        '95% ±',
         'MAE after',
         '',
       ],

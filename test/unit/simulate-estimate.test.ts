@@ -58,6 +58,21 @@ describe('wait estimate over independent days (seeds 120, 121)', () => {
     expect(th?.passedAfter).toBeLessThan(2);
   });
 
+  it("a day's failing biases lie within their 95% margin: that day's luck, not the estimator's", () => {
+    const day = estimateAccuracy(days[0]!.after.calls).rows;
+    const failed = failing(day);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const r of failed) {
+      expect(r.measured).toBeLessThan(30);
+      expect(Math.abs(r.biasMs!)).toBeLessThanOrEqual(r.biasMarginMs!);
+    }
+    // Where many calls were measured, the margin is narrow and the bias well within the criterion.
+    for (const r of day.filter((x) => x.measured >= 75)) {
+      expect(r.biasMarginMs!).toBeLessThan(30_000);
+      expect(r.pass).toBe(true);
+    }
+  });
+
   it('prints days passed and the pooled verdicts', () => {
     const text = estimateDaysReport(rows, 120, 2);
     expect(text).toContain('over 2 independent days (seeds 120–121)');

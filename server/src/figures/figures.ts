@@ -35,7 +35,11 @@ export function groupFigures(calls: readonly CallSummary[], thresholds: readonly
   const fallback = calls.filter((c) => c.fallbackOffered);
   const bridged = answered.filter((c) => c.firstInvitedAt !== null);
   const filled = bridged.filter((c) => c.firstJoinedAt !== null);
-  const estimated = answered.filter((c) => c.shownEstimateMs !== null);
+  // A caller who switched to text or stepped away (callback) left the line the estimate was about:
+  // their wait says nothing about it (like a hang-up's), so it is not held against the estimate.
+  const estimated = answered.filter(
+    (c) => c.shownEstimateMs !== null && !c.fallbackChoices.has('text') && !c.fallbackChoices.has('callback'),
+  );
   const errors = estimated.map((c) => c.shownEstimateMs! - c.answerWaitMs!);
   const wrapped = calls.filter((c) => c.resolved !== null);
   const rated = calls.filter((c) => c.rating !== null);

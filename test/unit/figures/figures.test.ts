@@ -182,7 +182,7 @@ describe('fallbacks, offers, interpreters and the estimate', () => {
     expect(f.interpreterJoinMs).toEqual({ value: 45 * S, n: 1 });
   });
 
-  it('estimate error: first shown estimate minus actual wait, answered calls only', () => {
+  it('estimate error: first shown estimate minus actual wait, answered calls that stayed on the line only', () => {
     const queued = (estimateMs: number | null): [number, CallEvent] => [
       0,
       { type: 'queued', language: 'ko', mode: 'video', shift: 'day', hour: 10, weekday: 1, estimateMs },
@@ -192,8 +192,20 @@ describe('fallbacks, offers, interpreters and the estimate', () => {
       answeredCall('b', 0, 90 * S, 60 * S, {}, [queued(30 * S)]), // -60 s
       answeredCall('c', 0, 90 * S, 60 * S, {}, [queued(null)]), // no estimate shown
       { ...abandonedCall('d', 0, 50 * S), events: [{ ...queued(10 * S)[1], callId: 'd', at: T0 }] },
+      // Left the video line the estimate was about: to text chat, or to be called back.
+      ...(['text', 'callback'] as const).map((choice) =>
+        answeredCall(choice, 0, 200 * S, 60 * S, {}, [
+          queued(30 * S),
+          [100 * S, { type: 'fallback-chosen', choice }],
+        ]),
+      ),
+      // Kept waiting after a fallback was offered: still on the line it was told about.
+      answeredCall('kept', 0, 90 * S, 60 * S, {}, [
+        queued(90 * S),
+        [60 * S, { type: 'fallback-chosen', choice: 'wait' }],
+      ]),
     ]);
-    expect(f.estimateError).toEqual({ biasMs: -15 * S, meanAbsMs: 45 * S, n: 2 });
+    expect(f.estimateError).toEqual({ biasMs: -10 * S, meanAbsMs: 30 * S, n: 3 });
   });
 });
 

@@ -295,6 +295,10 @@ async function setUp(
   const io = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
+    // A caller whose network drops must be noticed within seconds, not the 45 s that socket.io's
+    // defaults (25 s + 20 s) allow: the agent is told at once, and the reconnect grace starts.
+    pingInterval: 10_000,
+    pingTimeout: 5_000,
     allowRequest: guard.allowRequest,
     ...(node && { adapter: node.adapter }),
   });

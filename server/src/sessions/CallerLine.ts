@@ -212,7 +212,10 @@ export class CallerLine implements CallerPort {
     entry.writtenRecordId = await recordId;
     this.#save(entry);
     this.deps.log.info({ callerId, language, mode }, 'caller joined the line');
-    return { ...view, resumeKey: entry.resumeKey };
+    // The place as it is now: while the record was written others may have left, and their update
+    // has gone out already; an answer with the place at enqueue time would arrive after it, stale.
+    const now = this.deps.lobby.read.callerView(callerId) ?? view;
+    return { ...now, resumeKey: entry.resumeKey };
   }
 
   async cancel(callerId: string, reason: 'cancelled' | 'abandoned'): Promise<void> {

@@ -15,7 +15,17 @@ import type { CallerNamespace, CallerSocket } from './types';
  */
 export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContext): void {
   const { calls, control, log } = ctx;
+  const positions = new PositionFanout((callerId, view) =>
+    nsp.to(rooms.caller(callerId)).emit('lobby:position', view),
+  );
   const bind = async (socket: CallerSocket, callerId: string) => {
+    // A caller who calls again is a new place in line: what was still on its way for the old one
+    // (their place before they hung up) must not reach them after the new place.
+    const previous = socket.data.callerId;
+    if (previous && previous !== callerId) {
+      positions.forget(previous);
+      await socket.leave(rooms.caller(previous));
+    }
     socket.data.callerId = callerId;
     await socket.join(rooms.caller(callerId));
   };
@@ -58,6 +68,7 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
     responder.on('lobby:cancel', async () => {
       if (!data.callerId) throw new RelayError('invalid-state', 'you are not waiting');
       await control.call('callers.cancel', data.callerId, 'cancelled');
+      positions.forget(data.callerId);
       return null;
     });
 
@@ -86,9 +97,6 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
     });
   });
 
-  const positions = new PositionFanout((callerId, view) =>
-    nsp.to(rooms.caller(callerId)).emit('lobby:position', view),
-  );
   calls.on('caller-position', (callerId, view) => positions.push(callerId, view));
   calls.on('caller-fallback', (callerId, view) =>
     nsp.to(rooms.caller(callerId)).emit('lobby:fallback', view),

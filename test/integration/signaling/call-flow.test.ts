@@ -120,6 +120,34 @@ describe('a two-way call through signalling, against the real mediasoup worker',
       .toBeGreaterThanOrEqual(2);
   });
 
+  it("answers a request with the caller's place as it is when the answer goes, not when they joined", async () => {
+    const c1 = await connect(app, '/caller');
+    const c2 = await connect(app, '/caller');
+    ok(await c1.request('lobby:request', { language: 'ko', mode: 'video' }));
+    // The second caller's call record is slow to write (a busy database): while it waits, the caller
+    // ahead hangs up and the second caller is told they moved up.
+    const records = app.store.calls;
+    const start = records.start.bind(records);
+    let release!: () => void;
+    const written = new Promise<void>((resolve) => (release = resolve));
+    records.start = async (...args) => {
+      await written;
+      return start(...args);
+    };
+    const heard: number[] = [];
+    c2.on('lobby:position', (view: { position: number }) => heard.push(view.position));
+    const answer = c2.request<{ position: number }>('lobby:request', { language: 'ko', mode: 'video' });
+    await expect.poll(() => app.calls.overview().callersWaiting).toBe(2);
+    ok(await c1.request('lobby:cancel'));
+    await expect.poll(() => heard).toEqual([1]);
+    records.start = start;
+    release();
+    expect(ok(await answer).position).toBe(1);
+    ok(await c2.request('lobby:cancel'));
+    c2.close();
+    c1.close();
+  });
+
   it('moves a missed offer to the next agent when it times out', async () => {
     const quick = await startTestApp({ OFFER_TIMEOUT_MS: '1000' });
     try {

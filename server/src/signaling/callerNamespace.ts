@@ -3,11 +3,17 @@ import type { SignalingContext } from './context';
 import { clientAddress } from '../auth/clientAddress';
 import { RelayError } from '../../../common/errors';
 import { PositionFanout } from './PositionFanout';
-import { Responder } from './respond';
+import { Routes } from './respond';
 import { rooms } from './rooms';
-import { registerSessionHandlers } from './sessionHandlers';
+import { sessionRoutes } from './sessionHandlers';
 import { whenRoomEmpty } from './staff';
 import type { CallerNamespace, CallerSocket } from './types';
+
+/** The caller's place in line, for messages that need one; else a clear refusal. */
+function waitingId(socket: CallerSocket): string {
+  if (!socket.data.callerId) throw new RelayError('invalid-state', 'you are not waiting');
+  return socket.data.callerId;
+}
 
 /**
  * Anonymous callers: join the line, wait (and come back with a resume key after a blip, or later
@@ -30,13 +36,13 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
     await socket.join(rooms.caller(callerId));
   };
 
-  // One logger for every caller socket (a child per connection was ~0.3 KB each, times thousands waiting).
+  // One logger and one set of routes for every caller socket: thousands may wait connected at once.
   const slog = log.child({ ns: 'caller' });
-  nsp.on('connection', (socket) => {
-    const responder = new Responder(socket, slog, ctx.onAck);
-    const data = socket.data;
-
-    responder.on('lobby:request', async ({ language, mode }) => {
+  const routes = new Routes<CallerSocket>(ctx.onAck);
+  // In-call messages first: a socket's call is let go before its place in line or presence.
+  sessionRoutes(routes, ctx, slog, () => ({ role: 'caller', accountId: null }));
+  routes
+    .on('lobby:request', async ({ language, mode }, socket) => {
       if (ctx.draining()) {
         throw new RelayError(
           'draining',
@@ -44,11 +50,11 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
         );
       }
       // Still in a live call (its room is left when the call ends or removes them): one at a time.
-      const seat = data.participant;
+      const seat = socket.data.participant;
       if (seat && socket.rooms.has(rooms.session(seat.sessionId))) {
         throw new RelayError('invalid-state', 'you are in a call; hang up before calling again');
       }
-      if (data.callerId && (await control.call('callers.isWaiting', data.callerId))) {
+      if (socket.data.callerId && (await control.call('callers.isWaiting', socket.data.callerId))) {
         throw new RelayError('invalid-state', 'you are already waiting');
       }
       if (!ctx.callLimiter.take(clientAddress(socket.request, ctx.trustProxy))) {
@@ -57,36 +63,28 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
       const callerId = newId();
       await bind(socket, callerId);
       return control.call('callers.request', callerId, language, mode);
-    });
-
-    responder.on('lobby:resume', async ({ resumeKey }) => {
+    })
+    .on('lobby:resume', async ({ resumeKey }, socket) => {
       const { callerId, result } = await control.call('callers.resume', resumeKey);
       await bind(socket, callerId);
       return result;
-    });
-
-    responder.on('lobby:cancel', async () => {
-      if (!data.callerId) throw new RelayError('invalid-state', 'you are not waiting');
-      await control.call('callers.cancel', data.callerId, 'cancelled');
-      positions.forget(data.callerId);
+    })
+    .on('lobby:cancel', async (_, socket) => {
+      const callerId = waitingId(socket);
+      await control.call('callers.cancel', callerId, 'cancelled');
+      positions.forget(callerId);
       return null;
-    });
-
-    responder.on('lobby:choose-fallback', async ({ choice }) => {
-      if (!data.callerId) throw new RelayError('invalid-state', 'you are not waiting');
-      await control.call('callers.chooseFallback', data.callerId, choice);
+    })
+    .on('lobby:choose-fallback', async ({ choice }, socket) => {
+      await control.call('callers.chooseFallback', waitingId(socket), choice);
       return null;
-    });
-
-    responder.on('call:rate', async ({ surveyKey, rating }) => {
+    })
+    .on('call:rate', async ({ surveyKey, rating }) => {
       await control.call('callers.rate', surveyKey, rating);
       return null;
-    });
-
-    registerSessionHandlers(socket, responder, ctx, slog, { role: 'caller', accountId: null });
-
-    socket.on('disconnect', () => {
-      const callerId = data.callerId;
+    })
+    .onDisconnect((socket) => {
+      const callerId = socket.data.callerId;
       if (!callerId) return;
       // The same caller may already be back on a new connection; a caller already answered keeps no place.
       whenRoomEmpty(nsp, rooms.caller(callerId), log, () => {
@@ -95,7 +93,7 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
           .catch((err: unknown) => log.error({ err, callerId }, 'could not hold a place in line'));
       });
     });
-  });
+  nsp.on('connection', (socket) => routes.serve(socket, slog));
 
   calls.on('caller-position', (callerId, view) => positions.push(callerId, view));
   calls.on('caller-fallback', (callerId, view) =>

@@ -30,104 +30,126 @@ function toAckError(err: unknown, log: Logger, event: string): AckError {
 /** Told of every ack sent for a registered event: how long it took from arrival, and `ok` or its error code. */
 export type AckObserver = (event: ClientMessageName, ms: number, outcome: 'ok' | AckError['code']) => void;
 
-export type Handler<K extends ClientMessageName> = (
+export type Handler<K extends ClientMessageName, S> = (
   payload: ClientMessage<K>,
+  socket: S,
 ) => Promise<ClientAcks[K]> | ClientAcks[K];
 
+type Route<S> = (payload: unknown, socket: S) => unknown;
+
 /**
- * Registers one inbound message: the payload is parsed with its schema before the handler sees it,
- * and the client always gets `{ok: true, data}` or `{ok: false, error}`. Handlers of one socket run
- * one after another, so a client cannot race its own requests (e.g. consume before its transport).
+ * A namespace's inbound messages, registered once for all of its sockets: each is parsed with its
+ * schema before its handler sees it, and the client always gets `{ok: true, data}` or
+ * `{ok: false, error}`. Handlers take the socket as an argument rather than closing over it, so a
+ * connection costs one listener, not a closure per event (thousands of callers wait connected;
+ * bench:signalling measures it).
  */
-export class Responder {
-  readonly #known = new Set<string>();
-  #queue: Promise<unknown> = Promise.resolve();
-  readonly #badInput: BadInput;
+export class Routes<S extends Socket> {
+  readonly #routes = new Map<string, Route<S>>();
+  readonly #gone: ((socket: S) => void)[] = [];
+
+  constructor(private readonly onAck?: AckObserver) {}
+
+  on<K extends ClientMessageName>(name: K, handler: Handler<K, S>): this {
+    this.#routes.set(name, handler as Route<S>);
+    return this;
+  }
+
+  /** Run for each socket of the namespace as it disconnects. */
+  onDisconnect(then: (socket: S) => void): this {
+    this.#gone.push(then);
+    return this;
+  }
+
+  /**
+   * Starts answering one connection. With `ready`, every message waits until that set-up settles;
+   * if it fails, the connection is closed (a socket that could not be set up must not act).
+   */
+  serve(socket: S, log: Logger, ready?: Promise<void>): void {
+    const inbox = new Inbox(socket, log, ready);
+    socket.onAny((event: string, ...args: unknown[]) => this.#receive(inbox, event, args));
+    socket.on('disconnect', () => {
+      inbox.badInput?.flush();
+      for (const then of this.#gone) then(socket);
+    });
+  }
+
+  #receive(inbox: Inbox<S>, event: string, args: unknown[]): void {
+    const route = this.#routes.get(event);
+    const ack = args.at(-1);
+    if (!route) {
+      const name = event.slice(0, EVENT_NAME_SHOWN);
+      inbox.refuse(name, { code: 'unknown-event', message: `"${name}" is not an event here` }, ack);
+      return;
+    }
+    const name = event as ClientMessageName;
+    if (typeof ack !== 'function') {
+      inbox.refuse(name, { code: 'invalid-payload', message: `${name}: no acknowledgement callback` }, ack);
+      return;
+    }
+    const started = performance.now();
+    const reply = (r: Ack<unknown>) => {
+      (ack as (r: Ack<unknown>) => void)(r);
+      this.onAck?.(name, performance.now() - started, r.ok ? 'ok' : r.error.code);
+    };
+    const parsed = ClientMessages[name].safeParse(args.length > 1 ? args[0] : undefined);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
+      inbox.refuse(
+        name,
+        { code: 'invalid-payload', message: `${name}: ${where}${issue?.message ?? 'invalid'}` },
+        reply,
+      );
+      return;
+    }
+    inbox.queue = inbox.queue.then(async () => {
+      try {
+        reply({ ok: true, data: await route(parsed.data, inbox.socket) });
+      } catch (err) {
+        reply({ ok: false, error: toAckError(err, inbox.log, name) });
+      }
+    });
+  }
+}
+
+/**
+ * One connection's state: its messages run one after another, so a client cannot race its own
+ * requests (e.g. consume before its transport), and its bad input is counted.
+ */
+class Inbox<S extends Socket> {
+  queue: Promise<unknown>;
+  /** Made on the first bad message: most sockets never send one. */
+  badInput: BadInput | undefined;
   #closing = false;
 
   constructor(
-    private readonly socket: Socket,
-    private readonly log: Logger,
-    private readonly onAck?: AckObserver,
+    readonly socket: S,
+    readonly log: Logger,
+    ready: Promise<void> | undefined,
   ) {
-    this.#badInput = new BadInput(log);
-    // Anything not registered gets a clear error, and changes nothing.
-    socket.onAny((event: string, ...args: unknown[]) => {
-      if (this.#known.has(event)) return;
-      const name = event.slice(0, EVENT_NAME_SHOWN);
-      this.#refuse(name, { code: 'unknown-event', message: `"${name}" is not an event here` }, args.at(-1));
-    });
-    socket.on('disconnect', () => this.#badInput.flush());
+    this.queue = ready
+      ? ready.catch((err: unknown) => {
+          log.error({ err }, 'connection set-up failed');
+          socket.disconnect(true);
+        })
+      : Promise.resolve();
   }
 
   /**
    * Answers a message we cannot take, and counts it as bad input: past the socket's allowance
    * (badInput.ts) the client hears why, and the connection is closed.
    */
-  #refuse(event: string, error: AckError, ack: unknown): void {
+  refuse(event: string, error: AckError, ack: unknown): void {
     if (this.#closing) return;
     const reply = typeof ack === 'function' ? (ack as (r: Ack<never>) => void) : undefined;
-    if (this.#badInput.record(event, error.message)) {
+    this.badInput ??= new BadInput(this.log);
+    if (this.badInput.record(event, error.message)) {
       reply?.({ ok: false, error });
       return;
     }
     this.#closing = true;
     reply?.({ ok: false, error: { code: 'rate-limited', message: TOO_MUCH_BAD_INPUT } });
     this.socket.disconnect(true);
-  }
-
-  /**
-   * Holds every message until `ready` settles (set-up that must finish first). If it fails, the
-   * connection is closed: a socket that could not be set up must not act.
-   */
-  after(ready: Promise<void>): void {
-    this.#queue = this.#queue
-      .then(() => ready)
-      .catch((err: unknown) => {
-        this.log.error({ err }, 'connection set-up failed');
-        this.socket.disconnect(true);
-      });
-  }
-
-  on<K extends ClientMessageName>(name: K, handler: Handler<K>): void {
-    this.#known.add(name);
-    const schema = ClientMessages[name];
-    // Registered untyped on purpose: what arrives is unknown until the schema has parsed it.
-    (this.socket as { on(event: string, listener: (...args: unknown[]) => void): unknown }).on(
-      name,
-      (...args: unknown[]) => {
-        const ack = args.at(-1);
-        if (typeof ack !== 'function') {
-          this.#refuse(
-            name,
-            { code: 'invalid-payload', message: `${name}: no acknowledgement callback` },
-            ack,
-          );
-          return;
-        }
-        const started = performance.now();
-        const reply = (r: Ack<ClientAcks[K]>) => {
-          (ack as (r: Ack<ClientAcks[K]>) => void)(r);
-          this.onAck?.(name, performance.now() - started, r.ok ? 'ok' : r.error.code);
-        };
-        const payload = args.length > 1 ? args[0] : undefined;
-        const parsed = schema.safeParse(payload);
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          const where = issue?.path.length ? `${issue.path.join('.')}: ` : '';
-          const message = `${name}: ${where}${issue?.message ?? 'invalid'}`;
-          this.#refuse(name, { code: 'invalid-payload', message }, reply);
-          return;
-        }
-        this.#queue = this.#queue.then(async () => {
-          try {
-            const data = await handler(parsed.data as ClientMessage<K>);
-            reply({ ok: true, data });
-          } catch (err) {
-            reply({ ok: false, error: toAckError(err, this.log, name) });
-          }
-        });
-      },
-    );
   }
 }

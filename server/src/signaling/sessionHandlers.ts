@@ -1,7 +1,7 @@
 import type { Logger } from '../logger';
 import type { Participant, Session } from '../sessions/Session';
 import type { SignalingContext } from './context';
-import type { Responder } from './respond';
+import type { Routes } from './respond';
 import { RelayError } from '../../../common/errors';
 import { rooms } from './rooms';
 import { whenRoomEmpty } from './staff';
@@ -18,83 +18,72 @@ export function seatOf(socket: AnySocket): CallSeat {
 
 /**
  * In-call messages, the same for every role: join with a token, then transports, produce, consume.
- * `joiner` is who this socket is (its namespace's role, its signed-in account): a join token is
+ * `joinerOf` says who a socket is (its namespace's role, its signed-in account): a join token is
  * accepted only from the participant it was issued to.
  */
-export function registerSessionHandlers(
-  socket: AnySocket,
-  responder: Responder,
+export function sessionRoutes<S extends AnySocket>(
+  routes: Routes<S>,
   ctx: SignalingContext,
   log: Logger,
-  joiner: Joiner,
+  joinerOf: (socket: S) => Joiner,
 ): void {
   const { textLimiter, control } = ctx;
-  responder.on('session:join', async ({ token }) => {
-    const previous = socket.data.participant;
-    // JSON has no undefined: a forwarded call carries "no seat yet" as null.
-    const { seat, joined } = await control.call('inCall.join', token, joiner, previous ?? null);
-    // A seat in a call that is over (or that removed this participant) is left behind.
-    if (previous && previous.participantId !== seat.participantId) {
-      await socket.leave(rooms.participant(previous.participantId));
-    }
-    socket.data.participant = seat;
-    await socket.join([rooms.session(seat.sessionId), rooms.participant(seat.participantId)]);
-    return joined;
-  });
-
-  responder.on('media:restart', () => control.call('inCall.restartMedia', seatOf(socket)));
-
-  responder.on('chat:send', ({ text }) => {
-    const seat = seatOf(socket);
-    if (!textLimiter.take(seat.participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
-    return control.call('inCall.chat', seat, text);
-  });
-
-  responder.on('rtt:update', async ({ text }) => {
-    const seat = seatOf(socket);
-    if (!textLimiter.take(seat.participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
-    await control.call('inCall.draft', seat, text);
-    return null;
-  });
-
-  responder.on('session:hangup', async () => {
-    await control.call('inCall.hangup', seatOf(socket));
-    return null;
-  });
-
-  responder.on('media:create-transport', ({ direction }) =>
-    control.call('inCall.createTransport', seatOf(socket), direction),
-  );
-
-  responder.on('media:connect-transport', async (payload) => {
-    await control.call('inCall.connectTransport', seatOf(socket), payload);
-    return null;
-  });
-
-  responder.on('media:produce', (payload) => control.call('inCall.produce', seatOf(socket), payload));
-
-  responder.on('media:consume', (payload) => control.call('inCall.consume', seatOf(socket), payload));
-
-  responder.on('media:resume-consumer', async ({ consumerId }) => {
-    await control.call('inCall.resumeConsumer', seatOf(socket), consumerId);
-    return null;
-  });
-
-  responder.on('media:set-producer-paused', async ({ producerId, paused }) => {
-    await control.call('inCall.setProducerPaused', seatOf(socket), producerId, paused);
-    return null;
-  });
-
-  socket.on('disconnect', () => {
-    const seat = socket.data.participant;
-    if (!seat) return;
-    // Another tab of the same participant may still be connected.
-    whenRoomEmpty(socket.nsp, rooms.participant(seat.participantId), log, () => {
-      control
-        .call('inCall.dropped', seat)
-        .catch((err: unknown) => log.error({ err, seat }, 'could not start a grace period'));
+  routes
+    .on('session:join', async ({ token }, socket) => {
+      const previous = socket.data.participant;
+      // JSON has no undefined: a forwarded call carries "no seat yet" as null.
+      const { seat, joined } = await control.call('inCall.join', token, joinerOf(socket), previous ?? null);
+      // A seat in a call that is over (or that removed this participant) is left behind.
+      if (previous && previous.participantId !== seat.participantId) {
+        await socket.leave(rooms.participant(previous.participantId));
+      }
+      socket.data.participant = seat;
+      await socket.join([rooms.session(seat.sessionId), rooms.participant(seat.participantId)]);
+      return joined;
+    })
+    .on('media:restart', (_, socket) => control.call('inCall.restartMedia', seatOf(socket)))
+    .on('chat:send', ({ text }, socket) => {
+      const seat = seatOf(socket);
+      if (!textLimiter.take(seat.participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
+      return control.call('inCall.chat', seat, text);
+    })
+    .on('rtt:update', async ({ text }, socket) => {
+      const seat = seatOf(socket);
+      if (!textLimiter.take(seat.participantId)) throw new RelayError('rate-limited', 'Slow down a little.');
+      await control.call('inCall.draft', seat, text);
+      return null;
+    })
+    .on('session:hangup', async (_, socket) => {
+      await control.call('inCall.hangup', seatOf(socket));
+      return null;
+    })
+    .on('media:create-transport', ({ direction }, socket) =>
+      control.call('inCall.createTransport', seatOf(socket), direction),
+    )
+    .on('media:connect-transport', async (payload, socket) => {
+      await control.call('inCall.connectTransport', seatOf(socket), payload);
+      return null;
+    })
+    .on('media:produce', (payload, socket) => control.call('inCall.produce', seatOf(socket), payload))
+    .on('media:consume', (payload, socket) => control.call('inCall.consume', seatOf(socket), payload))
+    .on('media:resume-consumer', async ({ consumerId }, socket) => {
+      await control.call('inCall.resumeConsumer', seatOf(socket), consumerId);
+      return null;
+    })
+    .on('media:set-producer-paused', async ({ producerId, paused }, socket) => {
+      await control.call('inCall.setProducerPaused', seatOf(socket), producerId, paused);
+      return null;
+    })
+    .onDisconnect((socket) => {
+      const seat = socket.data.participant;
+      if (!seat) return;
+      // Another tab of the same participant may still be connected.
+      whenRoomEmpty(socket.nsp, rooms.participant(seat.participantId), log, () => {
+        control
+          .call('inCall.dropped', seat)
+          .catch((err: unknown) => log.error({ err, seat }, 'could not start a grace period'));
+      });
     });
-  });
 }
 
 /** Relays one session's events to its participants, whichever namespace their sockets are in. */

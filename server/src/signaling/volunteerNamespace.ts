@@ -1,57 +1,55 @@
 import type { SignalingContext } from './context';
-import { Responder } from './respond';
+import { Routes } from './respond';
 import { rooms } from './rooms';
-import { registerSessionHandlers } from './sessionHandlers';
+import { sessionRoutes } from './sessionHandlers';
 import { requireStaff, staffAccount, whenRoomEmpty } from './staff';
-import type { VolunteerNamespace } from './types';
+import type { StaffSocket, VolunteerNamespace } from './types';
 
 /** Signed-in, approved volunteers: online or away, invitations (first to accept wins), the call. */
 export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: SignalingContext): void {
   const { calls, control, log } = ctx;
   requireStaff(nsp, ctx, 'volunteer');
 
-  nsp.on('connection', (socket) => {
-    const account = staffAccount(socket);
-    const volunteerId = account.id;
-    const slog = log.child({ ns: 'volunteer', volunteerId });
-    const responder = new Responder(socket, slog, ctx.onAck);
-    registerSessionHandlers(socket, responder, ctx, slog, { role: 'interpreter', accountId: volunteerId });
-
+  const idOf = (socket: StaffSocket) => staffAccount(socket).id;
+  const routes = new Routes<StaffSocket>(ctx.onAck);
+  // In-call messages first: a socket's call is let go before its place in line or presence.
+  sessionRoutes(routes, ctx, log, (socket) => ({ role: 'interpreter', accountId: idOf(socket) }));
+  routes
     // Every tab hears the change from the lobby's presence event; the ack answers this one.
-    responder.on('volunteer:set-presence', ({ presence }) =>
-      control.call('volunteers.setPresence', volunteerId, presence),
-    );
-
-    responder.on('volunteer:accept-invitation', ({ invitationId }) =>
-      control.call('volunteers.acceptInvitation', volunteerId, invitationId),
-    );
-
-    responder.on('volunteer:decline-invitation', async ({ invitationId }) => {
-      await control.call('volunteers.declineInvitation', volunteerId, invitationId);
+    .on('volunteer:set-presence', ({ presence }, socket) =>
+      control.call('volunteers.setPresence', idOf(socket), presence),
+    )
+    .on('volunteer:accept-invitation', ({ invitationId }, socket) =>
+      control.call('volunteers.acceptInvitation', idOf(socket), invitationId),
+    )
+    .on('volunteer:decline-invitation', async ({ invitationId }, socket) => {
+      await control.call('volunteers.declineInvitation', idOf(socket), invitationId);
       return null;
-    });
-
-    socket.on('disconnect', () =>
-      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), slog, () => {
+    })
+    .onDisconnect((socket) => {
+      const volunteerId = idOf(socket);
+      whenRoomEmpty(nsp, rooms.volunteer(volunteerId), log, () => {
         control
           .call('volunteers.disconnected', volunteerId)
-          .catch((err: unknown) => slog.error({ err }, 'could not set a volunteer offline'));
-      }),
-    );
+          .catch((err: unknown) => log.error({ err, volunteerId }, 'could not set a volunteer offline'));
+      });
+    });
 
+  nsp.on('connection', (socket) => {
+    const account = staffAccount(socket);
     // Messages wait until the volunteer is known to the lobby (their hours come from the store).
-    responder.after(setUp());
-    async function setUp(): Promise<void> {
-      const profile = await ctx.store.volunteers.getProfile(volunteerId);
-      await socket.join(rooms.volunteer(volunteerId));
+    const setUp = async (): Promise<void> => {
+      const profile = await ctx.store.volunteers.getProfile(account.id);
+      await socket.join(rooms.volunteer(account.id));
       const status = await control.call('volunteers.connected', {
-        id: volunteerId,
+        id: account.id,
         displayName: account.displayName,
         languages: profile?.languages.map((l) => l.tag) ?? account.languages,
         weeklyHours: profile?.weeklyHours ?? [],
       });
       socket.emit('volunteer:presence', status);
-    }
+    };
+    routes.serve(socket, log.child({ ns: 'volunteer', volunteerId: account.id }), setUp());
   });
 
   calls.on('volunteer-invitation', (id, invitation) =>

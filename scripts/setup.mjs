@@ -66,7 +66,7 @@ const onPath = (name) =>
 /**
  * Debian packages the tests need, each checked by the binary it provides (not dpkg, so a server
  * installed some other way counts): Chromium for the browser tests, PostgreSQL, Redis and coturn's
- * turnserver, which the tests start themselves on free ports in temp dirs.
+ * turnserver, which the tests start themselves on free ports in temp dirs, and ffmpeg.
  */
 const TEST_PACKAGES = [
   {
@@ -77,6 +77,8 @@ const TEST_PACKAGES = [
   { name: 'redis-server', present: () => onPath('redis-server') },
   // The TURN e2e test relays calls through a real coturn.
   { name: 'coturn', present: () => onPath('turnserver') },
+  // The media bench's load client replays a clip ffmpeg encodes once (bench/load/clip.ts).
+  { name: 'ffmpeg', present: () => onPath('ffmpeg') },
   // The container test builds the image with podman (runc as its runtime) on a base debootstrap makes.
   { name: 'podman', present: () => onPath('podman') },
   { name: 'runc', present: () => onPath('runc') },

@@ -73,6 +73,8 @@ export interface BadRow {
   nodeCpuBefore: number;
   nodeCpuDuring: number;
   sent: number;
+  /** From its start until the server cut it off, ms (null: not cut off). */
+  cutOffMs: number | null;
 }
 
 export interface MediaBenchResult {
@@ -278,6 +280,7 @@ async function runBad(
         nodeCpuBefore: before.nodeCpu,
         nodeCpuDuring: during.nodeCpu,
         sent: bad.sent(),
+        cutOffMs: bad.cutOffMs(),
       });
       o.log(`  bad input ${mode}: done`);
       await sleep(1000);

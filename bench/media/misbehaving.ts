@@ -18,6 +18,8 @@ export const BAD_MODE_MEANING: Record<BadMode, string> = {
 export interface Misbehaving {
   /** Messages or packets it sent, for the report. */
   sent(): number;
+  /** From its start to the server cutting it off (the others told its video is gone), ms; null if never. */
+  cutOffMs(): number | null;
   stop(): Promise<void>;
 }
 
@@ -62,6 +64,7 @@ export async function startMisbehaving(
     let sent = 0;
     return {
       sent: () => sent,
+      cutOffMs: () => null,
       stop: async () => {
         sent = stopFlood();
         s.close();
@@ -73,7 +76,18 @@ export async function startMisbehaving(
     ...(mode === 'flood-rtp' && { caller: { videoRate: 10 } }),
   });
   if (mode === 'flood-rtp') {
-    return { sent: () => 0, stop: () => endCall(call) };
+    // The agent's socket hears when the server closes the flooding caller's video (IngressPolicer).
+    const started = performance.now();
+    let cutOff: number | null = null;
+    let stopping = false;
+    call.sockets[1]!.socket.once('session:producer-closed', () => {
+      if (!stopping) cutOff = performance.now() - started;
+    });
+    const stop = () => {
+      stopping = true;
+      return endCall(call);
+    };
+    return { sent: () => 0, cutOffMs: () => cutOff, stop };
   }
   const caller = call.sockets[2]!;
   stopReading(caller.socket);
@@ -81,6 +95,7 @@ export async function startMisbehaving(
   let sent = 0;
   return {
     sent: () => sent,
+    cutOffMs: () => null,
     stop: async () => {
       sent = stopFlood();
       await endCall(call);

@@ -14,6 +14,10 @@ async function main(): Promise<void> {
     // should time out because of it (the timeouts are the lobby's business, not this bench's).
     OFFER_TIMEOUT_MS: '120000',
     INVITATION_TIMEOUT_MS: '120000',
+    // To see a flood without the policer: MEDIA_MAX_INCOMING_KBPS=100000 npm run bench:media …
+    ...(process.env['MEDIA_MAX_INCOMING_KBPS'] && {
+      MEDIA_MAX_INCOMING_KBPS: process.env['MEDIA_MAX_INCOMING_KBPS'],
+    }),
   });
   process.on('message', (m: Request) => {
     if (m.type !== 'staff') return;

@@ -90,6 +90,7 @@ export function badTable(rows: BadRow[]): string {
       'max',
       'node cpu% before→during',
       'sent',
+      'cut off after',
     ],
     rows.map((r) => [
       r.mode,
@@ -98,6 +99,7 @@ export function badTable(rows: BadRow[]): string {
       ...callCells(r.during),
       `${n(r.nodeCpuBefore)}→${n(r.nodeCpuDuring)}`,
       String(r.sent),
+      r.cutOffMs === null ? '—' : `${n(r.cutOffMs / 1000, 1)} s`,
     ]),
   );
 }

@@ -9,7 +9,7 @@ import { type Phase, startingHttpApp } from './http/health';
 import { CentreCalendar } from './figures/calendar';
 import { DEFAULT_CONFIG, Lobby } from './lobby';
 import { createLogger, type Logger } from './logger';
-import { localPlacement, WorkerPool } from './media';
+import { DEFAULT_INGRESS_POLICY, localPlacement, WorkerPool } from './media';
 import { createMetrics, type Metrics, metricsHandler, startMetricsServer } from './metrics';
 import { CallCenter } from './sessions/CallCenter';
 import { type PresenceReport, PresenceReportSchema } from './sessions/CallCenter';
@@ -180,6 +180,7 @@ async function setUp(
       listenIp: config.rtc.listenIp,
       announcedAddress: config.rtc.announcedAddress,
       port: config.rtc.port,
+      ingress: { ...DEFAULT_INGRESS_POLICY, maxIncomingBitrate: config.rtc.maxIncomingBitrate },
     },
     log,
   );

@@ -95,6 +95,8 @@ const EnvSchema = z.object({
   TURN_CREDENTIAL_TTL_S: z.coerce.number().int().min(60).max(86_400).default(3600),
   ICE_TRANSPORT_POLICY: z.enum(['all', 'relay']).default('all'),
   MEDIA_WORKERS: z.coerce.number().int().min(1).max(64).default(os.availableParallelism()),
+  // Per browser transport; past 1.5× of it for 3 s the transport is closed (media/IngressPolicer.ts).
+  MEDIA_MAX_INCOMING_KBPS: z.coerce.number().int().min(300).max(100_000).default(5000),
   DATABASE_PATH: z.string().min(1).default('data/relay.sqlite'),
   DATABASE_URL: DatabaseUrl,
   // Where call-record writes wait while PostgreSQL is unreachable; blank: next to DATABASE_PATH.
@@ -174,7 +176,14 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string | undefined;
-  rtc: { listenIp: string; announcedAddress: string; port: number; workers: number };
+  rtc: {
+    listenIp: string;
+    announcedAddress: string;
+    port: number;
+    workers: number;
+    /** Bits per second one browser transport may send us. */
+    maxIncomingBitrate: number;
+  };
   /**
    * TURN servers handed to every browser with short-lived credentials (coturn's use-auth-secret),
    * and whether browsers may only use them (`relay`). Null: no TURN, browsers reach media directly.
@@ -268,6 +277,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, clientDir = 'di
       announcedAddress: e.ANNOUNCED_ADDRESS,
       port: e.RTC_PORT,
       workers: e.MEDIA_WORKERS,
+      maxIncomingBitrate: e.MEDIA_MAX_INCOMING_KBPS * 1000,
     },
     turn:
       e.TURN_URLS === undefined || e.TURN_SECRET === undefined

@@ -3,6 +3,7 @@ import type { types } from 'mediasoup';
 import type { Logger } from '../logger';
 import { TypedEmitter } from '../util/TypedEmitter';
 import { mediaCodecs } from './codecs';
+import { DEFAULT_INGRESS_POLICY, IngressPolicer, type IngressPolicy, type Policed } from './IngressPolicer';
 import { countMediaObjects, type MediaObjectCounts } from './objectCounts';
 
 export interface WorkerPoolOptions {
@@ -12,6 +13,8 @@ export interface WorkerPoolOptions {
   /** First WebRtcServer port; worker i listens on port + i (UDP and TCP). 0 picks free ports. */
   port: number;
   logLevel?: types.WorkerLogLevel;
+  /** How much media a browser's transport may send (IngressPolicer.ts). */
+  ingress?: IngressPolicy;
 }
 
 interface PooledWorker {
@@ -24,6 +27,8 @@ interface PooledWorker {
 export type WorkerPoolEvents = {
   /** A worker died; every router on it is gone. The pool has already started a replacement. */
   'worker-died': [index: number, routerIds: string[]];
+  /** A transport kept sending far above its cap and was closed. */
+  'transport-policed': [Policed];
 };
 
 /**
@@ -36,6 +41,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
   /** Workers being started in place of dead ones: a call moving off a dead worker may wait for one. */
   readonly #replacements = new Set<Promise<void>>();
   readonly #objects: MediaObjectCounts = { transports: 0, producers: 0, consumers: 0 };
+  readonly #policer: IngressPolicer;
   #closed = false;
 
   private constructor(
@@ -43,6 +49,9 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     private readonly log: Logger,
   ) {
     super((event, error) => log.error({ event, err: error }, 'worker pool listener failed'));
+    this.#policer = new IngressPolicer(options.ingress ?? DEFAULT_INGRESS_POLICY, log, (policed) =>
+      this.safeEmit('transport-policed', policed),
+    );
   }
 
   static async create(options: WorkerPoolOptions, log: Logger): Promise<WorkerPool> {
@@ -116,6 +125,9 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     pooled.routers += 1;
     this.#routerWorker.set(router.id, pooled.index);
     countMediaObjects(router, this.#objects);
+    router.observer.on('newtransport', (transport) => {
+      if (transport.type === 'webrtc') this.#policer.watch(transport as types.WebRtcTransport);
+    });
     router.observer.once('close', () => {
       pooled.routers -= 1;
       this.#routerWorker.delete(router.id);
@@ -179,6 +191,7 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
 
   close(): void {
     this.#closed = true;
+    this.#policer.close();
     for (const { worker } of this.#workers.values()) worker.close();
     this.#workers.clear();
   }

@@ -16,5 +16,6 @@ export {
   MediaStateError,
 } from './errors';
 export { MEDIA_LIMITS } from './limits';
+export { DEFAULT_INGRESS_POLICY, type IngressPolicy, type Policed } from './IngressPolicer';
 export type { CallMediaPort, MediaPlacement, MediaToResume } from './CallMediaPort';
 export { localPlacement } from './localPlacement';

@@ -58,4 +58,10 @@ export function registerMediaGauges(registry: Registry, pool: WorkerPool): void 
       this.set({ kind: 'consumer' }, consumers);
     },
   });
+  const policed = new Counter({
+    name: 'relay_media_transports_policed_total',
+    help: 'Browser transports closed for sending far above MEDIA_MAX_INCOMING_KBPS for seconds on end.',
+    registers,
+  });
+  pool.on('transport-policed', () => policed.inc());
 }

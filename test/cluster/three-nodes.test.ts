@@ -243,6 +243,8 @@ describe('one centre on three nodes (Redis, PostgreSQL, Chromium)', () => {
     await caller.click('#hang-up');
     await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
     await agent.click('form#wrapup-form button[type=submit]');
+    // Wrapped up (the next test signs the same agent in again, and must not find it still owed).
+    await agent.locator('#go-available').waitFor({ state: 'visible' });
     await expect.poll(routersByNode, { timeout: 10_000 }).toEqual({ alpha: 0, bravo: 0, charlie: 0 });
     await until(async () => (await directory.list()).length === 0);
   });

@@ -87,9 +87,15 @@ describe('nobody is dropped: a caller whose network blips comes back to the same
     await signInOn(agent, '/agent/', 'steady', TEST_PASSWORD);
     // The previous call's wrap-up is still owed: a new page shows its form first.
     await agent.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
+    // So does a second tab; wrapped up in the first, the second goes back to the console too.
+    const otherTab = await agentCtx.newPage();
+    await otherTab.goto(`${app.url}/agent/`);
+    await otherTab.locator('[data-view="wrapup"]').waitFor({ state: 'visible' });
     await agent.click('form#wrapup-form button[type=submit]');
     // Finishing the wrap-up makes the agent available again.
     await expect.poll(() => agent.locator('#go-available').isDisabled()).toBe(true);
+    await otherTab.locator('#go-available').waitFor({ state: 'visible' });
+    await otherTab.close();
     await callUntilOffered(caller, agent);
     await agent.click('#accept-offer');
     for (const p of [agent, caller]) {

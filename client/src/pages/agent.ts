@@ -116,9 +116,12 @@ function connect(): void {
     presence = p.presence;
     awayReason = p.presence === 'away' ? (p.reason ?? null) : null;
     renderPresence();
-    // Signed in again (another tab, a reload) while a wrap-up is owed: show its form.
+    // Signed in again (another tab, a reload) while a wrap-up is owed: show its form. Wrapped up
+    // in another tab meanwhile: this one's form is done with too.
     const inCall = !document.querySelector<HTMLElement>('[data-view="call"]')?.hidden;
+    const wrappingUp = !document.querySelector<HTMLElement>('[data-view="wrapup"]')?.hidden;
     if (p.presence === 'wrap-up' && !inCall) showAgentView('wrapup');
+    else if (p.presence !== 'wrap-up' && wrappingUp && !wrapUp.busy) showAgentView('console');
     if (p.reason === 'missed-offers') {
       byId('presence-note').textContent = t('agent.awayMissed');
       announcer.say(t('agent.awayMissed'), true);

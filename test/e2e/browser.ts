@@ -6,11 +6,12 @@ export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /**
  * Debian's Chromium with fake camera and microphone; never a browser download of a test tool's own.
- * `extraArgs` for a test that needs more (the TURN test's self-signed certificate).
+ * `extraArgs` for a test that needs more (the TURN test's self-signed certificate); `executablePath`
+ * for one that runs it another way (bench:video's, inside a network namespace).
  */
-export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+export function launchChromium(extraArgs: string[] = [], executablePath = CHROMIUM): Promise<Browser> {
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: [
       '--use-fake-ui-for-media-stream',
       // The fake camera runs at 20 fps unless told otherwise; a signer's camera gives 30.

@@ -9,6 +9,10 @@ export interface InboundStat {
   framesDecoded: number;
   framesPerSecond: number | null;
   frameWidth: number | null;
+  frameHeight: number | null;
+  /** Video stalls the browser counted (a frame late by 3× the mean or 150 ms), and their total seconds. */
+  freezeCount: number | null;
+  totalFreezesDuration: number | null;
 }
 
 export interface OutboundVideoStat {
@@ -40,6 +44,9 @@ async function consumerStats(consumers: MediaClient['consumers']): Promise<Inbou
         framesDecoded: num(s, 'framesDecoded') ?? 0,
         framesPerSecond: num(s, 'framesPerSecond'),
         frameWidth: num(s, 'frameWidth'),
+        frameHeight: num(s, 'frameHeight'),
+        freezeCount: num(s, 'freezeCount'),
+        totalFreezesDuration: num(s, 'totalFreezesDuration'),
       });
     }
   }

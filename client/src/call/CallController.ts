@@ -18,6 +18,7 @@ import { h } from '../ui/dom';
 import { ChatPanel } from './ChatPanel';
 import { exposeStats, outboundVideoStats } from './stats';
 import { Tiles } from './Tiles';
+import { mark } from '../timeline';
 
 /** How long an old media connection is kept at most while a restart's new one comes up. */
 const RETIRE_WITHIN_MS = 8000;
@@ -279,6 +280,7 @@ export class CallController {
       this.#unsubscribe.push(listen(this.signaling.socket, event, handler));
     };
     on('session:producer-added', (p) => {
+      mark(`producer-added (${this.#roles.get(p.participantId) ?? 'unknown'} ${p.source})`);
       void this.#media?.consume(p).catch((err: unknown) => console.error('consume failed', err));
     });
     on('session:producer-closed', ({ producerId }) => this.#media?.producerClosed(producerId));

@@ -1,6 +1,7 @@
 import { Device, type types } from 'mediasoup-client';
 import type { JoinedSession, ProducerView, Role, TransportView } from '../../../common/protocol';
 import type { Signaling } from '../signaling';
+import { mark } from '../timeline';
 import { consumerParameters, deviceCapabilities, recvCapabilities } from './wire';
 
 type AnySignaling = Signaling<never>;
@@ -45,6 +46,7 @@ export async function openCameraAndMic(
     },
   });
   for (const track of stream.getVideoTracks()) track.contentHint = 'motion';
+  mark('camera open');
   return stream;
 }
 
@@ -87,7 +89,9 @@ export class MediaClient {
     const asked = this.#asked ?? this.askTransports(stream !== null);
     this.#asked = null;
     const [, [recv, send]] = await Promise.all([
-      this.device.load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) }),
+      this.device
+        .load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) })
+        .then(() => mark('device loaded')),
       asked,
     ]);
     if (this.#closed) return;
@@ -136,6 +140,7 @@ export class MediaClient {
         ? this.device.createSendTransport(options)
         : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback) => {
+      mark(`${direction} transport connecting`);
       this.#watchConnecting(transport);
       // Nothing waits on this answer: the browser starts ICE and DTLS at once, and the server reads
       // this before the produce or consume sent after it. A refusal means the transport is spent.
@@ -167,6 +172,7 @@ export class MediaClient {
       if (this.#closed) return;
       if (state === 'failed') this.#failed(transport);
       else if (state === 'connected') {
+        mark(`${direction} transport connected`);
         this.#stopWatching(transport);
         this.events.onConnected();
       }
@@ -232,6 +238,7 @@ export class MediaClient {
       await producer.rtpSender.setParameters(params).catch(() => undefined);
     }
     this.#producers.set(kind, producer);
+    mark(`${kind} produced`);
   }
 
   async consume(p: ProducerView): Promise<void> {
@@ -264,6 +271,7 @@ export class MediaClient {
       appData: { participantId: p.participantId, role: this.#roles.get(p.participantId) ?? null },
     });
     this.#consumers.set(p.producerId, consumer);
+    mark(`${info.kind} track of ${this.#roles.get(p.participantId) ?? 'unknown'}`);
     this.events.onTrack({
       participantId: p.participantId,
       role: this.#roles.get(p.participantId) ?? null,

@@ -4,6 +4,7 @@ import { CallController } from '../call/CallController';
 import { formatDuration, initI18n, languageName, t, translateDom } from '../i18n';
 import { RingingCamera } from '../media/RingingCamera';
 import { Signaling } from '../signaling';
+import { mark } from '../timeline';
 import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
 import { render } from 'lit-html';
@@ -176,6 +177,7 @@ byId('accept-offer').addEventListener('click', () => {
     let ended = false;
     try {
       const stream = accepted.mode === 'video' ? await camera.take() : null;
+      mark('camera taken');
       const { token } = await s.request('agent:accept-offer', { offerId: accepted.offerId });
       showAgentView('call');
       byId('call-language').textContent = t('agent.offerLanguage', {

@@ -10,6 +10,7 @@ import { CallController } from '../call/CallController';
 import { initI18n, languageName, setTranslatedText, t, translateDom } from '../i18n';
 import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
+import { mark } from '../timeline';
 import { withRetry } from '../requestError';
 import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
@@ -251,6 +252,7 @@ byId('again-button').addEventListener('click', () => {
 });
 
 async function joinCall(token: string): Promise<void> {
+  mark('matched');
   stopWaiting();
   stopMeter();
   // Back for a callback, the camera may not be open yet; a text call needs none.

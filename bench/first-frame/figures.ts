@@ -27,7 +27,7 @@ export interface FirstFrameFigures {
   interpreterJoin: Summary;
   samples: { ours: number[]; bare: number[]; interpreterJoin: number[] };
   /** The steps our pages stamped, ms after the accept: two-way calls and interpreter joins. */
-  timelines: { call: Timelines; join: Timelines };
+  timelines: { call: Timelines; join: Timelines; bare: Timelines };
 }
 
 export function table(f: FirstFrameFigures): string {

@@ -36,6 +36,7 @@ console.log(table(figures));
 console.log(
   `\n${timelineTable('where the time goes, two-way calls (ms after the accept):', figures.timelines.call)}`,
 );
+console.log(`\n${timelineTable("the bare flow (ms after a's start):", figures.timelines.bare)}`);
 if (joins > 0)
   console.log(
     `\n${timelineTable('where the time goes, interpreter joins (ms after the accept):', figures.timelines.join)}`,

@@ -11,6 +11,7 @@ import type {
 } from '../../../common/protocol';
 import { languageName, t } from '../i18n';
 import { MediaClient, type RemoteTrack } from '../media/MediaClient';
+import type { PreloadedDevice } from '../media/PreloadedDevice';
 import { isRequestError, withRetry } from '../requestError';
 import type { Signaling } from '../signaling';
 import type { Announcer } from '../ui/announcer';
@@ -100,10 +101,15 @@ export class CallController {
     this.#interpreterListeners.push(listener);
   }
 
-  async start(token: string, stream: MediaStream | null): Promise<Joined> {
+  /** `preloaded`: a Device loaded while the call rang (a media restart loads its own). */
+  async start(
+    token: string,
+    stream: MediaStream | null,
+    preloaded: PreloadedDevice | null = null,
+  ): Promise<Joined> {
     this.#listen();
     // Ready before joining: producers announced right after the join are queued, not lost.
-    const media = this.#newMedia();
+    const media = this.#newMedia(preloaded);
     const joining = this.signaling.request('session:join', { token });
     // With a camera the call is a video call: its transports are asked for right behind the join
     // (one round trip fewer). Should the join say text, they stay unused until the call ends.
@@ -114,6 +120,9 @@ export class CallController {
     this.#stream = stream;
     this.#participantId = joined.participantId;
     const text = joined.mode === 'text';
+    // Media first: its set-up waits on the device and the transports while the screen is drawn
+    // below (no track can arrive before the tiles exist: that takes a round trip at least).
+    const starting = text ? null : this.#startMedia(media, joined, stream);
     this.#render(text ? null : stream, text);
     for (const m of joined.chat) this.#chat?.showMessage(m, m.participantId === joined.participantId);
     this.#showInterpreter(joined.interpreter);
@@ -125,30 +134,34 @@ export class CallController {
         this.#tiles.setConnected(p.participantId, p.connected);
       }
     }
-    if (text) {
+    if (!starting) {
       media.close();
       this.#media = null;
       this.#chat?.focus();
     } else {
-      await this.#startMedia(media, joined, stream);
+      await starting;
       if (stream) this.#qualityTimer = window.setInterval(() => void this.#showQuality(), 2000);
     }
     this.announcer.say(t('call.inCall'), true);
     return joined;
   }
 
-  #newMedia(): MediaClient {
-    const media: MediaClient = new MediaClient(this.signaling, {
-      onTrack: (track) => this.#attach(track),
-      onTrackEnded: (producerId) => this.#trackEnded(producerId),
-      // Only the current connection speaks for the call: one being retired may fail as its host goes.
-      onFailed: () => {
-        if (media === this.#media) this.#mediaFailed();
+  #newMedia(preloaded: PreloadedDevice | null = null): MediaClient {
+    const media: MediaClient = new MediaClient(
+      this.signaling,
+      {
+        onTrack: (track) => this.#attach(track),
+        onTrackEnded: (producerId) => this.#trackEnded(producerId),
+        // Only the current connection speaks for the call: one being retired may fail as its host goes.
+        onFailed: () => {
+          if (media === this.#media) this.#mediaFailed();
+        },
+        onConnected: () => {
+          if (media === this.#media) this.#mediaConnected();
+        },
       },
-      onConnected: () => {
-        if (media === this.#media) this.#mediaConnected();
-      },
-    });
+      preloaded,
+    );
     this.#media = media;
     return media;
   }

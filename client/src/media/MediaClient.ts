@@ -2,9 +2,11 @@ import { Device, type types } from 'mediasoup-client';
 import type { JoinedSession, ProducerView, Role, TransportView } from '../../../common/protocol';
 import type { Signaling } from '../signaling';
 import { mark } from '../timeline';
+import type { PreloadedDevice } from './PreloadedDevice';
 import { consumerParameters, deviceCapabilities, recvCapabilities } from './wire';
 
 type AnySignaling = Signaling<never>;
+type Joined = JoinedSession & { producers: ProducerView[] };
 
 export interface RemoteTrack {
   participantId: string;
@@ -55,7 +57,7 @@ export async function openCameraAndMic(
  * producers for the local camera and microphone, and a consumer per remote track.
  */
 export class MediaClient {
-  readonly device = new Device();
+  #device = new Device();
   #send?: types.Transport;
   #recv?: types.Transport;
   readonly #producers = new Map<'audio' | 'video', types.Producer>();
@@ -70,10 +72,16 @@ export class MediaClient {
   readonly #failedTransports = new Set<string>();
   #asked: Promise<[TransportView, TransportView | null]> | null = null;
 
+  /** `preloaded`: a device loaded while the call rang, used if the call's router matches it. */
   constructor(
     private readonly signaling: AnySignaling,
     private readonly events: MediaClientEvents,
+    private readonly preloaded: PreloadedDevice | null = null,
   ) {}
+
+  get device(): Device {
+    return this.#device;
+  }
 
   /**
    * Sets the media up with as few waits in a row as the flow allows: the device loads while both
@@ -81,30 +89,33 @@ export class MediaClient {
    * microphone (a signer's call is the video), and the others' producers are consumed at once,
    * all together, while our own are being produced.
    */
-  async start(
-    joined: JoinedSession & { producers: ProducerView[] },
-    stream: MediaStream | null,
-  ): Promise<void> {
+  async start(joined: Joined, stream: MediaStream | null): Promise<void> {
     this.#roles = new Map(joined.participants.map((p) => [p.participantId, p.role]));
     const asked = this.#asked ?? this.askTransports(stream !== null);
     this.#asked = null;
-    const [, [recv, send]] = await Promise.all([
-      this.device
-        .load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) })
-        .then(() => mark('device loaded')),
-      asked,
-    ]);
+    const [, [recv, send]] = await Promise.all([this.#loadDevice(joined.routerRtpCapabilities), asked]);
     if (this.#closed) return;
     this.#recv = this.#createTransport('recv', recv);
     if (send) this.#send = this.#createTransport('send', send);
     this.#ready = true;
-    // Producers from the join answer, plus any announced while we were setting up.
-    const consuming = [...joined.producers, ...this.#early.splice(0)].map((p) => this.consume(p));
+    // Producers from the join answer, plus any announced while we were setting up. Video first:
+    // mediasoup-client sets consumers up one after another, and the first frames are what shows.
+    const consuming = [...joined.producers, ...this.#early.splice(0)]
+      .sort((a, b) => Number(a.kind !== 'video') - Number(b.kind !== 'video'))
+      .map((p) => this.consume(p));
     const tracks = stream ? [...stream.getVideoTracks(), ...stream.getAudioTracks()] : [];
     const producing = (async () => {
       for (const track of tracks) await this.#produce(track);
     })();
     await Promise.all([producing, ...consuming]);
+  }
+
+  /** The device loaded while the call rang when it fits this router; else loaded now. */
+  async #loadDevice(capabilities: Joined['routerRtpCapabilities']): Promise<void> {
+    const preloaded = await this.preloaded?.deviceFor(capabilities);
+    if (preloaded) this.#device = preloaded;
+    else await this.#device.load({ routerRtpCapabilities: deviceCapabilities(capabilities) });
+    mark('device loaded');
   }
 
   /**

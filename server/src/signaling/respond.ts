@@ -35,9 +35,20 @@ export type Handler<K extends ClientMessageName> = (
 ) => Promise<ClientAcks[K]> | ClientAcks[K];
 
 /**
+ * `overlap`: the message still waits for every message before it, but those after it do not wait
+ * for it. For media requests that nothing sent later needs done first (a consume need not wait for
+ * the camera's produce): the client asks for what depends on them only once they are answered,
+ * and CallMedia refuses, cleanly, one whose transport went while it ran.
+ */
+export interface HandlerOptions {
+  overlap?: boolean;
+}
+
+/**
  * Registers one inbound message: the payload is parsed with its schema before the handler sees it,
  * and the client always gets `{ok: true, data}` or `{ok: false, error}`. Handlers of one socket run
- * one after another, so a client cannot race its own requests (e.g. consume before its transport).
+ * one after another, so a client cannot race its own requests (e.g. consume before its transport),
+ * except that one registered with `overlap` lets those after it start.
  */
 export class Responder {
   readonly #known = new Set<string>();
@@ -89,7 +100,7 @@ export class Responder {
       });
   }
 
-  on<K extends ClientMessageName>(name: K, handler: Handler<K>): void {
+  on<K extends ClientMessageName>(name: K, handler: Handler<K>, options: HandlerOptions = {}): void {
     this.#known.add(name);
     const schema = ClientMessages[name];
     // Registered untyped on purpose: what arrives is unknown until the schema has parsed it.
@@ -119,7 +130,7 @@ export class Responder {
           this.#refuse(name, { code: 'invalid-payload', message }, reply);
           return;
         }
-        this.#queue = this.#queue.then(async () => {
+        const handled = this.#queue.then(async () => {
           try {
             const data = await handler(parsed.data as ClientMessage<K>);
             reply({ ok: true, data });
@@ -127,6 +138,7 @@ export class Responder {
             reply({ ok: false, error: toAckError(err, this.log, name) });
           }
         });
+        if (!options.overlap) this.#queue = handled;
       },
     );
   }

@@ -66,19 +66,39 @@ export function registerSessionHandlers(
     control.call('inCall.createTransport', seatOf(socket), direction),
   );
 
-  responder.on('media:connect-transport', async (payload) => {
-    await control.call('inCall.connectTransport', seatOf(socket), payload);
-    return null;
-  });
+  // A call's set-up sends these in a burst (connect both transports, produce camera and microphone,
+  // consume each other track, resume each consumer): one waiting on another's worker round trip
+  // only delayed the first frame. Each still starts after the transports it names were made.
+  const overlap = { overlap: true };
+  responder.on(
+    'media:connect-transport',
+    async (payload) => {
+      await control.call('inCall.connectTransport', seatOf(socket), payload);
+      return null;
+    },
+    overlap,
+  );
 
-  responder.on('media:produce', (payload) => control.call('inCall.produce', seatOf(socket), payload));
+  responder.on(
+    'media:produce',
+    (payload) => control.call('inCall.produce', seatOf(socket), payload),
+    overlap,
+  );
 
-  responder.on('media:consume', (payload) => control.call('inCall.consume', seatOf(socket), payload));
+  responder.on(
+    'media:consume',
+    (payload) => control.call('inCall.consume', seatOf(socket), payload),
+    overlap,
+  );
 
-  responder.on('media:resume-consumer', async ({ consumerId }) => {
-    await control.call('inCall.resumeConsumer', seatOf(socket), consumerId);
-    return null;
-  });
+  responder.on(
+    'media:resume-consumer',
+    async ({ consumerId }) => {
+      await control.call('inCall.resumeConsumer', seatOf(socket), consumerId);
+      return null;
+    },
+    overlap,
+  );
 
   responder.on('media:set-producer-paused', async ({ producerId, paused }) => {
     await control.call('inCall.setProducerPaused', seatOf(socket), producerId, paused);

@@ -101,10 +101,13 @@ export class CallController {
     this.#interpreterListeners.push(listener);
   }
 
-  /** `preloaded`: a Device loaded while the call rang (a media restart loads its own). */
+  /**
+   * `camera`: the stream, or its promise while the camera opens (the join does not wait for it).
+   * `preloaded`: a Device loaded while the call rang (a media restart loads its own).
+   */
   async start(
     token: string,
-    stream: MediaStream | null,
+    camera: MediaStream | null | Promise<MediaStream | null>,
     preloaded: PreloadedDevice | null = null,
   ): Promise<Joined> {
     this.#listen();
@@ -113,8 +116,9 @@ export class CallController {
     const joining = this.signaling.request('session:join', { token });
     // With a camera the call is a video call: its transports are asked for right behind the join
     // (one round trip fewer). Should the join say text, they stay unused until the call ends.
-    if (stream) void media.askTransports(true);
-    const joined: Joined = await joining;
+    // A camera still opening counts as one: should it fail, the send transport is never used.
+    if (camera) void media.askTransports(true);
+    const [joined, stream]: [Joined, MediaStream | null] = await Promise.all([joining, camera]);
     this.#token = token;
     this.#joined = joined;
     this.#stream = stream;

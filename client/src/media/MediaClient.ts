@@ -1,5 +1,11 @@
 import { Device, type types } from 'mediasoup-client';
-import type { JoinedSession, ProducerView, Role, TransportView } from '../../../common/protocol';
+import type {
+  ConsumerView,
+  JoinedSession,
+  ProducerView,
+  Role,
+  TransportView,
+} from '../../../common/protocol';
 import type { Signaling } from '../signaling';
 import { mark } from '../timeline';
 import type { PreloadedDevice } from './PreloadedDevice';
@@ -100,14 +106,16 @@ export class MediaClient {
     this.#ready = true;
     // Producers from the join answer, plus any announced while we were setting up. Video first:
     // mediasoup-client sets consumers up one after another, and the first frames are what shows.
-    const consuming = [...joined.producers, ...this.#early.splice(0)]
-      .sort((a, b) => Number(a.kind !== 'video') - Number(b.kind !== 'video'))
-      .map((p) => this.consume(p));
+    const consuming = this.#consumeAll(
+      [...joined.producers, ...this.#early.splice(0)].sort(
+        (a, b) => Number(a.kind !== 'video') - Number(b.kind !== 'video'),
+      ),
+    );
     const tracks = stream ? [...stream.getVideoTracks(), ...stream.getAudioTracks()] : [];
     const producing = (async () => {
       for (const track of tracks) await this.#produce(track);
     })();
-    await Promise.all([producing, ...consuming]);
+    await Promise.all([producing, consuming]);
   }
 
   /** The device loaded while the call rang when it fits this router; else loaded now. */
@@ -252,28 +260,52 @@ export class MediaClient {
     mark(`${kind} produced`);
   }
 
-  async consume(p: ProducerView): Promise<void> {
+  /** A producer announced during the call. */
+  consume(p: ProducerView): Promise<void> {
+    return this.#consumeAll([p]);
+  }
+
+  /**
+   * Asks the server for all the consumers at once, then sets them all up in the same tick:
+   * mediasoup-client negotiates consumers asked for together in one SDP exchange, where answers
+   * taken one by one as they came cost one exchange each (a joining interpreter consumes four).
+   */
+  async #consumeAll(producers: ProducerView[]): Promise<void> {
     if (this.#closed) return;
     if (!this.#ready) {
-      this.#early.push(p);
+      this.#early.push(...producers);
       return;
     }
+    const recv = this.#recv;
+    if (!recv) return;
     // The same producer can be both in the join answer and announced: consume it once.
-    if (this.#consumers.has(p.producerId) || this.#consuming.has(p.producerId) || !this.#recv) return;
-    this.#consuming.add(p.producerId);
+    const fresh = [...new Map(producers.map((p) => [p.producerId, p])).values()].filter(
+      (p) => !this.#consumers.has(p.producerId) && !this.#consuming.has(p.producerId),
+    );
+    for (const p of fresh) this.#consuming.add(p.producerId);
     try {
-      await this.#consume(p, this.#recv);
+      const asked = await Promise.allSettled(fresh.map((p) => this.#ask(p, recv)));
+      await Promise.all(
+        asked.map((answer, i) =>
+          answer.status === 'fulfilled'
+            ? this.#setUpConsumer(fresh[i]!, answer.value, recv)
+            : Promise.reject(answer.reason as Error),
+        ),
+      );
     } finally {
-      this.#consuming.delete(p.producerId);
+      for (const p of fresh) this.#consuming.delete(p.producerId);
     }
   }
 
-  async #consume(p: ProducerView, recv: types.Transport): Promise<void> {
-    const info = await this.signaling.request('media:consume', {
+  #ask(p: ProducerView, recv: types.Transport): Promise<ConsumerView> {
+    return this.signaling.request('media:consume', {
       transportId: recv.id,
       producerId: p.producerId,
       rtpCapabilities: recvCapabilities(this.device.rtpCapabilities),
     });
+  }
+
+  async #setUpConsumer(p: ProducerView, info: ConsumerView, recv: types.Transport): Promise<void> {
     const consumer = await recv.consume({
       id: info.id,
       producerId: info.producerId,

@@ -115,7 +115,7 @@ byId('accept-invitation').addEventListener('click', () => {
   device = null;
   void (async () => {
     // The camera opens on the accept and not before (see the invitation above), but beside the
-    // accept's round trip rather than ahead of it.
+    // accept's round trip and the join rather than ahead of them.
     const accepting = s.request('volunteer:accept-invitation', { invitationId: accepted.invitationId });
     const opening = openCameraAndMic().catch(() => null);
     const stop = () => {
@@ -124,7 +124,6 @@ byId('accept-invitation').addEventListener('click', () => {
     };
     try {
       const { token } = await accepting;
-      const stream = await opening;
       showView('call');
       // Signing out would end the call with the page: not offered until it is over.
       byId('sign-out').hidden = true;
@@ -134,7 +133,7 @@ byId('accept-invitation').addEventListener('click', () => {
         byId('presence-note').textContent = t(`call.endedBy.${reason}`);
         byId('sign-out').hidden = false;
         showView('dashboard');
-      }).start(token, stream, preloaded);
+      }).start(token, opening, preloaded);
     } catch (err) {
       stop();
       showError(err);

@@ -62,14 +62,16 @@ export function registerSessionHandlers(
     return null;
   });
 
-  responder.on('media:create-transport', ({ direction }) =>
-    control.call('inCall.createTransport', seatOf(socket), direction),
-  );
-
-  // A call's set-up sends these in a burst (connect both transports, produce camera and microphone,
-  // consume each other track, resume each consumer): one waiting on another's worker round trip
-  // only delayed the first frame. Each still starts after the transports it names were made.
+  // A call's set-up sends these in a burst (both transports, connect them, produce camera and
+  // microphone, consume each other track, resume each consumer): one waiting on another's worker
+  // round trip only delayed the first frame. Each still starts after every message sent before it
+  // (the join, the transports it names: the client sends those first and waits for their answers).
   const overlap = { overlap: true };
+  responder.on(
+    'media:create-transport',
+    ({ direction }) => control.call('inCall.createTransport', seatOf(socket), direction),
+    overlap,
+  );
   responder.on(
     'media:connect-transport',
     async (payload) => {

@@ -193,10 +193,6 @@ byId('accept-offer').addEventListener('click', () => {
         throw err;
       });
       mark('camera taken');
-      showAgentView('call');
-      byId('call-language').textContent = t('agent.offerLanguage', {
-        language: languageName(accepted.language),
-      });
       const call = new CallController(s, byId('call-root'), announcer, (reason) => {
         ended = true;
         for (const track of stream?.getTracks() ?? []) track.stop();
@@ -208,10 +204,16 @@ byId('accept-offer').addEventListener('click', () => {
         if (reason === 'caller-no-show') byId('presence-note').textContent = t('call.endedBy.caller-no-show');
         showAgentView('console');
       });
-      mountInterpreterControls(call, s, accepted.language);
       const preloaded = device;
       device = null;
-      await call.start(token, stream, preloaded);
+      // The join goes first: the screen changes while it is answered.
+      const starting = call.start(token, stream, preloaded);
+      mountInterpreterControls(call, s, accepted.language);
+      showAgentView('call');
+      byId('call-language').textContent = t('agent.offerLanguage', {
+        language: languageName(accepted.language),
+      });
+      await starting;
     } catch (err) {
       if (ended) return;
       // A caller who hangs up while this screen is still joining leaves the agent in wrap-up (the

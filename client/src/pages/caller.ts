@@ -260,16 +260,11 @@ byId('again-button').addEventListener('click', () => {
 
 async function joinCall(token: string): Promise<void> {
   mark('matched');
-  stopWaiting();
-  stopMeter();
-  // Back for a callback, the camera may not be open yet; a text call needs none.
-  if (!stream) stream = await openCameraAndMic().catch(() => null);
-  showView('call');
-  // A visual alert for a caller who may be looking away: the tab title changes too.
-  document.title = `● ${t('caller.connecting')}`;
-  announcer.say(t('caller.connecting'), true);
   const preloaded = device;
   device = null;
+  // Back for a callback, the camera may not be open yet; a text call needs none.
+  if (!stream) stream = await openCameraAndMic().catch(() => null);
+  // The join goes first: the screen changes while it is answered.
   new CallController(signaling, byId('call-root'), announcer, onCallEnded)
     .start(token, stream, preloaded)
     .then(() => {
@@ -277,6 +272,12 @@ async function joinCall(token: string): Promise<void> {
       byId('call-status').textContent = t('call.inCall');
     })
     .catch(showError);
+  stopWaiting();
+  stopMeter();
+  showView('call');
+  // A visual alert for a caller who may be looking away: the tab title changes too.
+  document.title = `● ${t('caller.connecting')}`;
+  announcer.say(t('caller.connecting'), true);
 }
 
 function onCallEnded(reason: EndReason): void {

@@ -310,6 +310,8 @@ export interface OfferView {
   needsInterpreter: boolean;
   /** The caller asked to be called back and may take a moment to come to the screen. */
   callback: boolean;
+  /** A video offer: what the call's router will carry, so the page can load its Device while it rings. */
+  routerRtpCapabilities?: RouterRtpCapabilities;
 }
 export type FallbackChoice = 'wait' | 'text' | 'callback';
 export interface FallbackView {
@@ -321,6 +323,8 @@ export interface InvitationView {
   invitationId: string;
   language: string;
   expiresAt: number;
+  /** What the call's router carries: the page loads its Device while it rings (the camera stays off). */
+  routerRtpCapabilities?: RouterRtpCapabilities;
 }
 export type VolunteerPresence = 'offline' | 'available' | 'invited' | 'in-call' | 'away';
 /** Online is not enough to be rung: only within one's weekly hours. */
@@ -340,7 +344,11 @@ export type EndReason =
 
 /** What each inbound message answers with (the ack's data). */
 export interface ClientAcks {
-  'lobby:request': QueueView & { resumeKey: string };
+  'lobby:request': QueueView & {
+    resumeKey: string;
+    /** A video call's router will carry these: the page loads its Device while the caller waits. */
+    routerRtpCapabilities?: RouterRtpCapabilities;
+  };
   'lobby:cancel': null;
   'lobby:resume': ResumeResult;
   'lobby:choose-fallback': null;

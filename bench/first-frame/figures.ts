@@ -1,4 +1,5 @@
 // Percentiles and the printed table.
+import type { Timelines } from './timeline';
 
 /** The q-quantile (0..1) of the samples, nearest-rank: a figure that was measured, not interpolated. */
 export function percentile(samples: number[], q: number): number {
@@ -25,6 +26,8 @@ export interface FirstFrameFigures {
   ratio: { p50: number; p95: number };
   interpreterJoin: Summary;
   samples: { ours: number[]; bare: number[]; interpreterJoin: number[] };
+  /** The steps our pages stamped, ms after the accept: two-way calls and interpreter joins. */
+  timelines: { call: Timelines; join: Timelines; bare: Timelines };
 }
 
 export function table(f: FirstFrameFigures): string {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { table } from './figures';
+import { timelineTable } from './timeline';
 import { runFirstFrameBench } from './run';
 
 const { values } = parseArgs({
@@ -32,3 +33,11 @@ const figures = await runFirstFrameBench({
 });
 console.log(`\naccept → first decoded remote video frame, loopback, Chromium (${calls} calls each):`);
 console.log(table(figures));
+console.log(
+  `\n${timelineTable('where the time goes, two-way calls (ms after the accept):', figures.timelines.call)}`,
+);
+console.log(`\n${timelineTable("the bare flow (ms after a's start):", figures.timelines.bare)}`);
+if (joins > 0)
+  console.log(
+    `\n${timelineTable('where the time goes, interpreter joins (ms after the accept):', figures.timelines.join)}`,
+  );

@@ -3,12 +3,15 @@
 import type { Browser, Page } from 'playwright-core';
 import { callUntilOffered, newContext, signInAvailable, signInOn, watchErrors } from '../../test/e2e/browser';
 import { TEST_PASSWORD, type TestApp } from '../../test/helpers/testApp';
-import { acceptToFrames, stampAcceptOn, stampFirstFrame, waitForFirstFrame } from './stamps';
+import { acceptAndFrames, stampAcceptOn, stampFirstFrame, waitForFirstFrame } from './stamps';
+import { clearTimeline, collectTimelines, type Timelines } from './timeline';
 
 export interface ProductPages {
   agent: Page;
   caller: Page;
   interpreter: Page;
+  /** The steps each page stamped, per call: two-way calls and interpreter joins. */
+  timelines: { call: Timelines; join: Timelines };
 }
 
 /** One agent (Korean Sign Language and Korean) and one Vietnamese–Korean volunteer, signed in. */
@@ -42,6 +45,7 @@ export async function openProductPages(app: TestApp, browser: Browser): Promise<
     agent: await open('agent'),
     caller: await open('caller'),
     interpreter: await open('interpreter'),
+    timelines: { call: new Map(), join: new Map() },
   };
   await signInAvailable(pages.agent, 'signer', TEST_PASSWORD);
   await signInOn(pages.interpreter, '/volunteer/', 'lan', TEST_PASSWORD);
@@ -49,12 +53,19 @@ export async function openProductPages(app: TestApp, browser: Browser): Promise<
 }
 
 /** accept → first decoded remote frame on both pages of a two-way call, in ms. */
-export async function twoWayCall({ agent, caller }: ProductPages): Promise<number> {
+export async function twoWayCall({ agent, caller, timelines }: ProductPages): Promise<number> {
   await callUntilOffered(caller, agent);
-  for (const page of [agent, caller]) await stampFirstFrame(page, { count: 1, role: null });
+  for (const page of [agent, caller]) {
+    await stampFirstFrame(page, { count: 1, role: null });
+    await clearTimeline(page);
+  }
   await stampAcceptOn(agent, '#accept-offer');
   await agent.click('#accept-offer');
-  const ms = await acceptToFrames(agent, [agent, caller]);
+  const { ms, acceptedAt, frames } = await acceptAndFrames(agent, [agent, caller]);
+  await collectTimelines(timelines.call, { agent, caller }, acceptedAt, {
+    agent: frames[0]!,
+    caller: frames[1]!,
+  });
   await endCall({ agent, caller });
   return ms;
 }
@@ -64,7 +75,7 @@ export async function twoWayCall({ agent, caller }: ProductPages): Promise<numbe
  * accepts: accept → the interpreter decodes both others, and both others decode the interpreter.
  */
 export async function interpreterJoin(pages: ProductPages): Promise<number> {
-  const { agent, caller, interpreter } = pages;
+  const { agent, caller, interpreter, timelines } = pages;
   await goOnline(interpreter);
   await caller.goto('/');
   await caller.check('input[name=need][value=interpreter]');
@@ -80,9 +91,15 @@ export async function interpreterJoin(pages: ProductPages): Promise<number> {
   await interpreter.locator('#invitation').waitFor({ state: 'visible' });
   await stampFirstFrame(interpreter, { count: 2, role: null });
   for (const page of [agent, caller]) await stampFirstFrame(page, { count: 1, role: 'interpreter' });
+  for (const page of [interpreter, agent, caller]) await clearTimeline(page);
   await stampAcceptOn(interpreter, '#accept-invitation');
   await interpreter.click('#accept-invitation');
-  const ms = await acceptToFrames(interpreter, [interpreter, agent, caller]);
+  const { ms, acceptedAt, frames } = await acceptAndFrames(interpreter, [interpreter, agent, caller]);
+  await collectTimelines(timelines.join, { interpreter, agent, caller }, acceptedAt, {
+    interpreter: frames[0]!,
+    agent: frames[1]!,
+    caller: frames[2]!,
+  });
   await endCall(pages);
   return ms;
 }

@@ -49,6 +49,7 @@ export async function runFirstFrameBench(options: FirstFrameOptions): Promise<Fi
       ratio: { p50: ours.p50 / bareFigures.p50, p95: ours.p95 / bareFigures.p95 },
       interpreterJoin: summarise(samples.interpreterJoin),
       samples,
+      timelines: { ...product.timelines, bare: bare.timelines },
     };
   } finally {
     await browser.close();

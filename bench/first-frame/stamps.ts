@@ -71,6 +71,15 @@ export function acceptedAt(page: Page): Promise<number> {
 
 /** The moment the slowest of the pages decoded its first frame, from the accept. */
 export async function acceptToFrames(accepting: Page, pages: Page[]): Promise<number> {
+  return (await acceptAndFrames(accepting, pages)).ms;
+}
+
+/** The same, with the accept's moment and each page's first frame (in the order of `pages`). */
+export async function acceptAndFrames(
+  accepting: Page,
+  pages: Page[],
+): Promise<{ ms: number; acceptedAt: number; frames: number[] }> {
   const frames = await Promise.all(pages.map((p) => waitForFirstFrame(p)));
-  return Math.max(...frames) - (await acceptedAt(accepting));
+  const at = await acceptedAt(accepting);
+  return { ms: Math.max(...frames) - at, acceptedAt: at, frames };
 }

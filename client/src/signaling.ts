@@ -11,6 +11,7 @@ import type {
   ClientToServerEvents,
 } from '../../common/protocol';
 import type { RequestErrorCode } from './requestError';
+import { mark } from './timeline';
 
 type ServerEvents = CallerServerEvents | AgentServerEvents | VolunteerServerEvents;
 
@@ -44,8 +45,10 @@ export class Signaling<S extends ServerEvents> {
       const timed = this.socket.timeout(timeoutMs) as unknown as {
         emit(n: K, p: ClientPayload<K>, cb: (err: Error | null, res: Ack<ClientAcks[K]>) => void): void;
       };
+      mark(`${name} sent`);
       timed.emit(name, payload, (err, res) => {
         this.socket.off('disconnect', onDisconnect);
+        mark(`${name} answered`);
         if (err)
           return reject(new RelayError<RequestErrorCode>('timeout', `${name}: no answer from the server`));
         if (res.ok) resolve(res.data);

@@ -315,6 +315,7 @@ async function setUp(
     draining: () => phase() === 'draining',
     trustProxy: config.trustProxy,
     ...(metrics && { onAck: metrics.onAck }),
+    mediaCapabilities: pool.rtpCapabilities,
   });
   metrics?.attach({ calls, lobby: () => engine.lobby, pool, io, records });
   if (node) {

@@ -16,11 +16,19 @@ const socket = io({
   query: { room: params.get('room'), peer: params.get('peer') },
 });
 
+/** The same stamps as the product's pages (client/src/timeline.ts), for the bench's timeline. */
+function mark(step: string): void {
+  (window.relayTimeline ??= []).push({ step, at: Date.now() });
+}
+
 function request<T>(name: string, payload: object): Promise<T> {
+  mark(`${name} sent`);
   return new Promise((resolve, reject) => {
-    socket.emit(name, payload, (res: { ok: true; data: T } | { ok: false; error: string }) =>
-      res.ok ? resolve(res.data) : reject(new Error(res.error)),
-    );
+    socket.emit(name, payload, (res: { ok: true; data: T } | { ok: false; error: string }) => {
+      mark(`${name} answered`);
+      if (res.ok) resolve(res.data);
+      else reject(new Error(res.error));
+    });
   });
 }
 
@@ -39,16 +47,23 @@ async function consume(producerId: string): Promise<void> {
     rtpCapabilities: device.rtpCapabilities,
   });
   const consumer = await recv.consume({ ...info, rtpParameters: consumerParameters(info.rtpParameters) });
+  mark(`${consumer.kind} track`);
   consumers.push(consumer);
   socket.emit('resume', { consumerId: consumer.id });
 }
 
 async function go(answer: BareGo & { send: BareTransport; recv: BareTransport }, stream: MediaStream) {
   await device.load({ routerRtpCapabilities: deviceCapabilities(answer.routerRtpCapabilities) });
+  mark('device loaded');
   recv = device.createRecvTransport(answer.recv);
   const send = device.createSendTransport(answer.send);
   for (const t of [send, recv]) {
+    const direction = t === send ? 'send' : 'recv';
+    t.on('connectionstatechange', (state) => {
+      if (state === 'connected') mark(`${direction} transport connected`);
+    });
     t.on('connect', ({ dtlsParameters }, callback) => {
+      mark(`${direction} transport connecting`);
       socket.emit('connect-transport', { transportId: t.id, dtlsParameters });
       callback();
     });
@@ -92,8 +107,12 @@ function stampFirstFrame(): void {
 const fail = (err: unknown) => (w.bareError = String(err));
 const stream = await navigator.mediaDevices.getUserMedia({ video: SIGNING_VIDEO, audio: true });
 for (const track of stream.getVideoTracks()) track.contentHint = 'motion';
-socket.on('producer', ({ producerId }: { producerId: string }) => void consume(producerId).catch(fail));
+socket.on('producer', ({ producerId }: { producerId: string }) => {
+  mark('producer announced');
+  void consume(producerId).catch(fail);
+});
 socket.on('go', (answer: BareGo & { send: BareTransport; recv: BareTransport }) => {
+  mark('go');
   go(answer, stream).catch(fail);
 });
 document.querySelector('#start')!.addEventListener('click', () => {

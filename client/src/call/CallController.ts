@@ -11,6 +11,7 @@ import type {
 } from '../../../common/protocol';
 import { languageName, t } from '../i18n';
 import { MediaClient, type RemoteTrack } from '../media/MediaClient';
+import type { PreloadedDevice } from '../media/PreloadedDevice';
 import { isRequestError, withRetry } from '../requestError';
 import type { Signaling } from '../signaling';
 import type { Announcer } from '../ui/announcer';
@@ -18,6 +19,7 @@ import { h } from '../ui/dom';
 import { ChatPanel } from './ChatPanel';
 import { exposeStats, outboundVideoStats } from './stats';
 import { Tiles } from './Tiles';
+import { mark } from '../timeline';
 
 /** How long an old media connection is kept at most while a restart's new one comes up. */
 const RETIRE_WITHIN_MS = 8000;
@@ -99,20 +101,32 @@ export class CallController {
     this.#interpreterListeners.push(listener);
   }
 
-  async start(token: string, stream: MediaStream | null): Promise<Joined> {
+  /**
+   * `camera`: the stream, or its promise while the camera opens (the join does not wait for it).
+   * `preloaded`: a Device loaded while the call rang (a media restart loads its own).
+   */
+  async start(
+    token: string,
+    camera: MediaStream | null | Promise<MediaStream | null>,
+    preloaded: PreloadedDevice | null = null,
+  ): Promise<Joined> {
     this.#listen();
     // Ready before joining: producers announced right after the join are queued, not lost.
-    const media = this.#newMedia();
+    const media = this.#newMedia(preloaded);
     const joining = this.signaling.request('session:join', { token });
     // With a camera the call is a video call: its transports are asked for right behind the join
     // (one round trip fewer). Should the join say text, they stay unused until the call ends.
-    if (stream) void media.askTransports(true);
-    const joined: Joined = await joining;
+    // A camera still opening counts as one: should it fail, the send transport is never used.
+    if (camera) void media.askTransports(true);
+    const [joined, stream]: [Joined, MediaStream | null] = await Promise.all([joining, camera]);
     this.#token = token;
     this.#joined = joined;
     this.#stream = stream;
     this.#participantId = joined.participantId;
     const text = joined.mode === 'text';
+    // Media first: its set-up waits on the device and the transports while the screen is drawn
+    // below (no track can arrive before the tiles exist: that takes a round trip at least).
+    const starting = text ? null : this.#startMedia(media, joined, stream);
     this.#render(text ? null : stream, text);
     for (const m of joined.chat) this.#chat?.showMessage(m, m.participantId === joined.participantId);
     this.#showInterpreter(joined.interpreter);
@@ -124,30 +138,34 @@ export class CallController {
         this.#tiles.setConnected(p.participantId, p.connected);
       }
     }
-    if (text) {
+    if (!starting) {
       media.close();
       this.#media = null;
       this.#chat?.focus();
     } else {
-      await this.#startMedia(media, joined, stream);
+      await starting;
       if (stream) this.#qualityTimer = window.setInterval(() => void this.#showQuality(), 2000);
     }
     this.announcer.say(t('call.inCall'), true);
     return joined;
   }
 
-  #newMedia(): MediaClient {
-    const media: MediaClient = new MediaClient(this.signaling, {
-      onTrack: (track) => this.#attach(track),
-      onTrackEnded: (producerId) => this.#trackEnded(producerId),
-      // Only the current connection speaks for the call: one being retired may fail as its host goes.
-      onFailed: () => {
-        if (media === this.#media) this.#mediaFailed();
+  #newMedia(preloaded: PreloadedDevice | null = null): MediaClient {
+    const media: MediaClient = new MediaClient(
+      this.signaling,
+      {
+        onTrack: (track) => this.#attach(track),
+        onTrackEnded: (producerId) => this.#trackEnded(producerId),
+        // Only the current connection speaks for the call: one being retired may fail as its host goes.
+        onFailed: () => {
+          if (media === this.#media) this.#mediaFailed();
+        },
+        onConnected: () => {
+          if (media === this.#media) this.#mediaConnected();
+        },
       },
-      onConnected: () => {
-        if (media === this.#media) this.#mediaConnected();
-      },
-    });
+      preloaded,
+    );
     this.#media = media;
     return media;
   }
@@ -279,6 +297,7 @@ export class CallController {
       this.#unsubscribe.push(listen(this.signaling.socket, event, handler));
     };
     on('session:producer-added', (p) => {
+      mark(`producer-added (${this.#roles.get(p.participantId) ?? 'unknown'} ${p.source})`);
       void this.#media?.consume(p).catch((err: unknown) => console.error('consume failed', err));
     });
     on('session:producer-closed', ({ producerId }) => this.#media?.producerClosed(producerId));

@@ -1,9 +1,18 @@
 import { Device, type types } from 'mediasoup-client';
-import type { JoinedSession, ProducerView, Role, TransportView } from '../../../common/protocol';
+import type {
+  ConsumerView,
+  JoinedSession,
+  ProducerView,
+  Role,
+  TransportView,
+} from '../../../common/protocol';
 import type { Signaling } from '../signaling';
+import { mark } from '../timeline';
+import type { PreloadedDevice } from './PreloadedDevice';
 import { consumerParameters, deviceCapabilities, recvCapabilities } from './wire';
 
 type AnySignaling = Signaling<never>;
+type Joined = JoinedSession & { producers: ProducerView[] };
 
 export interface RemoteTrack {
   participantId: string;
@@ -45,6 +54,7 @@ export async function openCameraAndMic(
     },
   });
   for (const track of stream.getVideoTracks()) track.contentHint = 'motion';
+  mark('camera open');
   return stream;
 }
 
@@ -53,7 +63,7 @@ export async function openCameraAndMic(
  * producers for the local camera and microphone, and a consumer per remote track.
  */
 export class MediaClient {
-  readonly device = new Device();
+  #device = new Device();
   #send?: types.Transport;
   #recv?: types.Transport;
   readonly #producers = new Map<'audio' | 'video', types.Producer>();
@@ -68,10 +78,16 @@ export class MediaClient {
   readonly #failedTransports = new Set<string>();
   #asked: Promise<[TransportView, TransportView | null]> | null = null;
 
+  /** `preloaded`: a device loaded while the call rang, used if the call's router matches it. */
   constructor(
     private readonly signaling: AnySignaling,
     private readonly events: MediaClientEvents,
+    private readonly preloaded: PreloadedDevice | null = null,
   ) {}
+
+  get device(): Device {
+    return this.#device;
+  }
 
   /**
    * Sets the media up with as few waits in a row as the flow allows: the device loads while both
@@ -79,28 +95,35 @@ export class MediaClient {
    * microphone (a signer's call is the video), and the others' producers are consumed at once,
    * all together, while our own are being produced.
    */
-  async start(
-    joined: JoinedSession & { producers: ProducerView[] },
-    stream: MediaStream | null,
-  ): Promise<void> {
+  async start(joined: Joined, stream: MediaStream | null): Promise<void> {
     this.#roles = new Map(joined.participants.map((p) => [p.participantId, p.role]));
     const asked = this.#asked ?? this.askTransports(stream !== null);
     this.#asked = null;
-    const [, [recv, send]] = await Promise.all([
-      this.device.load({ routerRtpCapabilities: deviceCapabilities(joined.routerRtpCapabilities) }),
-      asked,
-    ]);
+    const [, [recv, send]] = await Promise.all([this.#loadDevice(joined.routerRtpCapabilities), asked]);
     if (this.#closed) return;
     this.#recv = this.#createTransport('recv', recv);
     if (send) this.#send = this.#createTransport('send', send);
     this.#ready = true;
-    // Producers from the join answer, plus any announced while we were setting up.
-    const consuming = [...joined.producers, ...this.#early.splice(0)].map((p) => this.consume(p));
+    // Producers from the join answer, plus any announced while we were setting up. Video first:
+    // mediasoup-client sets consumers up one after another, and the first frames are what shows.
+    const consuming = this.#consumeAll(
+      [...joined.producers, ...this.#early.splice(0)].sort(
+        (a, b) => Number(a.kind !== 'video') - Number(b.kind !== 'video'),
+      ),
+    );
     const tracks = stream ? [...stream.getVideoTracks(), ...stream.getAudioTracks()] : [];
     const producing = (async () => {
       for (const track of tracks) await this.#produce(track);
     })();
-    await Promise.all([producing, ...consuming]);
+    await Promise.all([producing, consuming]);
+  }
+
+  /** The device loaded while the call rang when it fits this router; else loaded now. */
+  async #loadDevice(capabilities: Joined['routerRtpCapabilities']): Promise<void> {
+    const preloaded = await this.preloaded?.deviceFor(capabilities);
+    if (preloaded) this.#device = preloaded;
+    else await this.#device.load({ routerRtpCapabilities: deviceCapabilities(capabilities) });
+    mark('device loaded');
   }
 
   /**
@@ -136,6 +159,7 @@ export class MediaClient {
         ? this.device.createSendTransport(options)
         : this.device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback) => {
+      mark(`${direction} transport connecting`);
       this.#watchConnecting(transport);
       // Nothing waits on this answer: the browser starts ICE and DTLS at once, and the server reads
       // this before the produce or consume sent after it. A refusal means the transport is spent.
@@ -167,6 +191,7 @@ export class MediaClient {
       if (this.#closed) return;
       if (state === 'failed') this.#failed(transport);
       else if (state === 'connected') {
+        mark(`${direction} transport connected`);
         this.#stopWatching(transport);
         this.events.onConnected();
       }
@@ -232,30 +257,55 @@ export class MediaClient {
       await producer.rtpSender.setParameters(params).catch(() => undefined);
     }
     this.#producers.set(kind, producer);
+    mark(`${kind} produced`);
   }
 
-  async consume(p: ProducerView): Promise<void> {
+  /** A producer announced during the call. */
+  consume(p: ProducerView): Promise<void> {
+    return this.#consumeAll([p]);
+  }
+
+  /**
+   * Asks the server for all the consumers at once, then sets them all up in the same tick:
+   * mediasoup-client negotiates consumers asked for together in one SDP exchange, where answers
+   * taken one by one as they came cost one exchange each (a joining interpreter consumes four).
+   */
+  async #consumeAll(producers: ProducerView[]): Promise<void> {
     if (this.#closed) return;
     if (!this.#ready) {
-      this.#early.push(p);
+      this.#early.push(...producers);
       return;
     }
+    const recv = this.#recv;
+    if (!recv) return;
     // The same producer can be both in the join answer and announced: consume it once.
-    if (this.#consumers.has(p.producerId) || this.#consuming.has(p.producerId) || !this.#recv) return;
-    this.#consuming.add(p.producerId);
+    const fresh = [...new Map(producers.map((p) => [p.producerId, p])).values()].filter(
+      (p) => !this.#consumers.has(p.producerId) && !this.#consuming.has(p.producerId),
+    );
+    for (const p of fresh) this.#consuming.add(p.producerId);
     try {
-      await this.#consume(p, this.#recv);
+      const asked = await Promise.allSettled(fresh.map((p) => this.#ask(p, recv)));
+      await Promise.all(
+        asked.map((answer, i) =>
+          answer.status === 'fulfilled'
+            ? this.#setUpConsumer(fresh[i]!, answer.value, recv)
+            : Promise.reject(answer.reason as Error),
+        ),
+      );
     } finally {
-      this.#consuming.delete(p.producerId);
+      for (const p of fresh) this.#consuming.delete(p.producerId);
     }
   }
 
-  async #consume(p: ProducerView, recv: types.Transport): Promise<void> {
-    const info = await this.signaling.request('media:consume', {
+  #ask(p: ProducerView, recv: types.Transport): Promise<ConsumerView> {
+    return this.signaling.request('media:consume', {
       transportId: recv.id,
       producerId: p.producerId,
       rtpCapabilities: recvCapabilities(this.device.rtpCapabilities),
     });
+  }
+
+  async #setUpConsumer(p: ProducerView, info: ConsumerView, recv: types.Transport): Promise<void> {
     const consumer = await recv.consume({
       id: info.id,
       producerId: info.producerId,
@@ -264,6 +314,7 @@ export class MediaClient {
       appData: { participantId: p.participantId, role: this.#roles.get(p.participantId) ?? null },
     });
     this.#consumers.set(p.producerId, consumer);
+    mark(`${info.kind} track of ${this.#roles.get(p.participantId) ?? 'unknown'}`);
     this.events.onTrack({
       participantId: p.participantId,
       role: this.#roles.get(p.participantId) ?? null,

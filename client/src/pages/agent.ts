@@ -2,8 +2,10 @@ import { AWAY_REASONS, type AwayReason, isChosenAwayReason } from '../../../comm
 import type { AgentPresence, AgentServerEvents, OfferView } from '../../../common/protocol';
 import { CallController } from '../call/CallController';
 import { formatDuration, initI18n, languageName, t, translateDom } from '../i18n';
+import { PreloadedDevice } from '../media/PreloadedDevice';
 import { RingingCamera } from '../media/RingingCamera';
 import { Signaling } from '../signaling';
+import { mark } from '../timeline';
 import { Announcer } from '../ui/announcer';
 import { byId, h, showView } from '../ui/dom';
 import { render } from 'lit-html';
@@ -30,6 +32,8 @@ let presence: AgentPresence = 'offline';
 let awayReason: AwayReason | null = null;
 let offer: OfferView | null = null;
 const camera = new RingingCamera();
+/** Loaded while a video offer rings, so the accept need not wait for it. */
+let device: PreloadedDevice | null = null;
 
 const wrapUp: WrapUpState = { busy: false };
 
@@ -130,11 +134,13 @@ function connect(): void {
   s.socket.on('agent:offer', (o) => {
     offer = o;
     if (o.mode === 'video') camera.prepare();
+    device = o.routerRtpCapabilities ? new PreloadedDevice(o.routerRtpCapabilities) : null;
     incoming.show(t('agent.offerTitle'), () => renderOffer(o), o.expiresAt);
   });
   s.socket.on('agent:offer-ended', ({ offerId }) => {
     if (offer?.offerId !== offerId) return;
     offer = null;
+    device = null;
     camera.release();
     incoming.hide();
     byId('presence-note').textContent = t('agent.offerEnded');
@@ -162,6 +168,7 @@ byId('decline-offer').addEventListener('click', () => {
   if (!offer || !signaling) return;
   const { offerId } = offer;
   offer = null;
+  device = null;
   camera.release();
   incoming.hide();
   signaling.request('agent:decline-offer', { offerId }).catch(showError);
@@ -178,12 +185,17 @@ byId('accept-offer').addEventListener('click', () => {
     // that (the session is gone) must not take the agent away from the wrap-up form.
     let ended = false;
     try {
-      const stream = accepted.mode === 'video' ? await camera.take() : null;
-      const { token } = await s.request('agent:accept-offer', { offerId: accepted.offerId });
-      showAgentView('call');
-      byId('call-language').textContent = t('agent.offerLanguage', {
-        language: languageName(accepted.language),
+      // The accept goes at once; the camera (open since the ring began, or opening again) meanwhile.
+      const accepting = s.request('agent:accept-offer', { offerId: accepted.offerId });
+      const taking = accepted.mode === 'video' ? camera.take() : Promise.resolve(null);
+      const [{ token }, stream] = await Promise.all([accepting, taking]).catch((err: unknown) => {
+        // Whichever failed, the camera must not stay on for a call that is not happening.
+        void taking
+          .then((opened) => opened?.getTracks().forEach((track) => track.stop()))
+          .catch(() => undefined);
+        throw err;
       });
+      mark('camera taken');
       const call = new CallController(s, byId('call-root'), announcer, (reason) => {
         ended = true;
         for (const track of stream?.getTracks() ?? []) track.stop();
@@ -195,8 +207,16 @@ byId('accept-offer').addEventListener('click', () => {
         if (reason === 'caller-no-show') byId('presence-note').textContent = t('call.endedBy.caller-no-show');
         showAgentView('console');
       });
+      const preloaded = device;
+      device = null;
+      // The join goes first: the screen changes while it is answered.
+      const starting = call.start(token, stream, preloaded);
       mountInterpreterControls(call, s, accepted.language);
-      await call.start(token, stream);
+      showAgentView('call');
+      byId('call-language').textContent = t('agent.offerLanguage', {
+        language: languageName(accepted.language),
+      });
+      await starting;
     } catch (err) {
       if (ended) return;
       // A caller who hangs up while this screen is still joining leaves the agent in wrap-up (the

@@ -10,6 +10,8 @@ import { CallController } from '../call/CallController';
 import { initI18n, languageName, setTranslatedText, t, translateDom } from '../i18n';
 import { fillDeviceSelect, meterMicrophone } from '../media/devices';
 import { openCameraAndMic } from '../media/MediaClient';
+import { PreloadedDevice } from '../media/PreloadedDevice';
+import { mark } from '../timeline';
 import { withRetry } from '../requestError';
 import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
@@ -27,6 +29,8 @@ document.title = t('caller.title');
 const announcer = new Announcer(byId('announcer'));
 const signaling = new Signaling<CallerServerEvents>('/caller');
 let stream: MediaStream | null = null;
+/** Loaded while the caller waits in line, so the agent's accept need not wait for it. */
+let device: PreloadedDevice | null = null;
 let stopMeter: () => void = () => undefined;
 let lastQueue: QueueView | null = null;
 let lastFallback: FallbackView | null = null;
@@ -231,7 +235,10 @@ byId<HTMLFormElement>('call-form').addEventListener('submit', (event) => {
   sessionStorage.setItem(REQUESTED_LANGUAGE_KEY, language);
   signaling
     .request('lobby:request', { language, mode: 'video' })
-    .then(({ resumeKey, ...view }) => startWaiting(view, resumeKey))
+    .then(({ resumeKey, routerRtpCapabilities, ...view }) => {
+      device = routerRtpCapabilities ? new PreloadedDevice(routerRtpCapabilities) : null;
+      startWaiting(view, resumeKey);
+    })
     .catch(showError);
 });
 
@@ -239,6 +246,7 @@ byId('cancel-button').addEventListener('click', () => {
   signaling
     .request('lobby:cancel', {})
     .then(() => {
+      device = null;
       stopWaiting();
       showView('setup');
     })
@@ -251,21 +259,25 @@ byId('again-button').addEventListener('click', () => {
 });
 
 async function joinCall(token: string): Promise<void> {
-  stopWaiting();
-  stopMeter();
+  mark('matched');
+  const preloaded = device;
+  device = null;
   // Back for a callback, the camera may not be open yet; a text call needs none.
   if (!stream) stream = await openCameraAndMic().catch(() => null);
-  showView('call');
-  // A visual alert for a caller who may be looking away: the tab title changes too.
-  document.title = `● ${t('caller.connecting')}`;
-  announcer.say(t('caller.connecting'), true);
+  // The join goes first: the screen changes while it is answered.
   new CallController(signaling, byId('call-root'), announcer, onCallEnded)
-    .start(token, stream)
+    .start(token, stream, preloaded)
     .then(() => {
       document.title = t('caller.title');
       byId('call-status').textContent = t('call.inCall');
     })
     .catch(showError);
+  stopWaiting();
+  stopMeter();
+  showView('call');
+  // A visual alert for a caller who may be looking away: the tab title changes too.
+  document.title = `● ${t('caller.connecting')}`;
+  announcer.say(t('caller.connecting'), true);
 }
 
 function onCallEnded(reason: EndReason): void {

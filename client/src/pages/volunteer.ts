@@ -2,6 +2,7 @@ import type { InvitationView, VolunteerPresence, VolunteerServerEvents } from '.
 import { CallController } from '../call/CallController';
 import { initI18n, languageName, t, translateDom } from '../i18n';
 import { openCameraAndMic } from '../media/MediaClient';
+import { PreloadedDevice } from '../media/PreloadedDevice';
 import { Signaling } from '../signaling';
 import { Announcer } from '../ui/announcer';
 import { byId, showView } from '../ui/dom';
@@ -26,6 +27,8 @@ const incoming = new IncomingPanel(
 let signaling: Signaling<VolunteerServerEvents> | null = null;
 let presence: VolunteerPresence = 'offline';
 let invitation: InvitationView | null = null;
+/** Loaded while an invitation rings (no camera needed for it), so the accept need not wait for it. */
+let device: PreloadedDevice | null = null;
 let withinHours = true;
 
 mountLanguageSwitcher(byId('lang-switcher'), () => {
@@ -63,12 +66,14 @@ function connect(): void {
   s.socket.on('volunteer:invitation', (inv) => {
     invitation = inv;
     // Unlike an agent's, a volunteer's camera stays off until they accept: an invitation rings
-    // several volunteers at once, most of them at home.
+    // several volunteers at once, most of them at home. The Device opens no camera.
+    device = inv.routerRtpCapabilities ? new PreloadedDevice(inv.routerRtpCapabilities) : null;
     incoming.show(t('volunteerPage.invitation.title'), () => renderInvitation(inv), inv.expiresAt);
   });
   s.socket.on('volunteer:invitation-ended', ({ invitationId, reason }) => {
     if (invitation?.invitationId !== invitationId) return;
     invitation = null;
+    device = null;
     incoming.hide();
     const note = t(`volunteerPage.invitation.ended.${reason}`);
     byId('presence-note').textContent = note;
@@ -95,6 +100,7 @@ byId('decline-invitation').addEventListener('click', () => {
   if (!invitation || !signaling) return;
   const { invitationId } = invitation;
   invitation = null;
+  device = null;
   incoming.hide();
   signaling.request('volunteer:decline-invitation', { invitationId }).catch(showError);
 });
@@ -105,13 +111,19 @@ byId('accept-invitation').addEventListener('click', () => {
   const accepted = invitation;
   invitation = null;
   incoming.hide();
+  const preloaded = device;
+  device = null;
   void (async () => {
-    const stream = await openCameraAndMic().catch(() => null);
-    const stop = () => stream?.getTracks().forEach((track) => track.stop());
+    // The camera opens on the accept and not before (see the invitation above), but beside the
+    // accept's round trip and the join rather than ahead of them.
+    const accepting = s.request('volunteer:accept-invitation', { invitationId: accepted.invitationId });
+    const opening = openCameraAndMic().catch(() => null);
+    const stop = () => {
+      // A failed accept may come back before the camera has opened: it is closed once it has.
+      void opening.then((opened) => opened?.getTracks().forEach((track) => track.stop()));
+    };
     try {
-      const { token } = await s.request('volunteer:accept-invitation', {
-        invitationId: accepted.invitationId,
-      });
+      const { token } = await accepting;
       showView('call');
       // Signing out would end the call with the page: not offered until it is over.
       byId('sign-out').hidden = true;
@@ -121,7 +133,7 @@ byId('accept-invitation').addEventListener('click', () => {
         byId('presence-note').textContent = t(`call.endedBy.${reason}`);
         byId('sign-out').hidden = false;
         showView('dashboard');
-      }).start(token, stream);
+      }).start(token, opening, preloaded);
     } catch (err) {
       stop();
       showError(err);

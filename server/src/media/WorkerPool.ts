@@ -59,11 +59,33 @@ export class WorkerPool extends TypedEmitter<WorkerPoolEvents> {
     try {
       // Workers start in parallel; a half-started pool is closed rather than leaked.
       await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.#start(i)));
+      await pool.#readCapabilities();
     } catch (error) {
       pool.close();
       throw error;
     }
     return pool;
+  }
+
+  #capabilities: types.RtpCapabilities | null = null;
+
+  /**
+   * What every router of this pool can carry: each is made with the same codecs, so the answer is
+   * known before any call. Pages load their mediasoup-client Device with it while an offer rings
+   * or a caller waits, rather than after the accept.
+   */
+  get rtpCapabilities(): types.RtpCapabilities {
+    if (!this.#capabilities) throw new Error('the worker pool has not started');
+    return this.#capabilities;
+  }
+
+  /** A router made and closed at once, only to read them (not counted as a call's router). */
+  async #readCapabilities(): Promise<void> {
+    const pooled = this.#leastLoaded();
+    if (!pooled) throw new Error('no media worker is running');
+    const probe = await pooled.worker.createRouter({ mediaCodecs });
+    this.#capabilities = probe.rtpCapabilities;
+    probe.close();
   }
 
   async #start(index: number): Promise<void> {

@@ -64,7 +64,14 @@ export function attachAgentNamespace(nsp: AgentNamespace, ctx: SignalingContext)
     routes.serve(socket, log.child({ ns: 'agent', agentId: account.id }), setUp());
   });
 
-  calls.on('agent-offer', (agentId, offer) => nsp.to(rooms.agent(agentId)).emit('agent:offer', offer));
+  calls.on('agent-offer', (agentId, offer) =>
+    nsp
+      .to(rooms.agent(agentId))
+      .emit(
+        'agent:offer',
+        offer.mode === 'video' ? { ...offer, routerRtpCapabilities: ctx.mediaCapabilities } : offer,
+      ),
+  );
   calls.on('agent-offer-ended', (agentId, offerId, reason) =>
     nsp.to(rooms.agent(agentId)).emit('agent:offer-ended', { offerId, reason }),
   );

@@ -62,7 +62,8 @@ export function attachCallerNamespace(nsp: CallerNamespace, ctx: SignalingContex
       }
       const callerId = newId();
       await bind(socket, callerId);
-      return control.call('callers.request', callerId, language, mode);
+      const place = await control.call('callers.request', callerId, language, mode);
+      return mode === 'video' ? { ...place, routerRtpCapabilities: ctx.mediaCapabilities } : place;
     })
     .on('lobby:resume', async ({ resumeKey }, socket) => {
       const { callerId, result } = await control.call('callers.resume', resumeKey);

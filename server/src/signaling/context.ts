@@ -1,3 +1,4 @@
+import type { RouterRtpCapabilities } from '../../../common/protocol';
 import type { AuthSessions } from '../auth/AuthSessions';
 import type { Logger } from '../logger';
 import type { CallCenter } from '../sessions/CallCenter';
@@ -26,6 +27,11 @@ export interface SignalingContext {
   trustProxy: boolean;
   /** Told of every ack sent (the metrics' signalling latency). */
   onAck?: AckObserver;
+  /**
+   * What a call's router carries (every node makes routers with the same codecs): sent ahead with
+   * offers, invitations and a video caller's place in line. A page still checks them at the join.
+   */
+  mediaCapabilities: RouterRtpCapabilities;
 }
 
 export function createContext(

@@ -11,6 +11,7 @@ import { attachCallerNamespace } from './callerNamespace';
 import { attachVolunteerNamespace } from './volunteerNamespace';
 import { createContext } from './context';
 import type { AckObserver } from './respond';
+import type { RouterRtpCapabilities } from '../../../common/protocol';
 import type { PresenceReport } from '../sessions/CallCenter';
 import { broadcastSession } from './sessionHandlers';
 import type { AgentNamespace, CallerNamespace, SessionNamespace, VolunteerNamespace } from './types';
@@ -29,6 +30,8 @@ export interface SignalingDeps {
   trustProxy: boolean;
   /** Told of every ack sent (the metrics' signalling latency). */
   onAck?: AckObserver;
+  /** What a call's router carries, known before any call (WorkerPool.rtpCapabilities). */
+  mediaCapabilities: RouterRtpCapabilities;
 }
 
 /**

@@ -35,14 +35,26 @@ export type Handler<K extends ClientMessageName, S> = (
   socket: S,
 ) => Promise<ClientAcks[K]> | ClientAcks[K];
 
-type Route<S> = (payload: unknown, socket: S) => unknown;
+type Route<S> = { handler: (payload: unknown, socket: S) => unknown; overlap: boolean };
+
+/**
+ * `overlap`: the message still waits for every message before it, but those after it do not wait
+ * for it. For media requests that nothing sent later needs done first (a consume need not wait for
+ * the camera's produce): the client asks for what depends on them only once they are answered,
+ * and CallMedia refuses, cleanly, one whose transport went while it ran.
+ */
+export interface HandlerOptions {
+  overlap?: boolean;
+}
 
 /**
  * A namespace's inbound messages, registered once for all of its sockets: each is parsed with its
  * schema before its handler sees it, and the client always gets `{ok: true, data}` or
  * `{ok: false, error}`. Handlers take the socket as an argument rather than closing over it, so a
  * connection costs one listener, not a closure per event (thousands of callers wait connected;
- * bench:signalling measures it).
+ * bench:signalling measures it). A socket's messages are handled one after another, so a client
+ * cannot race its own requests (e.g. consume before its transport), except that one registered
+ * with `overlap` lets those after it start.
  */
 export class Routes<S extends Socket> {
   readonly #routes = new Map<string, Route<S>>();
@@ -50,8 +62,8 @@ export class Routes<S extends Socket> {
 
   constructor(private readonly onAck?: AckObserver) {}
 
-  on<K extends ClientMessageName>(name: K, handler: Handler<K, S>): this {
-    this.#routes.set(name, handler as Route<S>);
+  on<K extends ClientMessageName>(name: K, handler: Handler<K, S>, options: HandlerOptions = {}): this {
+    this.#routes.set(name, { handler: handler as Route<S>['handler'], overlap: options.overlap ?? false });
     return this;
   }
 
@@ -103,13 +115,14 @@ export class Routes<S extends Socket> {
       );
       return;
     }
-    inbox.queue = inbox.queue.then(async () => {
+    const handled = inbox.queue.then(async () => {
       try {
-        reply({ ok: true, data: await route(parsed.data, inbox.socket) });
+        reply({ ok: true, data: await route.handler(parsed.data, inbox.socket) });
       } catch (err) {
         reply({ ok: false, error: toAckError(err, inbox.log, name) });
       }
     });
+    if (!route.overlap) inbox.queue = handled;
   }
 }
 

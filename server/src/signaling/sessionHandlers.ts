@@ -28,6 +28,7 @@ export function sessionRoutes<S extends AnySocket>(
   joinerOf: (socket: S) => Joiner,
 ): void {
   const { textLimiter, control } = ctx;
+  const overlap = { overlap: true };
   routes
     .on('session:join', async ({ token }, socket) => {
       const previous = socket.data.participant;
@@ -57,19 +58,41 @@ export function sessionRoutes<S extends AnySocket>(
       await control.call('inCall.hangup', seatOf(socket));
       return null;
     })
-    .on('media:create-transport', ({ direction }, socket) =>
-      control.call('inCall.createTransport', seatOf(socket), direction),
+    // A call's set-up sends these in a burst (both transports, connect them, produce camera and
+    // microphone, consume each other track, resume each consumer): one waiting on another's worker
+    // round trip only delayed the first frame. Each still starts after every message sent before it
+    // (the join, the transports it names: the client sends those first and waits for their answers).
+    .on(
+      'media:create-transport',
+      ({ direction }, socket) => control.call('inCall.createTransport', seatOf(socket), direction),
+      overlap,
     )
-    .on('media:connect-transport', async (payload, socket) => {
-      await control.call('inCall.connectTransport', seatOf(socket), payload);
-      return null;
-    })
-    .on('media:produce', (payload, socket) => control.call('inCall.produce', seatOf(socket), payload))
-    .on('media:consume', (payload, socket) => control.call('inCall.consume', seatOf(socket), payload))
-    .on('media:resume-consumer', async ({ consumerId }, socket) => {
-      await control.call('inCall.resumeConsumer', seatOf(socket), consumerId);
-      return null;
-    })
+    .on(
+      'media:connect-transport',
+      async (payload, socket) => {
+        await control.call('inCall.connectTransport', seatOf(socket), payload);
+        return null;
+      },
+      overlap,
+    )
+    .on(
+      'media:produce',
+      (payload, socket) => control.call('inCall.produce', seatOf(socket), payload),
+      overlap,
+    )
+    .on(
+      'media:consume',
+      (payload, socket) => control.call('inCall.consume', seatOf(socket), payload),
+      overlap,
+    )
+    .on(
+      'media:resume-consumer',
+      async ({ consumerId }, socket) => {
+        await control.call('inCall.resumeConsumer', seatOf(socket), consumerId);
+        return null;
+      },
+      overlap,
+    )
     .on('media:set-producer-paused', async ({ producerId, paused }, socket) => {
       await control.call('inCall.setProducerPaused', seatOf(socket), producerId, paused);
       return null;

@@ -53,7 +53,9 @@ export function attachVolunteerNamespace(nsp: VolunteerNamespace, ctx: Signaling
   });
 
   calls.on('volunteer-invitation', (id, invitation) =>
-    nsp.to(rooms.volunteer(id)).emit('volunteer:invitation', invitation),
+    nsp
+      .to(rooms.volunteer(id))
+      .emit('volunteer:invitation', { ...invitation, routerRtpCapabilities: ctx.mediaCapabilities }),
   );
   calls.on('volunteer-invitation-ended', (id, invitationId, reason) =>
     nsp.to(rooms.volunteer(id)).emit('volunteer:invitation-ended', { invitationId, reason }),

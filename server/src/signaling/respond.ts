@@ -119,7 +119,11 @@ export class Routes<S extends Socket> {
       try {
         reply({ ok: true, data: await route.handler(parsed.data, inbox.socket) });
       } catch (err) {
-        reply({ ok: false, error: toAckError(err, inbox.log, name) });
+        const error = toAckError(err, inbox.log, name);
+        // Told to slow down and still sending: counted like bad input, so a client that keeps on
+        // (bench:media's stuck page sending 2,000 chats a second) is closed, not answered forever.
+        if (error.code === 'rate-limited') inbox.refuse(name, error, reply);
+        else reply({ ok: false, error });
       }
     });
     if (!route.overlap) inbox.queue = handled;

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Ack } from '../../../common/protocol';
 import { BAD_INPUT_BURST, BAD_INPUT_LOGGED } from '../../../server/src/signaling/badInput';
 import { TOO_MUCH_BAD_INPUT } from '../../../server/src/signaling/respond';
+import { establishCall } from '../../helpers/calls';
 import { recordingLog } from '../../helpers/recordingLog';
 import { connect, ok, startTestApp, type TestApp, type TestSocket } from '../../helpers/testApp';
 
@@ -64,6 +65,27 @@ describe('bad input from one socket', () => {
     expect(lines.length).toBeLessThanOrEqual(BAD_INPUT_LOGGED + 2);
     expect(lines.at(-1)).toMatchObject({ level: 40, msg: 'too much bad input: closing the connection' });
     expect(recorded.errors()).toEqual([]);
+  });
+
+  it('disconnects a participant that keeps sending chat after it was told to slow down', async () => {
+    const { caller, agent } = await establishCall(app, 'slowdown1');
+    const answers: Ack<unknown>[] = [];
+    const disconnected = new Promise<string>((resolve) => caller.once('disconnect', resolve));
+    for (let i = 0; i < 500; i++)
+      caller.emit('chat:send', { text: `message ${i}` }, (a: Ack<unknown>) => answers.push(a));
+    expect(await disconnected).toBe('io server disconnect');
+    const refused = answers.filter((a) => !a.ok);
+    // The text allowance (a burst of 40) went through; then slow-down answers up to the bad-input
+    // allowance, and the last one says why the connection closed.
+    expect(answers.filter((a) => a.ok).length).toBeGreaterThanOrEqual(40);
+    expect(refused.length).toBeGreaterThan(BAD_INPUT_BURST / 2);
+    expect(refused.length).toBeLessThanOrEqual(BAD_INPUT_BURST + 1);
+    expect(refused.at(-1)).toEqual({
+      ok: false,
+      error: { code: 'rate-limited', message: TOO_MUCH_BAD_INPUT },
+    });
+    expect(answers.length).toBeLessThan(500);
+    agent.close();
   });
 
   it('keeps a client that sends a few bad messages connected, and it can go on', async () => {

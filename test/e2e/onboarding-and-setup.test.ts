@@ -214,3 +214,29 @@ describe('a volunteer’s way in (real Chromium)', () => {
     await ctx.close();
   });
 });
+
+describe('signing in before the page is ready (real Chromium)', () => {
+  it('holds an early Enter until the page can take it: signed in, and the password never in a URL', async () => {
+    const ctx = await newContext(browser, app.url, 'en-US');
+    const page = await ctx.newPage();
+    // The page's translations arrive late (a slow mobile network): its sign-in handler is not yet
+    // attached when the agent has typed and pressed Enter.
+    let release!: () => void;
+    const late = new Promise<void>((resolve) => (release = resolve));
+    await page.route('**/assets/locale-*', async (route) => {
+      await late;
+      await route.continue();
+    });
+    const urls: string[] = [];
+    page.on('request', (r) => urls.push(r.url()));
+    await page.goto('/agent/', { waitUntil: 'domcontentloaded' });
+    await page.fill('#username', 'spoken');
+    await page.fill('#password', TEST_PASSWORD);
+    await page.press('#password', 'Enter');
+    release();
+    await page.locator('#go-available').waitFor({ state: 'visible' });
+    expect(urls.filter((u) => u.includes('password'))).toEqual([]);
+    expect(new URL(page.url()).search).toBe('');
+    await ctx.close();
+  });
+});

@@ -5,6 +5,7 @@ import { i18n, initI18n, t, translateDom, type Resources } from '../i18n';
 import { isRequestError } from '../requestError';
 import { type Dashboard, startDashboard } from '../supervisor/dashboard';
 import { Announcer } from '../ui/announcer';
+import { formsReady } from '../ui/earlySubmit';
 import { byId, showView } from '../ui/dom';
 import { mountLanguageSwitcher } from '../ui/languageSwitcher';
 
@@ -94,6 +95,7 @@ byId<HTMLFormElement>('signin-form').addEventListener('submit', (event) => {
     })
     .catch((err: unknown) => showError(() => t('supervisor:signIn.failed', { reason: signInFailure(err) })));
 });
+formsReady();
 
 byId('sign-out').addEventListener('click', () => {
   dashboard?.stop();

@@ -1,3 +1,4 @@
+import { formsReady } from './earlySubmit';
 import { type Account, currentAccount, signIn, signOut } from '../auth';
 import { t, type TranslationKey } from '../i18n';
 import type { Announcer } from './announcer';
@@ -46,6 +47,7 @@ export async function setUpStaffSignIn(
       })
       .catch((err: unknown) => showMessage(t('agent.signInFailed', { message: errorText(err) })));
   });
+  formsReady();
   byId('sign-out').addEventListener('click', () => {
     void signOut().finally(() => location.reload());
   });

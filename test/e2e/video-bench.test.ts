@@ -16,10 +16,13 @@ it('runs bench:video with one uplink cap and prints its table', async () => {
   const table = videoTable(result);
   process.stdout.write(`${table}\n`);
   expect(result.rows).toHaveLength(1);
+  // The call works through the namespace; under the cap, a few seconds may well be one freeze.
+  expect(result.baseline.fps).toBeGreaterThan(0);
+  expect(result.baseline.height).toBeGreaterThan(0);
   for (const f of [result.baseline, ...result.rows]) {
-    expect(f.fps).toBeGreaterThan(0);
-    for (const x of [f.minFps, f.width, f.height, f.freezes, f.freezeSeconds]) {
+    for (const x of [f.fps, f.minFps, f.width, f.height, f.freezes, f.freezeSeconds]) {
       expect(Number.isFinite(x)).toBe(true);
+      expect(x).toBeGreaterThanOrEqual(0);
     }
     expect(f.indicator.text).not.toBe('');
   }
